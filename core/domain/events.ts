@@ -1,0 +1,103 @@
+import { z } from 'zod'
+import { Cid } from './cid.ts'
+import { IsoTime, OrderId, PipelineId } from './ids.ts'
+import { ResolvedTask } from './pipeline-spec.ts'
+
+/** The half-open item range `[start, end)` a shard covers. */
+export const ItemRange = z.object({ start: z.number().int().min(0), end: z.number().int().min(0) })
+export type ItemRange = z.infer<typeof ItemRange>
+
+/** Counters a unit reports (items computed, items reused, bytes, …). */
+export const UnitStats = z.record(z.string(), z.number())
+export type UnitStats = z.infer<typeof UnitStats>
+
+const step = z.number().int().min(0)
+const shard = z.number().int().min(0)
+const attempt = z.number().int().min(1)
+const unit = { step, shard, attempt }
+
+function event<T extends string, S extends z.ZodRawShape>(type: T, data: S) {
+  return z.object({ type: z.literal(type), data: z.object(data) })
+}
+
+export const PipelineSubmitted = event('PipelineSubmitted', {
+  name: z.string(),
+  tasks: z.array(ResolvedTask),
+  labels: z.record(z.string(), z.string()),
+  cache: z.boolean(),
+  retryOf: PipelineId.nullable().optional(),
+})
+export const StepStarted = event('StepStarted', {
+  step,
+  input: Cid.nullable(),
+  shards: z.number().int().min(1),
+  memoKey: z.string(),
+  /** For perItem steps: the number of items and the shard size that cut them. */
+  itemCount: z.number().int().min(0).optional(),
+  shardSize: z.number().int().min(1).optional(),
+})
+export const StepCacheHit = event('StepCacheHit', {
+  step,
+  output: Cid,
+  refs: z.array(Cid),
+  from: z.object({ pipelineId: PipelineId, step }),
+})
+export const StepJoined = event('StepJoined', { step, leader: PipelineId, memoKey: z.string() })
+export const UnitDispatched = event('UnitDispatched', { ...unit, orderId: OrderId, lane: z.string(), items: ItemRange.optional() })
+export const UnitStarted = event('UnitStarted', { ...unit, orderId: OrderId, worker: z.string() })
+export const UnitProgressed = event('UnitProgressed', {
+  ...unit,
+  done: z.number().min(0),
+  total: z.number().min(0),
+  unit: z.string(),
+})
+export const UnitSucceeded = event('UnitSucceeded', { ...unit, output: Cid, refs: z.array(Cid), stats: UnitStats })
+export const UnitFailed = event('UnitFailed', { ...unit, error: z.string(), retryable: z.boolean() })
+export const UnitLeaseExpired = event('UnitLeaseExpired', { ...unit, worker: z.string().nullable() })
+export const UnitRetryScheduled = event('UnitRetryScheduled', { ...unit, notBefore: IsoTime })
+export const UnitReportIgnored = event('UnitReportIgnored', { ...unit, reason: z.string() })
+export const StepSucceeded = event('StepSucceeded', { step, output: Cid, refs: z.array(Cid) })
+export const StepFailed = event('StepFailed', { step, error: z.string() })
+export const PipelineSucceeded = event('PipelineSucceeded', { output: Cid })
+export const PipelineFailed = event('PipelineFailed', { error: z.string() })
+export const PipelineCancelled = event('PipelineCancelled', { reason: z.string() })
+
+/** Every event of SPEC §5, as `{type, data}`. Stored events never change meaning. */
+export const DomainEvent = z.discriminatedUnion('type', [
+  PipelineSubmitted,
+  StepStarted,
+  StepCacheHit,
+  StepJoined,
+  UnitDispatched,
+  UnitStarted,
+  UnitProgressed,
+  UnitSucceeded,
+  UnitFailed,
+  UnitLeaseExpired,
+  UnitRetryScheduled,
+  UnitReportIgnored,
+  StepSucceeded,
+  StepFailed,
+  PipelineSucceeded,
+  PipelineFailed,
+  PipelineCancelled,
+])
+export type DomainEvent = z.infer<typeof DomainEvent>
+export type EventType = DomainEvent['type']
+/** The event of one type. */
+export type EventOf<T extends EventType> = Extract<DomainEvent, { type: T }>
+
+/** An event as stored in the log: its place and time around it. */
+export const StoredEvent = z.intersection(
+  z.object({
+    seq: z.number().int().min(1),
+    pipelineId: PipelineId,
+    pipelineSeq: z.number().int().min(1),
+    at: IsoTime,
+  }),
+  DomainEvent,
+)
+export type StoredEvent = z.infer<typeof StoredEvent>
+
+/** Event types after which a pipeline is final. */
+export const FINAL_EVENTS: ReadonlySet<EventType> = new Set(['PipelineSucceeded', 'PipelineFailed', 'PipelineCancelled'])

@@ -1,0 +1,97 @@
+import { z } from 'zod'
+import { Cid } from './cid.ts'
+import { ItemRange, UnitStats } from './events.ts'
+import { IsoTime, OrderId, PipelineId, WorkerId } from './ids.ts'
+
+/** Version of the worker protocol; a message of another version is dropped. */
+export const PROTOCOL_VERSION = 1
+
+/** What a perItem task computed for one item: the fields it adds, ready to merge. */
+export const ItemResult = z.record(z.string(), z.unknown())
+export type ItemResult = z.infer<typeof ItemResult>
+
+/** monitor → worker: run one attempt of one unit. */
+export const TaskOrder = z.object({
+  type: z.literal('TaskOrder'),
+  v: z.literal(PROTOCOL_VERSION),
+  orderId: OrderId,
+  pipelineId: PipelineId,
+  step: z.number().int().min(0),
+  shard: z.number().int().min(0),
+  attempt: z.number().int().min(1),
+  call: z.string(),
+  version: z.number().int(),
+  args: z.array(z.unknown()),
+  input: Cid.nullable(),
+  items: ItemRange.optional(),
+  /** Per-item results already memoized, by item index: the worker reuses them. */
+  known: z.record(z.string(), ItemResult).optional(),
+  deadline: IsoTime,
+})
+export type TaskOrder = z.infer<typeof TaskOrder>
+
+/** A log line a task wrote; travels with its worker's reports. */
+export const LogLine = z.object({
+  at: IsoTime,
+  level: z.enum(['debug', 'info', 'warn', 'error']),
+  msg: z.string().max(2_000),
+})
+export type LogLine = z.infer<typeof LogLine>
+
+const report = { v: z.literal(PROTOCOL_VERSION), orderId: OrderId, workerId: WorkerId, logs: z.array(LogLine).max(100).optional() }
+
+export const OrderReceived = z.object({ type: z.literal('OrderReceived'), ...report })
+export const OrderProgress = z.object({
+  type: z.literal('OrderProgress'),
+  ...report,
+  done: z.number().min(0),
+  total: z.number().min(0),
+  unit: z.string().max(32),
+})
+export const OrderSucceeded = z.object({
+  type: z.literal('OrderSucceeded'),
+  ...report,
+  output: Cid,
+  refs: z.array(Cid),
+  stats: UnitStats,
+})
+export const OrderFailed = z.object({
+  type: z.literal('OrderFailed'),
+  ...report,
+  error: z.string().max(10_000),
+  retryable: z.boolean(),
+})
+export const OrderCancelled = z.object({ type: z.literal('OrderCancelled'), ...report })
+export const Heartbeat = z.object({
+  type: z.literal('Heartbeat'),
+  v: z.literal(PROTOCOL_VERSION),
+  workerId: WorkerId,
+  host: z.string().max(255),
+  pid: z.number().int(),
+  lanes: z.array(z.string()).min(1).max(32),
+  slots: z.number().int().min(0).max(1024),
+  inFlight: z.array(OrderId).max(1024),
+})
+
+/** worker → monitor, on the reports PULL socket. */
+export const WorkerMessage = z.discriminatedUnion('type', [
+  OrderReceived,
+  OrderProgress,
+  OrderSucceeded,
+  OrderFailed,
+  OrderCancelled,
+  Heartbeat,
+])
+export type WorkerMessage = z.infer<typeof WorkerMessage>
+export type OrderReport = Exclude<WorkerMessage, { type: 'Heartbeat' }>
+export type Heartbeat = z.infer<typeof Heartbeat>
+/** The final reports, which the monitor acknowledges. */
+export const FINAL_REPORTS: ReadonlySet<WorkerMessage['type']> = new Set(['OrderSucceeded', 'OrderFailed', 'OrderCancelled'])
+
+export const CancelOrder = z.object({ type: z.literal('CancelOrder'), orderId: OrderId })
+export const Ack = z.object({ type: z.literal('Ack'), orderIds: z.array(OrderId) })
+export const Hello = z.object({ type: z.literal('Hello'), lanes: z.array(z.string()) })
+
+/** monitor → workers, on the control PUB socket. */
+export const ControlMessage = z.discriminatedUnion('type', [CancelOrder, Ack, Hello])
+export type ControlMessage = z.infer<typeof ControlMessage>

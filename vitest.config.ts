@@ -1,0 +1,28 @@
+import { defineConfig } from 'vitest/config'
+
+// Process-spawning suites (*.int.test.ts, *.e2e.test.ts) run one file at a time so they stay
+// steady on 2 cores; pure unit tests run in parallel.
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['{core,transport,tasks,api,ui,bin,bench}/**/*.test.ts'],
+          exclude: ['**/*.int.test.ts', '**/*.e2e.test.ts', 'node_modules/**'],
+          testTimeout: 30_000,
+        },
+      },
+      {
+        test: {
+          name: 'integration',
+          include: ['**/*.int.test.ts', '**/*.e2e.test.ts'],
+          exclude: ['node_modules/**'],
+          fileParallelism: false,
+          testTimeout: 120_000,
+          hookTimeout: 60_000,
+        },
+      },
+    ],
+  },
+})
