@@ -1,0 +1,31 @@
+import type { ControlMessage, TaskOrder, WorkerMessage } from './messages.ts'
+
+/**
+ * The monitor's side of the transport (SPEC §5–6): orders go out on their lane, control
+ * messages are broadcast, worker messages come in already validated. Implemented over
+ * ZeroMQ (transport/zmq) and in memory (transport/memory) for tests.
+ */
+export interface MonitorTransport {
+  /** Queues an order on its lane's PUSH socket; never throws for a busy socket. */
+  sendOrder(lane: string, order: TaskOrder): void
+  /** Broadcasts a control message (CancelOrder, Ack, Hello) to every worker. */
+  publish(message: ControlMessage): void
+  /** Registers the handler of every valid message a worker sends. */
+  onMessage(handler: (message: WorkerMessage) => void): void
+  /** Counts of messages dropped as malformed or unknown, by kind. */
+  dropped(): Record<string, number>
+  close(): Promise<void>
+}
+
+/** The worker's side: orders for its lanes, control messages, and a way to report. */
+export interface WorkerTransport {
+  onOrder(handler: (order: TaskOrder) => void): void
+  onControl(handler: (message: ControlMessage) => void): void
+  /** Called after the link to the monitor came back (re-send unacknowledged reports). */
+  onReconnect(handler: () => void): void
+  /** Queues a report; never throws for a busy socket. */
+  send(message: WorkerMessage): void
+  /** Stops taking orders (SIGTERM) while reports still flow. */
+  pauseOrders(): void
+  close(): Promise<void>
+}
