@@ -1,4 +1,4 @@
-import { Cid, DatasetManifest, NotFoundError, ValidationError, type Store } from '../core/domain/index.ts'
+import { type Cid, DatasetManifest, ValidationError, type Store } from '../core/domain/index.ts'
 
 /** Largest JSON document read whole into memory (manifests, model documents), bytes. */
 export const MAX_DOCUMENT_BYTES = 256 * 1024 * 1024
