@@ -1,0 +1,77 @@
+import {
+  type Cid,
+  DATASET_KIND,
+  type DatasetManifest,
+  type ItemResult,
+  type PipelineId,
+  manifestRefs,
+  writeJson,
+} from '../../domain/index.ts'
+import { itemMemoKey } from '../memo-key.ts'
+import type { Actor, EngineContext } from './context.ts'
+import type { Tick } from './tick.ts'
+
+/** Merges the shard manifests of a perItem step, in item order, under the input's sources. */
+async function mergeShards(ctx: EngineContext, actor: Actor, step: number): Promise<{ output: Cid; refs: Cid[] }> {
+  const state = actor.snapshot.context.steps[step]!
+  const input = await ctx.manifest(state.input!)
+  const items: DatasetManifest['items'] = []
+  for (const unit of [...state.units].sort((a, b) => a.shard - b.shard)) {
+    const shard = await ctx.manifest(unit.output!)
+    items.push(...shard.items)
+  }
+  if (state.itemCount !== null && items.length !== state.itemCount) {
+    throw new Error(`shards returned ${items.length} items, the input has ${state.itemCount}`)
+  }
+  const merged: DatasetManifest = { kind: DATASET_KIND, sources: input.sources, items }
+  const output = await writeJson(ctx.store, merged)
+  const refs = new Set<Cid>(manifestRefs(merged))
+  for (const unit of state.units) for (const ref of unit.refs) refs.add(ref)
+  return { output, refs: [...refs] }
+}
+
+/** Ends a step whose units all succeeded: merges shards, records the memo, logs `StepSucceeded`. */
+export async function completeStep(ctx: EngineContext, tick: Tick, actor: Actor, step: number): Promise<void> {
+  const state = actor.snapshot.context
+  const stepState = state.steps[step]!
+  const task = state.tasks[step]!
+  const decl = ctx.catalogue.get(task.call)
+  let result: { output: Cid; refs: Cid[] }
+  try {
+    if (decl?.perItem) result = await mergeShards(ctx, actor, step)
+    else {
+      const unit = stepState.units[0]!
+      result = { output: unit.output!, refs: unit.refs }
+    }
+  } catch (error) {
+    await ctx.emit(tick, actor.id, { type: 'StepFailed', data: { step, error: `cannot merge the shards: ${(error as Error).message}` } })
+    return
+  }
+  const at = ctx.nowIso()
+  if (stepState.memoKey) {
+    const parts = { call: task.call, version: task.version, args: task.args, input: stepState.input }
+    // The key logged in StepStarted is the one recorded.
+    const key = stepState.memoKey
+    tick.writes.push(() => ctx.memo.put({ key, parts, output: result.output, refs: result.refs, pipelineId: actor.id, step, at }))
+  }
+  await ctx.emit(tick, actor.id, { type: 'StepSucceeded', data: { step, output: result.output, refs: result.refs } })
+}
+
+/** Records the per-item results of one succeeded shard, so later orders list them as `known`. */
+export async function recordItemResults(ctx: EngineContext, tick: Tick, pipelineId: PipelineId, step: number, output: Cid): Promise<void> {
+  const actor = ctx.actors.get(pipelineId)
+  const task = actor?.snapshot.context.tasks[step]
+  const fields = task ? ctx.catalogue.get(task.call)?.itemFields : undefined
+  if (!task || !fields) return
+  const shard = await ctx.manifest(output)
+  const at = ctx.nowIso()
+  for (const item of shard.items) {
+    const record = item as Record<string, unknown>
+    const result: ItemResult = {}
+    for (const field of fields.fields) if (record[field] !== undefined) result[field] = record[field]
+    if (Object.keys(result).length !== fields.fields.length) continue
+    const refs = fields.refs.map((f) => record[f]).filter((v): v is Cid => typeof v === 'string')
+    const key = itemMemoKey(task.call, task.version, task.args, item.audio)
+    tick.writes.push(() => ctx.memo.putItemResult(key, task.call, { result, refs }, at))
+  }
+}

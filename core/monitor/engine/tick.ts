@@ -1,0 +1,65 @@
+import type { OrderId, PipelineDetail, PipelineId, PipelineSnapshot, StoredEvent, TaskOrder } from '../../domain/index.ts'
+import type { Actor } from './context.ts'
+
+interface SavedActor {
+  actor: Actor | undefined
+  snapshot: PipelineSnapshot | undefined
+  detail: PipelineDetail | null
+  lastSeq: number
+}
+
+/**
+ * One tick of the engine: the events it stages (committed in one transaction), the writes
+ * that go with them, and what is sent only after the commit. If the commit fails, every
+ * touched actor is put back as it was.
+ */
+export class Tick {
+  readonly events: StoredEvent[] = []
+  /** Writes committed in the same transaction as the events (memo, logs). */
+  readonly writes: (() => void)[] = []
+  /** Sends and lease changes carried out after the commit. */
+  readonly afterCommit: (() => void)[] = []
+  /** Orders prepared by dispatch, completed with `known` when their SendOrder runs. */
+  readonly orders = new Map<OrderId, Partial<TaskOrder>>()
+  /** Final reports to acknowledge once committed. */
+  readonly acks = new Set<OrderId>()
+  /** Units dispatched this tick, per lane (credit used before the leases exist). */
+  readonly dispatchedOn = new Map<string, number>()
+  /** Leases released this tick, per lane (credit freed before the leases go). */
+  readonly releasedOn = new Map<string, number>()
+  /** Pipelines that reached a final state. */
+  readonly finished = new Set<PipelineId>()
+  private readonly saved = new Map<PipelineId, SavedActor>()
+
+  constructor(readonly seqBefore: number) {}
+
+  /** Remembers an actor as it was before this tick first changed it. */
+  touch(id: PipelineId, actor: Actor | undefined): void {
+    if (this.saved.has(id)) return
+    this.saved.set(id, { actor, snapshot: actor?.snapshot, detail: actor?.detail ?? null, lastSeq: actor?.lastSeq ?? 0 })
+  }
+
+  /** The pipelines this tick changed. */
+  touched(): PipelineId[] {
+    return [...this.saved.keys()]
+  }
+
+  /** Puts every touched actor back as it was (the commit failed). */
+  rollback(actors: Map<PipelineId, Actor>): void {
+    for (const [id, saved] of this.saved) {
+      if (!saved.actor || !saved.snapshot) {
+        actors.delete(id)
+        continue
+      }
+      saved.actor.snapshot = saved.snapshot
+      saved.actor.detail = saved.detail
+      saved.actor.lastSeq = saved.lastSeq
+      actors.set(id, saved.actor)
+    }
+  }
+
+  /** Counts one more on a per-lane counter. */
+  static bump(map: Map<string, number>, lane: string): void {
+    map.set(lane, (map.get(lane) ?? 0) + 1)
+  }
+}

@@ -1,0 +1,57 @@
+import type { OrderId } from '../domain/index.ts'
+
+/** A unit attempt out with a worker, and when its lease runs out. */
+export interface Lease {
+  orderId: OrderId
+  pipelineId: string
+  step: number
+  shard: number
+  attempt: number
+  lane: string
+  worker: string | null
+  /** Monotonic deadline, ms: a wall-clock jump never expires a lease early. */
+  deadline: number
+}
+
+/** Leases of in-flight unit attempts (memory only; rebuilt from the live machines on restart). */
+export class LeaseTable {
+  private readonly leases = new Map<OrderId, Lease>()
+
+  constructor(private readonly leaseMs: number) {}
+
+  /** Starts or renews a lease. */
+  grant(lease: Omit<Lease, 'deadline'>, monotonicNow: number): void {
+    this.leases.set(lease.orderId, { ...lease, deadline: monotonicNow + this.leaseMs })
+  }
+
+  /** Extends a lease on news from its worker; returns whether it exists. */
+  renew(orderId: OrderId, monotonicNow: number, worker?: string): boolean {
+    const lease = this.leases.get(orderId)
+    if (!lease) return false
+    lease.deadline = monotonicNow + this.leaseMs
+    if (worker) lease.worker = worker
+    return true
+  }
+
+  /** Ends a lease (final report, cancel, expiry). */
+  release(orderId: OrderId): void {
+    this.leases.delete(orderId)
+  }
+
+  /** Leases past their deadline. */
+  expired(monotonicNow: number): Lease[] {
+    return [...this.leases.values()].filter((l) => l.deadline <= monotonicNow)
+  }
+
+  /** Units in flight on a lane. */
+  inFlightOn(lane: string): number {
+    let n = 0
+    for (const l of this.leases.values()) if (l.lane === lane) n++
+    return n
+  }
+
+  /** Whether an order is leased. */
+  has(orderId: OrderId): boolean {
+    return this.leases.has(orderId)
+  }
+}

@@ -1,0 +1,131 @@
+import type { PipelineDetail, PipelineState, PipelineSummary } from '../domain/index.ts'
+import { summarize } from '../domain/index.ts'
+import type { Db } from './sqlite/open-database.ts'
+
+/** A pipeline's snapshot row: its projection and, while it is live, its machine. */
+export interface PipelineRecord {
+  detail: PipelineDetail
+  lastSeq: number
+  machine: { value: string; context: PipelineState } | null
+  idempotencyKey: string | null
+}
+
+/** A page of list rows. */
+export interface SummaryPage {
+  items: PipelineSummary[]
+  next: string | null
+}
+
+/** Every this many events of a pipeline, its detail is checkpointed for fast `state?at=N`. */
+export const CHECKPOINT_EVERY = 500
+
+/** The snapshot tables: pipelines (projection + live machine) and detail checkpoints. */
+export class PipelineTable {
+  private readonly upsert
+  private readonly one
+  private readonly live
+  private readonly byKey
+  private readonly checkpoint
+  private readonly nearestCheckpoint
+
+  constructor(private readonly db: Db) {
+    this.upsert = db.prepare(
+      `INSERT INTO pipelines (id, name, status, created_at, updated_at, last_seq, pipeline_seq, detail, machine, idempotency_key, retry_of)
+       VALUES (@id, @name, @status, @createdAt, @updatedAt, @lastSeq, @pipelineSeq, @detail, @machine, @idempotencyKey, @retryOf)
+       ON CONFLICT (id) DO UPDATE SET status = @status, updated_at = @updatedAt, last_seq = @lastSeq,
+         pipeline_seq = @pipelineSeq, detail = @detail, machine = @machine`,
+    )
+    this.one = db.prepare<[string], { detail: string; last_seq: number; machine: string | null; idempotency_key: string | null }>(
+      'SELECT detail, last_seq, machine, idempotency_key FROM pipelines WHERE id = ?',
+    )
+    this.live = db.prepare<[], { id: string; detail: string; last_seq: number; machine: string }>(
+      'SELECT id, detail, last_seq, machine FROM pipelines WHERE machine IS NOT NULL ORDER BY id',
+    )
+    this.byKey = db.prepare<[string], { id: string }>('SELECT id FROM pipelines WHERE idempotency_key = ?')
+    this.checkpoint = db.prepare('INSERT OR REPLACE INTO checkpoints (pipeline_id, pipeline_seq, detail) VALUES (?, ?, ?)')
+    this.nearestCheckpoint = db.prepare<[string, number], { pipeline_seq: number; detail: string }>(
+      'SELECT pipeline_seq, detail FROM checkpoints WHERE pipeline_id = ? AND pipeline_seq <= ? ORDER BY pipeline_seq DESC LIMIT 1',
+    )
+  }
+
+  /** Writes a pipeline's snapshot; call inside the tick's transaction. */
+  save(detail: PipelineDetail, lastSeq: number, machine: PipelineRecord['machine'], idempotencyKey: string | null): void {
+    this.upsert.run({
+      id: detail.id,
+      name: detail.name,
+      status: detail.status,
+      createdAt: detail.createdAt,
+      updatedAt: detail.updatedAt,
+      lastSeq,
+      pipelineSeq: detail.pipelineSeq,
+      detail: JSON.stringify(detail),
+      machine: machine ? JSON.stringify(machine) : null,
+      idempotencyKey,
+      retryOf: detail.retryOf,
+    })
+    if (detail.pipelineSeq % CHECKPOINT_EVERY === 0) this.checkpoint.run(detail.id, detail.pipelineSeq, JSON.stringify(detail))
+  }
+
+  /** One pipeline's snapshot, or null. */
+  get(id: string): PipelineRecord | null {
+    const row = this.one.get(id)
+    if (!row) return null
+    return {
+      detail: JSON.parse(row.detail) as PipelineDetail,
+      lastSeq: row.last_seq,
+      machine: row.machine ? (JSON.parse(row.machine) as PipelineRecord['machine']) : null,
+      idempotencyKey: row.idempotency_key,
+    }
+  }
+
+  /** The pipelines not yet final, with their machines: what a restart loads. */
+  loadLive(): { id: string; detail: PipelineDetail; lastSeq: number; machine: NonNullable<PipelineRecord['machine']> }[] {
+    return this.live.all().map((r) => ({
+      id: r.id,
+      detail: JSON.parse(r.detail) as PipelineDetail,
+      lastSeq: r.last_seq,
+      machine: JSON.parse(r.machine) as NonNullable<PipelineRecord['machine']>,
+    }))
+  }
+
+  /** The pipeline submitted earlier with this Idempotency-Key, if any. */
+  findByIdempotencyKey(key: string): string | null {
+    return this.byKey.get(key)?.id ?? null
+  }
+
+  /** The latest checkpoint at or before `pipelineSeq`. */
+  checkpointAtOrBefore(id: string, pipelineSeq: number): PipelineDetail | null {
+    const row = this.nearestCheckpoint.get(id, pipelineSeq)
+    return row ? (JSON.parse(row.detail) as PipelineDetail) : null
+  }
+
+  /** A page of list rows, newest first; `after` is the last id of the previous page. */
+  list(options: { status?: string; after?: string; limit: number }): SummaryPage {
+    const where: string[] = []
+    const params: (string | number)[] = []
+    if (options.status) {
+      where.push('status = ?')
+      params.push(options.status)
+    }
+    if (options.after) {
+      where.push('id < ?')
+      params.push(options.after)
+    }
+    const sql = `SELECT detail FROM pipelines ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`
+    const rows = this.db.prepare<(string | number)[], { detail: string }>(sql).all(...params, options.limit + 1)
+    const items = rows.slice(0, options.limit).map((r) => summarize(JSON.parse(r.detail) as PipelineDetail))
+    const next = rows.length > options.limit ? (items[items.length - 1]?.id ?? null) : null
+    return { items, next }
+  }
+
+  /** Counts by status, for metrics. */
+  countByStatus(): Record<string, number> {
+    const rows = this.db.prepare<[], { status: string; n: number }>('SELECT status, COUNT(*) AS n FROM pipelines GROUP BY status').all()
+    return Object.fromEntries(rows.map((r) => [r.status, r.n]))
+  }
+
+  /** Every pipeline id (for garbage collection and integrity checks). */
+  allIds(): string[] {
+    return this.db.prepare<[], { id: string }>('SELECT id FROM pipelines ORDER BY id').all().map((r) => r.id)
+  }
+}
