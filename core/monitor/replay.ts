@@ -2,7 +2,6 @@ import {
   createPipeline,
   evolveDetail,
   type PipelineDetail,
-  type PipelineId,
   type PipelineSnapshot,
   type RetryPolicy,
   stepPipeline,
