@@ -8,7 +8,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['{core,transport,tasks,api,ui,bin,bench}/**/*.test.ts'],
+          include: ['{core,transport,tasks,api,ui,bin,bench,test}/**/*.test.ts'],
           exclude: ['**/*.int.test.ts', '**/*.e2e.test.ts', 'node_modules/**'],
           testTimeout: 30_000,
         },

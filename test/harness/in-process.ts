@@ -1,0 +1,107 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { catalogue, type Store, type TaskImplementation } from '../../core/domain/index.ts'
+import { type Db, Monitor, MonitorQueries, type MonitorSettings, monitorSettings, openDatabase } from '../../core/monitor/index.ts'
+import { createMemoryTransport } from '../../transport/memory/index.ts'
+import { createMemoryStore } from '../../transport/memory-store/index.ts'
+import { utilityTasks } from '../../tasks/utility/index.ts'
+import { createWorkerHost, type WorkerHost } from '../../tasks/worker/index.ts'
+
+/** Options of an in-process deployment: a monitor on a real SQLite file, workers over the memory transport. */
+export interface InProcessOptions {
+  dir?: string
+  workers?: number
+  lanes?: string[]
+  slots?: number
+  settings?: Partial<MonitorSettings>
+  store?: Store
+  implementations?: Record<string, TaskImplementation>
+  heartbeatMs?: number
+}
+
+/** A running in-process deployment, for tests. */
+export interface InProcess {
+  dir: string
+  db: Db
+  store: Store
+  monitor: Monitor
+  queries: MonitorQueries
+  addWorker(lanes?: string[], id?: string): WorkerHost
+  /** Resolves when every listed pipeline has ended (succeeded, failed or cancelled). */
+  waitForEnd(ids: string[], timeoutMs?: number): Promise<void>
+  /** Resolves when a predicate over the committed state holds; checked after each commit. */
+  waitUntil(predicate: () => boolean, what: string, timeoutMs?: number): Promise<void>
+  stop(): Promise<void>
+}
+
+const ENDED = new Set(['succeeded', 'failed', 'cancelled'])
+
+/** Starts a monitor and workers in this process (real SQLite file, memory transport and store). */
+export function startInProcess(options: InProcessOptions = {}): InProcess {
+  const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'banzai-test-'))
+  const db = openDatabase(join(dir, 'banzai.db'))
+  const store = options.store ?? createMemoryStore()
+  const transport = createMemoryTransport()
+  const settings = monitorSettings({ leaseMs: 1_000, shardSize: 10, retry: { maxAttempts: 3, backoffBaseMs: 20, backoffMaxMs: 200 }, ...options.settings })
+  const monitor = new Monitor({ db, store, transport: transport.monitor, catalogue, settings, onError: () => {} })
+  const queries = new MonitorQueries(monitor.log, monitor.pipelines, monitor.memo, monitor.taskLogs)
+  const hosts: WorkerHost[] = []
+  const implementations = options.implementations ?? utilityTasks
+  const heartbeatMs = options.heartbeatMs ?? 100
+
+  function addWorker(lanes = options.lanes ?? ['default'], id = `w${hosts.length + 1}`): WorkerHost {
+    const host = createWorkerHost({
+      transport: transport.connectWorker(lanes),
+      implementations,
+      catalogue,
+      store,
+      settings: { dataDir: dir, allowedRoots: [], workerId: id },
+      lanes,
+      slots: options.slots ?? 2,
+      heartbeatMs,
+      host: 'test',
+      pid: process.pid,
+    })
+    host.start()
+    hosts.push(host)
+    return host
+  }
+
+  function waitUntil(predicate: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
+    return new Promise((resolve, reject) => {
+      if (predicate()) return resolve()
+      const timer = setTimeout(() => {
+        off()
+        reject(new Error(`timed out waiting for ${what}`))
+      }, timeoutMs)
+      const off = monitor.onCommitted(() => {
+        if (!predicate()) return
+        clearTimeout(timer)
+        off()
+        resolve()
+      })
+    })
+  }
+
+  monitor.start()
+  for (let i = 0; i < (options.workers ?? 2); i++) addWorker()
+  return {
+    dir,
+    db,
+    store,
+    monitor,
+    queries,
+    addWorker,
+    waitUntil,
+    waitForEnd: (ids, timeoutMs) =>
+      waitUntil(() => ids.every((id) => ENDED.has(queries.detail(id).status)), `pipelines ${ids.join(', ')} to end`, timeoutMs),
+    async stop() {
+      await Promise.all(hosts.map((h) => h.stop({ graceful: false })))
+      await monitor.stop()
+      await transport.monitor.close()
+      db.close()
+      if (!options.dir) rmSync(dir, { recursive: true, force: true })
+    },
+  }
+}
