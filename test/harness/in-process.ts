@@ -27,6 +27,8 @@ export interface InProcess {
   store: Store
   monitor: Monitor
   queries: MonitorQueries
+  /** The memory transport, for tests that play a worker by hand. */
+  transport: ReturnType<typeof createMemoryTransport>
   addWorker(lanes?: string[], id?: string): WorkerHost
   /** Resolves when every listed pipeline has ended (succeeded, failed or cancelled). */
   waitForEnd(ids: string[], timeoutMs?: number): Promise<void>
@@ -92,6 +94,7 @@ export function startInProcess(options: InProcessOptions = {}): InProcess {
     store,
     monitor,
     queries,
+    transport,
     addWorker,
     waitUntil,
     waitForEnd: (ids, timeoutMs) =>
