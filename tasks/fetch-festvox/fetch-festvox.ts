@@ -1,0 +1,127 @@
+import {
+  DATASET_KIND,
+  DatasetManifest,
+  type DatasetItem,
+  type DatasetSource,
+  type TaskContext,
+  type TaskImplementation,
+  type TaskResult,
+  ValidationError,
+} from '../../core/domain/index.ts'
+import { manifestRefs, writeJson } from '../documents.ts'
+import { acquireZip, materializeZip } from './acquire-zip.ts'
+import { compareIds, extractArctic } from './extract-arctic.ts'
+import { type ExtractedPart, findExtractedPart, saveExtractedPart } from './extracted-part.ts'
+import { type FetchFestvoxLimits, type LimitOverrides, resolveLimits } from './limits.ts'
+import { BrokenArchiveError } from './zip-reader.ts'
+import { removeTemp } from './temp-files.ts'
+
+const URL_PATTERN = /^(https?|file):\/\/\S+$/
+
+/** One zip's contribution, before merging. */
+interface FetchedSource {
+  url: string
+  part: ExtractedPart
+  source: DatasetSource
+  bytes: number
+}
+
+function readUrls(args: unknown[]): string[] {
+  if (args.length === 0) throw new ValidationError('FETCH_FESTVOX needs at least one URL')
+  const urls = args.map((arg, i) => {
+    if (typeof arg !== 'string' || !URL_PATTERN.test(arg)) {
+      throw new ValidationError(
+        `args[${i}] (url) must be an http:, https: or file: URL, got ${JSON.stringify(arg)}`,
+      )
+    }
+    return arg
+  })
+  // The same zip twice would only duplicate every item.
+  return [...new Set(urls)]
+}
+
+async function fetchSource(
+  url: string,
+  ctx: TaskContext,
+  limits: FetchFestvoxLimits,
+): Promise<FetchedSource> {
+  const acquired = await acquireZip(url, ctx, limits.download)
+  let path = acquired.path
+  try {
+    let part = await findExtractedPart(ctx.settings.dataDir, ctx.store, acquired.zip, limits.extract)
+    if (part !== null) {
+      ctx.log.info(`${url}: zip ${acquired.zip} was extracted before, reusing its ${part.items.length} items`)
+    } else {
+      path ??= await materializeZip(acquired.zip, ctx, limits.download)
+      part = await extractZip(url, path, ctx, limits)
+      await saveExtractedPart(ctx.settings.dataDir, ctx.store, acquired.zip, limits.extract, part)
+    }
+    return { url, part, source: { url, cid: acquired.zip, skipped: [...part.skipped] }, bytes: acquired.size }
+  } finally {
+    if (path !== null) await removeTemp(path)
+  }
+}
+
+async function extractZip(
+  url: string,
+  path: string,
+  ctx: TaskContext,
+  limits: FetchFestvoxLimits,
+): Promise<ExtractedPart> {
+  try {
+    const part = await extractArctic(path, {
+      store: ctx.store,
+      signal: ctx.signal,
+      log: ctx.log,
+      limits: limits.extract,
+      onEntry: (done, total) => ctx.progress(done, total, 'files'),
+    })
+    ctx.log.info(`${url}: ${part.items.length} items, ${part.skipped.length} entries skipped`)
+    return part
+  } catch (error) {
+    if (error instanceof BrokenArchiveError) throw new Error(`${url}: ${error.message}`)
+    throw error
+  }
+}
+
+/** Merges parts in argument order: an item id seen in an earlier zip is skipped in a later one, with the reason. */
+function mergeSources(fetched: FetchedSource[]): DatasetManifest {
+  const items = new Map<string, DatasetItem>()
+  const origin = new Map<string, string>()
+  for (const { url, part, source } of fetched) {
+    for (const { entry, item } of part.items) {
+      const first = origin.get(item.id)
+      if (first !== undefined) {
+        source.skipped.push({ entry, reason: `duplicate item ${item.id}, already taken from ${first}` })
+        continue
+      }
+      origin.set(item.id, url)
+      items.set(item.id, item)
+    }
+  }
+  const sorted = [...items.values()].sort((a, b) => compareIds(a.id, b.id))
+  return DatasetManifest.parse({ kind: DATASET_KIND, sources: fetched.map((f) => f.source), items: sorted })
+}
+
+/** Builds FETCH_FESTVOX with some limits changed (tests use small ones). */
+export function createFetchFestvox(overrides: LimitOverrides = {}): TaskImplementation {
+  const limits = resolveLimits(overrides)
+  return {
+    kind: 'whole',
+    async run(_input, args, ctx): Promise<TaskResult> {
+      const fetched: FetchedSource[] = []
+      for (const url of readUrls(args)) {
+        ctx.signal.throwIfAborted()
+        fetched.push(await fetchSource(url, ctx, limits))
+      }
+      const manifest = mergeSources(fetched)
+      const output = await writeJson(ctx.store, manifest)
+      const skipped = manifest.sources.reduce((sum, s) => sum + s.skipped.length, 0)
+      const bytes = fetched.reduce((sum, f) => sum + f.bytes, 0)
+      return { output, refs: manifestRefs(manifest), stats: { items: manifest.items.length, skipped, bytes } }
+    },
+  }
+}
+
+/** FETCH_FESTVOX(url, ...urls) with the default limits (SPEC §3). */
+export const fetchFestvox: TaskImplementation = createFetchFestvox()

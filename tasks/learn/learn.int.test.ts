@@ -1,0 +1,115 @@
+import * as tf from '@tensorflow/tfjs'
+import { describe, expect, it } from 'vitest'
+import { type Cid, ValidationError } from '../../core/domain/index.ts'
+import { readBytes, readJson } from '../documents.ts'
+import { LearnModelDocument, learn, loadModel } from './index.ts'
+import { createTestStore } from './test-support/memory-store.ts'
+import { makeSyntheticRecordings } from './test-support/synthetic.ts'
+import { makeTaskContext, storeDataset, storeManifest } from './test-support/task-context.ts'
+
+if (learn.kind !== 'whole') throw new Error('LEARN is a whole-input task')
+const run = learn.run.bind(learn)
+const recordings = makeSyntheticRecordings({
+  speakers: ['sf3', 'ssc', 'sus'],
+  utterances: 10,
+  frames: 40,
+  numcep: 12,
+  seed: 2,
+  separation: 0.3,
+})
+const options = { epochs: 3, hidden: 32, batchSize: 64 }
+
+async function setUp(withMfcc = true) {
+  const store = createTestStore()
+  const input = await storeManifest(store, await storeDataset(store, recordings, withMfcc))
+  return { store, input }
+}
+
+describe('LEARN task', () => {
+  it('reads the MFCCs through the store, trains, and stores a loadable model and its document', async () => {
+    const { store, input } = await setUp()
+    const { ctx, progress, logs } = makeTaskContext(store, [options])
+    const result = await run(input, [options], ctx)
+
+    const document = LearnModelDocument.parse(await readJson(store, result.output))
+    expect(document).toMatchObject({
+      kind: 'banzai.model/1',
+      task: 'classifier',
+      backend: 'wasm',
+      labels: ['sf3', 'ssc', 'sus'],
+    })
+    expect(document.split).toEqual({ train: 6, validation: 2, test: 2 }) // round(10 × 0.15) = 2
+    expect(document.utterances.test.filter((id) => document.utterances.train.includes(id))).toEqual([])
+    expect(document.metrics.test).toMatchObject({ accuracy: 1, recordings: 6 })
+    expect(document.options).toEqual({
+      task: 'auto',
+      epochs: 3,
+      batchSize: 64,
+      hidden: 32,
+      seed: 1,
+      validationSplit: 0.15,
+      testSplit: 0.2,
+    })
+    expect(document.normalization.mean).toHaveLength(12)
+    expect(result.refs).toEqual([document.model, document.weights])
+    expect(result.stats).toMatchObject({
+      epochs: 3,
+      items: 30,
+      trainFrames: 6 * 3 * 40,
+      validationFrames: 2 * 3 * 40,
+      testFrames: 2 * 3 * 40,
+    })
+    expect(progress).toEqual([1, 2, 3].map((done) => ({ done, total: 3, unit: 'epochs' })))
+    expect(logs.filter((l) => l.level === 'info' && l.msg.startsWith('epoch '))).toHaveLength(3)
+
+    const modelJson = await readBytes(store, document.model)
+    const manifest = (JSON.parse(new TextDecoder().decode(modelJson)) as tf.io.ModelJSON).weightsManifest
+    expect(manifest[0]?.paths).toEqual([document.weights])
+    const model = await loadModel(modelJson, await readBytes(store, document.weights))
+    const probs = tf.tidy(
+      () => (model.predict(tf.zeros([4, 12 * 7])) as tf.Tensor).sum(1).arraySync() as number[],
+    )
+    for (const p of probs) expect(p).toBeCloseTo(1, 5)
+    model.dispose()
+  })
+
+  it('gives the same output document (same CID) for the same input and options', async () => {
+    const { store, input } = await setUp()
+    const first = await run(input, [options], makeTaskContext(store, [options]).ctx)
+    const second = await run(input, [options], makeTaskContext(store, [options]).ctx)
+    expect(second.output).toBe(first.output)
+  })
+
+  it('rejects a dataset whose items have no MFCCs, naming the item', async () => {
+    const { store, input } = await setUp(false)
+    await expect(run(input, [], makeTaskContext(store, []).ctx)).rejects.toThrow(
+      /items\[0\] \(sf3\/arctic_a0001\) has no mfcc: run EXTRACT_MFCC/,
+    )
+  })
+
+  it('rejects bad options with the field and the rule', async () => {
+    const { store, input } = await setUp()
+    const bad = [{ epochs: 0, dropout: 0.5 }]
+    const error = await run(input, bad, makeTaskContext(store, bad).ctx).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(ValidationError)
+    expect((error as ValidationError).message).toMatch(
+      /args\[0\]\.epochs \(epochs\) must be an integer between 1 and 1000, got 0/,
+    )
+    expect((error as ValidationError).message).toMatch(/args\[0\]\.dropout is not a known option/)
+  })
+
+  it('stops when the order is cancelled', async () => {
+    const { store, input } = await setUp()
+    const controller = new AbortController()
+    const { ctx } = makeTaskContext(store, [options], controller.signal)
+    ctx.progress = () => controller.abort(new Error('order cancelled'))
+    await expect(run(input, [options], ctx)).rejects.toThrow('order cancelled')
+  })
+
+  it('needs an input dataset', async () => {
+    const store = createTestStore()
+    await expect(run(null as Cid | null, [], makeTaskContext(store, []).ctx)).rejects.toThrow(
+      /needs a dataset as input/,
+    )
+  })
+})
