@@ -4,7 +4,7 @@ import tseslint from 'typescript-eslint'
 import importX from 'eslint-plugin-import-x'
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'ui/dist/**', 'bench/results/**', 'test-output/**', '**/*.js', '**/*.cjs'] },
+  { ignores: ['node_modules/**', 'ui/dist/**', 'bench/results/**', 'bench/cache/**', 'test-output/**', '**/*.js', '**/*.cjs'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

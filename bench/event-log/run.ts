@@ -62,7 +62,7 @@ function fillLog(file: string, total: number, live: number): { pipelines: number
       let detail: PipelineDetail | null = null
       let pipelineSeq = 0
       for (const event of history(id, 93, finish)) {
-        const stored = { ...event, seq: ++seq, pipelineId: id, pipelineSeq: ++pipelineSeq, at: T } as StoredEvent
+        const stored = { ...event, seq: ++seq, pipelineId: id, pipelineSeq: ++pipelineSeq, at: T }
         snapshot = stepPipeline(snapshot, event, T).snapshot
         detail = evolveDetail(detail, stored)
         batch.push(stored)
@@ -105,7 +105,7 @@ function measureAppend(file: string, batchSize: number, seconds: number): number
     const batch: StoredEvent[] = []
     for (let i = 0; i < batchSize; i++) {
       seq++
-      batch.push({ type: 'UnitProgressed', seq, pipelineId: 'bench' as PipelineId, pipelineSeq: seq, at: T, data: { step: 0, shard: 0, attempt: 1, done: i, total: batchSize, unit: 'items' } } as StoredEvent)
+      batch.push({ type: 'UnitProgressed', seq, pipelineId: 'bench' as PipelineId, pipelineSeq: seq, at: T, data: { step: 0, shard: 0, attempt: 1, done: i, total: batchSize, unit: 'items' } })
     }
     db.transaction(() => log.append(batch))()
     appended += batchSize
