@@ -9,7 +9,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['{core,transport,tasks,api,ui,bin,bench,test}/**/*.test.ts'],
-          exclude: ['**/*.int.test.ts', '**/*.e2e.test.ts', 'node_modules/**'],
+          exclude: ['**/*.int.test.ts', '**/*.e2e.test.ts', '**/node_modules/**'],
           testTimeout: 30_000,
         },
       },
@@ -17,7 +17,7 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['**/*.int.test.ts', '**/*.e2e.test.ts'],
-          exclude: ['node_modules/**'],
+          exclude: ['**/node_modules/**'],
           fileParallelism: false,
           testTimeout: 120_000,
           hookTimeout: 60_000,

@@ -1,0 +1,57 @@
+import { randomBytes } from 'node:crypto'
+import { mkdir, open, readdir, rename, rm, stat, unlink } from 'node:fs/promises'
+import { dirname, join } from 'node:path'
+
+/** Age (ms) after which a leftover temp file is taken for a crashed writer's and removed: 1 hour. */
+const STALE_TEMP_MS = 3_600_000
+
+/**
+ * Writes a file atomically: a temp file in `tmpDir` (same file system), written, fsynced,
+ * then renamed over `path`. Readers see the old file or the whole new one, never a part.
+ */
+export async function writeFileAtomic(path: string, bytes: Uint8Array, tmpDir: string, syncDir = false): Promise<void> {
+  const temp = join(tmpDir, `${process.pid}-${randomBytes(8).toString('hex')}.tmp`)
+  const handle = await open(temp, 'wx')
+  try {
+    await handle.writeFile(bytes)
+    await handle.sync()
+  } finally {
+    await handle.close()
+  }
+  try {
+    await mkdir(dirname(path), { recursive: true })
+    await rename(temp, path)
+  } catch (error) {
+    await rm(temp, { force: true })
+    throw error
+  }
+  if (syncDir) await syncDirectory(dirname(path))
+}
+
+/** Fsyncs a directory so that a rename into it survives a power cut. */
+export async function syncDirectory(path: string): Promise<void> {
+  const handle = await open(path, 'r')
+  try {
+    await handle.sync()
+  } finally {
+    await handle.close()
+  }
+}
+
+/** Removes a file; a file already gone is fine. */
+export async function removeFile(path: string): Promise<void> {
+  try {
+    await unlink(path)
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
+  }
+}
+
+/** Removes temp files left by writers that crashed (older than an hour), keeping live ones. */
+export async function removeStaleTemps(tmpDir: string, now: number): Promise<void> {
+  for (const name of await readdir(tmpDir)) {
+    const path = join(tmpDir, name)
+    const info = await stat(path).catch(() => null)
+    if (info && now - info.mtimeMs > STALE_TEMP_MS) await removeFile(path)
+  }
+}

@@ -1,0 +1,153 @@
+import { mkdir } from 'node:fs/promises'
+import { join } from 'node:path'
+import { importer } from 'ipfs-unixfs-importer'
+import type { CID } from 'multiformats/cid'
+import { type BlobStat, type ByteSource, type Cid, type PutResult, type Store, BanzaiError, NotFoundError, asCid } from '../../../core/domain/index.ts'
+import { countBytes } from '../byte-source.ts'
+import { importerOptions } from '../cid-params.ts'
+import { parseCid } from '../parse-cid.ts'
+import { parseRange } from '../range.ts'
+import { removeStaleTemps } from './atomic-file.ts'
+import { BlockFiles } from './block-files.ts'
+import { listDagBlocks, loadNode, readDag } from './dag-reader.ts'
+import { RootRecords } from './root-records.ts'
+
+/** Options of the embedded store. */
+export interface EmbeddedStoreOptions {
+  /** Folder holding `blocks/`, `roots/`, `pins/` and `tmp/`; created if missing. */
+  dir: string
+}
+
+/** Runs tasks one at a time, in call order. */
+function createMutex(): <T>(task: () => Promise<T>) => Promise<T> {
+  let tail: Promise<unknown> = Promise.resolve()
+  return (task) => {
+    const run = tail.then(task)
+    tail = run.catch(() => undefined)
+    return run
+  }
+}
+
+/**
+ * Opens the embedded content store in `dir`: UnixFS blocks in files, the CIDs of
+ * `ipfs add --cid-version=1 --raw-leaves`, every block re-hashed when read (SPEC §4).
+ */
+export async function createEmbeddedStore({ dir }: EmbeddedStoreOptions): Promise<Store> {
+  const tmpDir = join(dir, 'tmp')
+  for (const sub of ['blocks', 'roots', 'pins', 'tmp']) await mkdir(join(dir, sub), { recursive: true })
+  await removeStaleTemps(tmpDir, Date.now())
+  const files = new BlockFiles(join(dir, 'blocks'), tmpDir)
+  const roots = new RootRecords(dir, tmpDir)
+  // Blocks that running puts stored or rely on: delete never removes them (see README).
+  const inFlight = new Map<string, number>()
+  const exclusive = createMutex()
+
+  /** Removes the candidate blocks that no root other than `except` lists and no running put needs. */
+  async function removeUnreferenced(candidates: Set<string>, except?: Cid): Promise<void> {
+    for await (const other of roots.list()) {
+      if (candidates.size === 0) return
+      const record = other === except ? null : await roots.read(other)
+      for (const block of record?.blocks ?? []) candidates.delete(block)
+    }
+    for (const block of candidates) {
+      if (!inFlight.has(block)) await files.removeBlock(parseCid(block))
+    }
+  }
+
+  async function put(bytes: ByteSource): Promise<PutResult> {
+    const counter = { bytes: 0 }
+    const needed = new Set<string>()
+    const written = new Set<string>()
+    const seen = {
+      needed: (cid: CID): void => {
+        const key = cid.toString()
+        if (needed.has(key)) return
+        needed.add(key)
+        inFlight.set(key, (inFlight.get(key) ?? 0) + 1)
+      },
+      written: (cid: CID): void => void written.add(cid.toString()),
+    }
+    const release = (): void => {
+      for (const key of needed) {
+        const count = (inFlight.get(key) ?? 1) - 1
+        if (count === 0) inFlight.delete(key)
+        else inFlight.set(key, count)
+      }
+      needed.clear()
+    }
+    try {
+      let root: CID | undefined
+      for await (const entry of importer([{ content: countBytes(bytes, counter) }], files.writerFor(seen), importerOptions())) root = entry.cid
+      if (!root) throw new BanzaiError('bug', 'the importer produced no root')
+      const cid = asCid(root.toString())
+      await exclusive(() => roots.write({ v: 1, cid, size: counter.bytes, blocks: [...needed] }))
+      return { cid, size: counter.bytes }
+    } catch (error) {
+      // A failed put (its source threw, the disk filled) leaves no orphan blocks behind.
+      release()
+      await exclusive(() => removeUnreferenced(written))
+      throw error
+    } finally {
+      release()
+    }
+  }
+
+  async function* get(cid: Cid, range?: { offset: number; length?: number }): AsyncGenerator<Uint8Array> {
+    const wanted = parseRange(range)
+    const root = parseCid(cid)
+    const reader = files.reader()
+    const node = await loadNode(reader, root)
+    try {
+      yield* readDag(reader, node, 0, wanted)
+    } catch (error) {
+      // The root is there, so a missing block below it means the blob was damaged.
+      if (error instanceof NotFoundError) throw new BanzaiError('corrupt', `blob ${cid} is incomplete: ${error.message}`)
+      throw error
+    }
+  }
+
+  async function has(cid: Cid): Promise<boolean> {
+    try {
+      await listDagBlocks(files, parseCid(cid))
+      return true
+    } catch (error) {
+      if (error instanceof BanzaiError && error.code !== 'invalid_input') return false
+      throw error
+    }
+  }
+
+  async function stat(cid: Cid): Promise<BlobStat | null> {
+    if (!(await has(cid))) return null
+    const record = await roots.read(cid)
+    const size = record ? record.size : Number((await loadNode(files.reader(), parseCid(cid))).size)
+    return { cid, size, pinned: await roots.isPinned(cid) }
+  }
+
+  async function pin(cid: Cid): Promise<void> {
+    if (!(await has(cid))) throw new NotFoundError(`cannot pin ${cid}: the blob is not in the store`)
+    await roots.pin(cid)
+  }
+
+  async function remove(cid: Cid): Promise<void> {
+    parseCid(cid)
+    await exclusive(async () => {
+      if (await roots.isPinned(cid)) throw new BanzaiError('conflict', `blob ${cid} is pinned: unpin it before deleting it`)
+      const record = await roots.read(cid)
+      if (!record) return
+      await roots.remove(cid)
+      await removeUnreferenced(new Set(record.blocks), cid)
+    })
+  }
+
+  return {
+    put,
+    get,
+    has,
+    stat,
+    pin,
+    unpin: async (cid) => roots.unpin(cid),
+    list: () => roots.list(),
+    delete: remove,
+    close: async () => undefined,
+  }
+}

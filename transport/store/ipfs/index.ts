@@ -1,0 +1,2 @@
+export { createIpfsStore } from './ipfs-store.ts'
+export type { IpfsStoreOptions } from './ipfs-store.ts'
