@@ -1,0 +1,39 @@
+import { Command, CommanderError } from 'commander'
+import { BanzaiError } from '../core/domain/index.ts'
+import { ApiError, EXIT } from './client.ts'
+import { registerClientCommands } from './commands/client-commands.ts'
+import { registerServerCommands } from './commands/server-commands.ts'
+import { registerStoreCommands } from './commands/store-commands.ts'
+
+const program = new Command('banzai')
+  .description('A crash-proof, content-addressed pipeline runner for audio ML datasets')
+  .showHelpAfterError()
+  .exitOverride()
+registerServerCommands(program)
+registerClientCommands(program)
+registerStoreCommands(program)
+
+try {
+  await program.parseAsync(process.argv)
+} catch (error) {
+  process.exitCode = exitCodeOf(error)
+}
+
+function exitCodeOf(error: unknown): number {
+  if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.usage
+  if (error instanceof BanzaiError && error.code === 'unavailable') {
+    console.error(`banzai: ${error.message}`)
+    return EXIT.unreachable
+  }
+  if (error instanceof BanzaiError && error.code === 'invalid_input') {
+    console.error(`banzai: ${error.message}`)
+    return EXIT.usage
+  }
+  if (error instanceof ApiError) {
+    console.error(`banzai: ${error.message}`)
+    for (const e of error.problem.errors ?? []) console.error(`  ${e.message}`)
+    return error.status === 422 || error.status === 400 ? EXIT.usage : EXIT.failed
+  }
+  console.error(`banzai: ${error instanceof Error ? error.message : String(error)}`)
+  return EXIT.failed
+}

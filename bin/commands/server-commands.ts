@@ -1,0 +1,73 @@
+import { type ChildProcess, spawn } from 'node:child_process'
+import { availableParallelism } from 'node:os'
+import { fileURLToPath } from 'node:url'
+import type { Command } from 'commander'
+import { withSettings } from '../command-options.ts'
+import { resolveSettings, type Settings } from '../settings.ts'
+import { startMonitor } from '../wiring/start-monitor.ts'
+import { startWorker } from '../wiring/start-worker.ts'
+import { runDemo } from './demo.ts'
+
+const BANZAI = fileURLToPath(new URL('../banzai.js', import.meta.url))
+
+/** Resolves when SIGINT or SIGTERM arrives. */
+export function untilSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    process.once('SIGINT', () => resolve('SIGINT'))
+    process.once('SIGTERM', () => resolve('SIGTERM'))
+  })
+}
+
+/** Starts `count` worker processes against a monitor URL, on the same data folder. */
+export function spawnWorkers(settings: Settings, monitorUrl: string, count: number): ChildProcess[] {
+  return Array.from({ length: count }, () =>
+    spawn(process.execPath, [BANZAI, 'worker', '--monitor', monitorUrl, '--data', settings.data, '--slots', String(settings.slots), '--log-level', settings.logLevel], {
+      stdio: ['ignore', 'inherit', 'inherit'],
+      env: process.env,
+    }),
+  )
+}
+
+/** Stops worker processes gracefully (SIGTERM) and waits for them. */
+export async function stopWorkers(children: ChildProcess[]): Promise<void> {
+  await Promise.all(
+    children.map(
+      (child) =>
+        new Promise<void>((resolve) => {
+          if (child.exitCode !== null) return resolve()
+          child.once('exit', () => resolve())
+          child.kill('SIGTERM')
+        }),
+    ),
+  )
+}
+
+/** `banzai up`, `banzai monitor`, `banzai worker`, `banzai demo`. */
+export function registerServerCommands(program: Command): void {
+  withSettings(program.command('up').description('monitor, API, dashboard and N local worker processes, in one command'), 'up').action(async (flags: Record<string, unknown>) => {
+    const settings = resolveSettings(flags)
+    const running = await startMonitor(settings)
+    const workers = spawnWorkers(settings, running.url, settings.workers || availableParallelism())
+    console.log(`banzai is up: ${running.url} (${workers.length} workers; Ctrl-C to stop)`)
+    await untilSignal()
+    await stopWorkers(workers)
+    await running.stop()
+  })
+
+  withSettings(program.command('monitor').description('the monitor with its API and dashboard, one process'), 'monitor').action(async (flags: Record<string, unknown>) => {
+    const running = await startMonitor(resolveSettings(flags))
+    console.log(`banzai monitor: ${running.url}`)
+    await untilSignal()
+    await running.stop()
+  })
+
+  withSettings(program.command('worker').description('a worker: discovers the monitor from its API and runs tasks'), 'worker').action(async (flags: Record<string, unknown>) => {
+    const worker = await startWorker(resolveSettings(flags))
+    await untilSignal()
+    await worker.stop(true)
+  })
+
+  withSettings(program.command('demo').description('runs the bundled example datasets end to end and prints the outcome'), 'demo').action(async (flags: Record<string, unknown>) => {
+    process.exitCode = await runDemo(resolveSettings(flags))
+  })
+}

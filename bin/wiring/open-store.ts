@@ -1,0 +1,10 @@
+import { join } from 'node:path'
+import type { Store } from '../../core/domain/index.ts'
+import { createEmbeddedStore, createIpfsStore } from '../../transport/store/index.ts'
+import type { Settings } from '../settings.ts'
+
+/** The content store a process uses: a real IPFS node when BANZAI_IPFS_API is set, else the embedded one. */
+export async function openStore(settings: Pick<Settings, 'ipfsApi' | 'data'>): Promise<Store> {
+  if (settings.ipfsApi) return createIpfsStore({ url: settings.ipfsApi })
+  return createEmbeddedStore({ dir: join(settings.data, 'store') })
+}

@@ -1,0 +1,61 @@
+import { mkdirSync } from 'node:fs'
+import { hostname } from 'node:os'
+import { join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { pino } from 'pino'
+import { catalogue } from '../../core/domain/index.ts'
+import { createWorkerHost, implementations, type WorkerHost } from '../../tasks/index.ts'
+import { createZmqWorkerTransport, discoverTransport } from '../../transport/zmq/index.ts'
+import type { Settings } from '../settings.ts'
+import { curvePublicKey } from './curve.ts'
+import { openStore } from './open-store.ts'
+
+const FIXTURES = fileURLToPath(new URL('../../fixtures/', import.meta.url))
+
+/** A running worker process. */
+export interface RunningWorker {
+  id: string
+  host: WorkerHost
+  stop(graceful: boolean): Promise<void>
+}
+
+/** Starts a worker: discovers the monitor's sockets from its API, connects and takes orders (SPEC §9 `banzai worker`). */
+export async function startWorker(settings: Settings): Promise<RunningWorker> {
+  const logger = pino({ level: settings.logLevel, name: 'banzai-worker' })
+  const data = resolve(settings.data)
+  mkdirSync(data, { recursive: true })
+  const endpoints = await discoverTransport(settings.monitor, settings.token ? { token: settings.token } : {})
+  const curve =
+    endpoints.curveServerKey !== null
+      ? settings.curveSecret
+        ? { secretKey: settings.curveSecret, publicKey: curvePublicKey(settings.curveSecret), serverKey: endpoints.curveServerKey }
+        : undefined
+      : undefined
+  if (endpoints.curveServerKey !== null && !curve) throw new Error('the monitor uses CURVE: set BANZAI_CURVE_SECRET (see `banzai keygen`)')
+  const transport = await createZmqWorkerTransport({ endpoints, lanes: settings.lanes, ...(curve ? { curve } : {}), log: (msg) => logger.warn(msg) })
+  const store = await openStore({ ...settings, data })
+  const id = `${hostname()}-${process.pid}`
+  const host = createWorkerHost({
+    transport,
+    implementations,
+    catalogue,
+    store,
+    settings: { dataDir: data, allowedRoots: [join(data), FIXTURES, ...settings.allowedRoots.map((r) => resolve(r))], workerId: id },
+    lanes: settings.lanes,
+    slots: settings.slots,
+    heartbeatMs: settings.heartbeatMs,
+    host: hostname(),
+    pid: process.pid,
+    log: (level, msg) => logger[level](msg),
+  })
+  host.start()
+  logger.info({ id, lanes: settings.lanes, slots: settings.slots, monitor: settings.monitor }, 'worker ready')
+  return {
+    id,
+    host,
+    async stop(graceful) {
+      await host.stop({ graceful })
+      await store.close()
+    },
+  }
+}
