@@ -1,0 +1,1 @@
+export { filterLonger, filterShorter, itemSeconds } from './filter-duration.ts'

@@ -1,0 +1,1 @@
+export { encodeNpy, decodeNpy, type NpyArray } from './npy.ts'

@@ -1,0 +1,2 @@
+export { echoItems, fail, makeDataset, noop, sleep, utilityTasks } from './utility-tasks.ts'
+export { abortError, waitAbortably } from './wait.ts'

@@ -1,0 +1,105 @@
+import {
+  type Cid,
+  DATASET_KIND,
+  type DatasetItem,
+  DatasetManifest,
+  RetryableTaskError,
+  ValidationError,
+  type TaskContext,
+  type TaskImplementation,
+  type TaskResult,
+} from '../../core/domain/index.ts'
+import { manifestRefs, readJson, writeJson } from '../documents.ts'
+import { abortError, waitAbortably } from './wait.ts'
+
+/** Passes `input` through, with the CIDs it references when it is a dataset manifest; null becomes `{}`. */
+async function passThrough(input: Cid | null, ctx: TaskContext): Promise<TaskResult> {
+  if (input === null) return { output: await writeJson(ctx.store, {}), refs: [] }
+  const document = await readJson(ctx.store, input).catch((error: unknown) => {
+    // Any blob may pass through NOOP; only a dataset manifest has refs to list.
+    if (error instanceof ValidationError) return null
+    throw error
+  })
+  const manifest = DatasetManifest.safeParse(document)
+  return { output: input, refs: manifest.success ? manifestRefs(manifest.data) : [] }
+}
+
+/** NOOP(): passes its input through; with no input, writes and returns an empty document `{}`. */
+export const noop: TaskImplementation = {
+  kind: 'whole',
+  run: (input, _args, ctx) => passThrough(input, ctx),
+}
+
+/** SLEEP(ms): waits `ms` (abortable), reporting progress a few times a second; passes its input through. */
+export const sleep: TaskImplementation = {
+  kind: 'whole',
+  async run(input, args, ctx) {
+    const ms = Number(args[0] ?? 0)
+    ctx.progress(0, ms, 'ms')
+    await waitAbortably(ms, ctx.signal, (elapsed) => ctx.progress(Math.round(elapsed), ms, 'ms'), 200)
+    ctx.progress(ms, ms, 'ms')
+    return passThrough(input, ctx)
+  },
+}
+
+/** FAIL(message, retryable = false): throws that message, retryable or not. */
+export const fail: TaskImplementation = {
+  kind: 'whole',
+  async run(_input, args) {
+    const message = typeof args[0] === 'string' ? args[0] : 'FAIL'
+    if (args[1] === true) throw new RetryableTaskError(message)
+    throw Object.assign(new Error(message), { retryable: false })
+  },
+}
+
+/** The synthetic item number `index` (1-based), of the blob `audio`. */
+function syntheticItem(index: number, audio: Cid): DatasetItem {
+  const utterance = `item-${String(index).padStart(5, '0')}`
+  return {
+    id: `synthetic/${utterance}`,
+    speaker: 'synthetic',
+    utterance,
+    audio,
+    sampleRate: 16_000,
+    channels: 1,
+    samples: index,
+    seconds: index / 16_000,
+  }
+}
+
+/** MAKE_DATASET(count): `count` tiny distinct blobs and a dataset manifest listing them. */
+export const makeDataset: TaskImplementation = {
+  kind: 'whole',
+  async run(_input, args, ctx) {
+    const count = Number(args[0] ?? 0)
+    const items: DatasetItem[] = []
+    for (let index = 1; index <= count; index++) {
+      if (ctx.signal.aborted) throw abortError(ctx.signal)
+      const { cid } = await ctx.store.put(new TextEncoder().encode(`banzai synthetic item ${index}\n`))
+      items.push(syntheticItem(index, cid))
+      if (index % 100 === 0 || index === count) ctx.progress(index, count, 'items')
+    }
+    const manifest: DatasetManifest = { kind: DATASET_KIND, sources: [], items }
+    return { output: await writeJson(ctx.store, manifest), refs: manifestRefs(manifest), stats: { items: count } }
+  },
+}
+
+/** ECHO_ITEMS([ms]): per item, waits `ms` (abortable) and records the worker that handled it. */
+export const echoItems: TaskImplementation = {
+  kind: 'perItem',
+  async runItem(_item, args, ctx) {
+    const ms = Number(args[0] ?? 0)
+    if (ms > 0) await waitAbortably(ms, ctx.signal)
+    else if (ctx.signal.aborted) throw abortError(ctx.signal)
+    return { fields: { echo: ctx.settings.workerId }, refs: [] }
+  },
+}
+
+/** The utility tasks' implementations, by catalogue name. */
+export const utilityTasks: Record<string, TaskImplementation> = {
+  NOOP: noop,
+  SLEEP: sleep,
+  FAIL: fail,
+  MAKE_DATASET: makeDataset,
+  ECHO_ITEMS: echoItems,
+}

@@ -1,0 +1,203 @@
+import {
+  assertNever,
+  type Catalogue,
+  type ControlMessage,
+  PROTOCOL_VERSION,
+  type OrderId,
+  type Store,
+  TaskOrder,
+  type TaskImplementation,
+  type TaskSettings,
+  type WorkerMessage,
+  type WorkerTransport,
+} from '../../core/domain/index.ts'
+import { runOrder, type RunningOrder } from './order-runner.ts'
+import { createPendingReports } from './pending-reports.ts'
+
+/** What a worker host is built from. */
+export interface WorkerHostOptions {
+  transport: WorkerTransport
+  implementations: Record<string, TaskImplementation>
+  catalogue: Catalogue
+  store: Store
+  settings: TaskSettings
+  lanes: string[]
+  /** Orders run at once. */
+  slots: number
+  /** Heartbeat interval, ms (SPEC default 1000). */
+  heartbeatMs: number
+  host: string
+  pid: number
+  now?: () => Date
+  /** Unacknowledged final reports are re-sent every this many heartbeats (default 3). */
+  resendEveryBeats?: number
+  /** Minimum time between two progress reports of one order, ms (default 250: 4 per second). */
+  progressIntervalMs?: number
+  /** How long an aborted task may take to stop before it is reported cancelled anyway, ms (default 2000). */
+  abortGraceMs?: number
+  /** How long a graceful stop lets running tasks finish, ms (default 10000). */
+  graceMs?: number
+  /** How long stop waits for the acknowledgement of final reports, ms (default 2000). */
+  ackWaitMs?: number
+  /** The host's own diagnostics (default: none). */
+  log?: (level: 'info' | 'warn' | 'error', msg: string) => void
+}
+
+/** A worker host: takes orders from its transport, runs them, reports (SPEC §5). */
+export interface WorkerHost {
+  start(): void
+  /** Stops: graceful lets running tasks finish (up to graceMs), then aborts the rest and closes. */
+  stop(options: { graceful: boolean }): Promise<void>
+  /** The ids of the orders running now. */
+  inFlight(): OrderId[]
+}
+
+function waitFor(promise: Promise<unknown>, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms)
+    void promise.then(() => {
+      clearTimeout(timer)
+      resolve()
+    })
+  })
+}
+
+/** Creates a worker host; nothing happens until `start()`. */
+export function createWorkerHost(options: WorkerHostOptions): WorkerHost {
+  const { transport, catalogue, settings, lanes, slots } = options
+  const now = options.now ?? (() => new Date())
+  const log = options.log ?? (() => {})
+  const resendEveryBeats = options.resendEveryBeats ?? 3
+  const running = new Map<OrderId, RunningOrder>()
+  const pending = createPendingReports((message) => transport.send(message))
+  let heartbeatTimer: NodeJS.Timeout | undefined
+  let beats = 0
+  let isStopping = false
+  let stopping: Promise<void> | undefined
+
+  const runnerDeps = {
+    store: options.store,
+    settings,
+    now,
+    send: (message: WorkerMessage) => transport.send(message),
+    sendFinal: (message: Parameters<typeof pending.send>[0]) => pending.send(message),
+    progressIntervalMs: options.progressIntervalMs ?? 250,
+    abortGraceMs: options.abortGraceMs ?? 2_000,
+    log,
+  }
+
+  function sendHeartbeat(): void {
+    transport.send({
+      type: 'Heartbeat',
+      v: PROTOCOL_VERSION,
+      workerId: settings.workerId,
+      host: options.host,
+      pid: options.pid,
+      lanes,
+      // A stopping worker advertises no slots, so no credit is spent on it.
+      slots: isStopping ? 0 : slots,
+      inFlight: [...running.keys()],
+    })
+  }
+
+  function refuse(order: TaskOrder, error: string): void {
+    pending.send({ type: 'OrderFailed', v: PROTOCOL_VERSION, orderId: order.orderId, workerId: settings.workerId, error, retryable: true })
+  }
+
+  function handleOrder(received: TaskOrder): void {
+    const parsed = TaskOrder.safeParse(received)
+    if (!parsed.success) {
+      log('warn', `dropped an invalid order: ${parsed.error.issues[0]?.message ?? 'invalid'}`)
+      return
+    }
+    const order = parsed.data
+    // A repeated order (the monitor re-sent it) gets the same answer again, never a second run.
+    if (running.has(order.orderId)) {
+      transport.send({ type: 'OrderReceived', v: PROTOCOL_VERSION, orderId: order.orderId, workerId: settings.workerId })
+      return
+    }
+    const kept = pending.get(order.orderId)
+    if (kept) {
+      transport.send(kept)
+      return
+    }
+    if (isStopping) return refuse(order, 'worker is shutting down')
+    const decl = catalogue.get(order.call)
+    const impl = options.implementations[order.call]
+    if (!decl || !impl) return refuse(order, `task ${order.call} is not known to worker ${settings.workerId}`)
+    if (order.version !== decl.version) {
+      return refuse(order, `task ${order.call} version ${order.version} was ordered, but worker ${settings.workerId} runs version ${decl.version}`)
+    }
+    if ((impl.kind === 'perItem') !== decl.perItem) {
+      pending.send({
+        type: 'OrderFailed',
+        v: PROTOCOL_VERSION,
+        orderId: order.orderId,
+        workerId: settings.workerId,
+        error: `task ${order.call}: its implementation (${impl.kind}) does not match its declaration (perItem: ${decl.perItem})`,
+        retryable: false,
+      })
+      return
+    }
+    if (running.size >= slots) return refuse(order, `worker full (${slots} slots busy)`)
+    const run = runOrder(order, decl, impl, runnerDeps)
+    running.set(order.orderId, run)
+    void run.done.then(() => running.delete(order.orderId))
+  }
+
+  function handleControl(message: ControlMessage): void {
+    switch (message.type) {
+      case 'CancelOrder':
+        running.get(message.orderId)?.abort('cancelled')
+        return
+      case 'Ack':
+        pending.acknowledge(message.orderIds)
+        return
+      case 'Hello':
+        // A (re)started monitor: tell it who we are and what it has not acknowledged.
+        sendHeartbeat()
+        pending.resendAll()
+        return
+      default:
+        assertNever(message, 'control message')
+    }
+  }
+
+  function beat(): void {
+    sendHeartbeat()
+    beats++
+    if (beats % resendEveryBeats === 0) pending.resendAll()
+  }
+
+  async function shutDown(graceful: boolean): Promise<void> {
+    isStopping = true
+    transport.pauseOrders()
+    sendHeartbeat()
+    if (graceful) await waitFor(Promise.all([...running.values()].map((r) => r.done)), options.graceMs ?? 10_000)
+    for (const run of running.values()) run.abort('shutdown')
+    await Promise.all([...running.values()].map((r) => r.done))
+    clearInterval(heartbeatTimer)
+    sendHeartbeat()
+    await pending.settled(graceful ? (options.ackWaitMs ?? 2_000) : 0)
+    if (pending.size() > 0) log('warn', `closing with ${pending.size()} unacknowledged final reports`)
+    await transport.close()
+  }
+
+  return {
+    start() {
+      transport.onOrder(handleOrder)
+      transport.onControl(handleControl)
+      transport.onReconnect(() => {
+        sendHeartbeat()
+        pending.resendAll()
+      })
+      sendHeartbeat()
+      heartbeatTimer = setInterval(beat, options.heartbeatMs)
+    },
+    stop({ graceful }) {
+      stopping ??= shutDown(graceful)
+      return stopping
+    },
+    inFlight: () => [...running.keys()],
+  }
+}
