@@ -1,10 +1,10 @@
 import Meyda from 'meyda'
-import { ValidationError } from '../../core/domain/index.ts'
+import { MEYDA_MAX_NUMCEP, ValidationError } from '../../core/domain/index.ts'
 import type { MfccMatrix } from './mfcc-banzai.ts'
 import { roundHalfUp, type MfccParams } from './mfcc-params.ts'
 
-/** Most coefficients Meyda computes (it clamps numberOfMFCCCoefficients to 40). */
-export const MEYDA_MAX_NUMCEP = 40
+/** Most coefficients Meyda computes (it clamps numberOfMFCCCoefficients to 40); declared with the catalogue. */
+export { MEYDA_MAX_NUMCEP }
 
 /** Meyda's framing: 1 + floor((N − bufferSize) / hop) frames, no padding; none when N < bufferSize. */
 export function countMeydaFrames(samples: number, bufferSize: number, hop: number): number {

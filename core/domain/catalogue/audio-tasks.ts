@@ -4,6 +4,8 @@ import { integer, number, options, value } from './arg-shape.ts'
 import { argError, type TaskDeclaration } from './declaration.ts'
 
 const MINUTE = 60_000
+/** Meyda computes at most this many coefficients. */
+export const MEYDA_MAX_NUMCEP = 40
 
 const url = value(
   z.string().max(4096).regex(/^(https?|file):\/\/\S+$/),
@@ -57,6 +59,13 @@ function checkMfccArgs(args: unknown[], path: string): FieldError[] {
     out.push(argError(path, 3, 'highfreq', `at most samplerate / 2 (${samplerate! / 2})`, highfreq))
   }
   if (lowfreq! >= highfreq!) out.push(argError(path, 2, 'lowfreq', `below highfreq (${highfreq})`, lowfreq))
+  const options = (args[5] ?? {}) as { nfft?: number; engine?: string }
+  if (options.nfft !== undefined && (options.nfft & (options.nfft - 1)) !== 0) {
+    out.push({ path: `${path}.args[5].nfft`, message: `${path}.args[5].nfft (nfft) must be a power of two, got ${options.nfft}` })
+  }
+  if (options.engine === 'meyda' && numcep! > MEYDA_MAX_NUMCEP) {
+    out.push(argError(path, 1, 'numcep', `at most ${MEYDA_MAX_NUMCEP} with engine "meyda"`, numcep))
+  }
   return out
 }
 

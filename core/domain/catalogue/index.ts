@@ -14,5 +14,5 @@ export const catalogue: Catalogue = new Map(
     (d) => [d.name, d],
   ),
 )
-export { EXTRACT_MFCC, FETCH_FESTVOX, FILTER_LONGER, FILTER_SHORTER, LEARN } from './audio-tasks.ts'
+export { EXTRACT_MFCC, FETCH_FESTVOX, FILTER_LONGER, FILTER_SHORTER, LEARN, MEYDA_MAX_NUMCEP } from './audio-tasks.ts'
 export { ECHO_ITEMS, FAIL, MAKE_DATASET, NOOP, SLEEP } from './utility-tasks.ts'

@@ -36,8 +36,12 @@ export function decideReport(state: PipelineState, unit: UnitRef, report: OrderR
     case 'OrderFailed':
       return [...started, { type: 'UnitFailed', data: { step, shard, attempt, error: report.error, retryable: report.retryable } }]
     case 'OrderCancelled':
-      // A worker handed the unit back (shutting down): another attempt will run it.
-      return [...started, { type: 'UnitFailed', data: { step, shard, attempt, error: `handed back by worker ${report.workerId}`, retryable: true } }]
+      // A worker handed the unit back: before starting it (it was full) or while shutting down.
+      // Another attempt runs it; one that never started does not count towards the limit.
+      if (current.status === 'dispatched') {
+        return [{ type: 'UnitFailed', data: { step, shard, attempt, error: `handed back unstarted by worker ${report.workerId}`, retryable: true } }]
+      }
+      return [{ type: 'UnitFailed', data: { step, shard, attempt, error: `handed back by worker ${report.workerId}`, retryable: true } }]
   }
 }
 

@@ -41,7 +41,8 @@ function retryOrFail(state: PipelineState, step: number, unit: UnitState, counts
   const failures = unit.failures + (counts ? 1 : 0)
   const next = updateUnit(state, step, unit.shard, (u) => ({ ...u, failures, status: 'queued', orderId: u.orderId }))
   if (failures < state.policy.maxAttempts) {
-    const delayMs = counts ? backoffDelay(state.policy, failures) : 0
+    // An attempt that never started (lost order, worker full) is re-queued almost at once.
+    const delayMs = counts ? backoffDelay(state.policy, failures) : Math.min(state.policy.backoffBaseMs, 100)
     return {
       state: next,
       commands: [{ type: 'ScheduleRetry', pipelineId: state.id, step, shard: unit.shard, attempt: unit.attempt + 1, delayMs }],
@@ -143,7 +144,7 @@ export function evolvePipeline(state: PipelineState, event: DomainEvent, at: str
         const error = shards > 1 ? `shard ${d.shard}: ${d.error}` : d.error
         return { state: failed, commands: [{ type: 'FailStep', pipelineId: state.id, step: d.step, error }] }
       }
-      return retryOrFail(state, d.step, unit, true, d.error)
+      return retryOrFail(state, d.step, unit, unit.started, d.error)
     }
     case 'UnitLeaseExpired': {
       const d = event.data

@@ -119,7 +119,7 @@ describe('pipeline machine', () => {
     expect(r.snapshot.context.steps[0]!.units[0]!.failures).toBe(1)
     const s2 = given(['NOOP'], started(0), dispatched(0))
     const r2 = when(s2, { type: 'UnitLeaseExpired', data: { step: 0, shard: 0, attempt: 1, worker: null } })
-    expect(r2.commands[1]).toEqual({ type: 'ScheduleRetry', pipelineId: id, step: 0, shard: 0, attempt: 2, delayMs: 0 })
+    expect(r2.commands[1]).toEqual({ type: 'ScheduleRetry', pipelineId: id, step: 0, shard: 0, attempt: 2, delayMs: 100 })
     expect(r2.snapshot.context.steps[0]!.units[0]!.failures).toBe(0)
   })
 
@@ -203,5 +203,21 @@ describe('deciding on worker reports', () => {
   test('reports for an ended pipeline record nothing', () => {
     const s = when(given(['NOOP'], started(0), ...running(0)), { type: 'PipelineCancelled', data: { reason: 'x' } }).snapshot
     expect(decideReport(s.context, { pipelineId: id, step: 0, shard: 0, attempt: 1 }, report('OrderSucceeded', 1))).toEqual([])
+  })
+})
+
+describe('hand-backs', () => {
+  test('a unit handed back before it started is re-queued at once and spends no attempt', () => {
+    const s = given(['NOOP'], started(0), dispatched(0))
+    const events = decideReport(s.context, { pipelineId: id, step: 0, shard: 0, attempt: 1 }, {
+      type: 'OrderCancelled',
+      v: 1,
+      orderId: order(0, 0, 1),
+      workerId: 'busy',
+    })
+    expect(events).toEqual([{ type: 'UnitFailed', data: { step: 0, shard: 0, attempt: 1, error: 'handed back unstarted by worker busy', retryable: true } }])
+    const r = when(s, events[0]!)
+    expect(r.commands).toEqual([{ type: 'ScheduleRetry', pipelineId: id, step: 0, shard: 0, attempt: 2, delayMs: 100 }])
+    expect(r.snapshot.context.steps[0]!.units[0]!.failures).toBe(0)
   })
 })
