@@ -4,25 +4,25 @@ import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { isRetryable } from '../../core/domain/index.ts'
-import { readBytes } from '../documents.ts'
+import { makeTaskContext, type TestTaskContext } from '../../test/support/task-context.ts'
+import { readBytes, readManifest } from '../documents.ts'
 import { parseWavHeader } from '../wav/index.ts'
 import { fetchFestvox } from './index.ts'
-import { makeContext, readOutput, type TestContext } from './test-support/task-context.ts'
 
 const fixtures = new URL('../../fixtures/arctic/', import.meta.url)
 const fixtureRoot = fileURLToPath(fixtures)
 const zipUrl = (spk: string) => new URL(`cmu_us_${spk}_arctic-0.90-release.zip`, fixtures).href
 
-async function run(ctx: TestContext, ...urls: string[]) {
+async function run(ctx: TestTaskContext, ...urls: string[]) {
   if (fetchFestvox.kind !== 'whole') throw new Error('FETCH_FESTVOX runs whole')
   return fetchFestvox.run(null, urls, ctx)
 }
 
 describe('FETCH_FESTVOX on the fixture zips (file: URLs)', () => {
   it('lists the test zip: 4 items with texts and durations, README and COPYING ignored silently', async () => {
-    const ctx = await makeContext({ allowedRoots: [fixtureRoot] })
+    const ctx = makeTaskContext('FETCH_FESTVOX', { allowedRoots: [fixtureRoot] })
     const result = await run(ctx, zipUrl('test'))
-    const manifest = await readOutput(ctx, result.output)
+    const manifest = await readManifest(ctx.store, result.output)
     expect(manifest.kind).toBe('banzai.dataset/1')
     expect(manifest.items.map((i) => i.id)).toEqual([
       'test/arctic_a0001',
@@ -66,10 +66,10 @@ describe('FETCH_FESTVOX on the fixture zips (file: URLs)', () => {
   })
 
   it('merges several zips: items sorted by id across all, one source per zip', async () => {
-    const ctx = await makeContext({ allowedRoots: [fixtureRoot] })
+    const ctx = makeTaskContext('FETCH_FESTVOX', { allowedRoots: [fixtureRoot] })
     const urls = [zipUrl('sus'), zipUrl('ssc'), zipUrl('sf3')]
     const result = await run(ctx, ...urls)
-    const manifest = await readOutput(ctx, result.output)
+    const manifest = await readManifest(ctx.store, result.output)
     expect(manifest.items).toHaveLength(60)
     const ids = manifest.items.map((i) => i.id)
     expect(ids).toEqual([...ids].sort())
@@ -83,11 +83,11 @@ describe('FETCH_FESTVOX on the fixture zips (file: URLs)', () => {
   })
 
   it('does not extract a zip twice: the second run stores nothing but reuses the same manifest', async () => {
-    const ctx = await makeContext({ allowedRoots: [fixtureRoot] })
+    const ctx = makeTaskContext('FETCH_FESTVOX', { allowedRoots: [fixtureRoot] })
     const first = await run(ctx, zipUrl('sus'))
     const putsAfterFirst = ctx.store.puts.length
     expect(putsAfterFirst).toBeGreaterThanOrEqual(22) // zip + 20 WAVs + part + manifest
-    const again = await makeContext({
+    const again = makeTaskContext('FETCH_FESTVOX', {
       allowedRoots: [fixtureRoot],
       dataDir: ctx.settings.dataDir,
       store: ctx.store,
@@ -101,9 +101,9 @@ describe('FETCH_FESTVOX on the fixture zips (file: URLs)', () => {
   })
 
   it('extracts again when the store lost a WAV of the cached part', async () => {
-    const ctx = await makeContext({ allowedRoots: [fixtureRoot] })
+    const ctx = makeTaskContext('FETCH_FESTVOX', { allowedRoots: [fixtureRoot] })
     const first = await run(ctx, zipUrl('test'))
-    const manifest = await readOutput(ctx, first.output)
+    const manifest = await readManifest(ctx.store, first.output)
     await ctx.store.delete(manifest.items[0]!.audio)
     const second = await run(ctx, zipUrl('test'))
     expect(second.output).toBe(first.output)
@@ -116,7 +116,7 @@ describe('FETCH_FESTVOX on the fixture zips (file: URLs)', () => {
     await writeFile(outsideZip, await readFile(new URL(zipUrl('test'))))
     const root = await mkdtemp(join(tmpdir(), 'banzai-root-'))
     await symlink(outsideZip, join(root, 'link.zip'))
-    const ctx = await makeContext({ allowedRoots: [root] })
+    const ctx = makeTaskContext('FETCH_FESTVOX', { allowedRoots: [root] })
     const attempts = [
       pathToFileURL(outsideZip).href,
       `${pathToFileURL(root).href}/../${elsewhere.split('/').at(-1)}/x.zip`,
@@ -132,7 +132,7 @@ describe('FETCH_FESTVOX on the fixture zips (file: URLs)', () => {
       expect((error as Error).message).toContain(root)
       expect(isRetryable(error)).toBe(false)
     }
-    const none = await makeContext()
+    const none = makeTaskContext('FETCH_FESTVOX')
     await expect(run(none, zipUrl('test'))).rejects.toThrow(
       /outside the allowed roots \(none are configured\)/,
     )
@@ -143,7 +143,7 @@ describe('FETCH_FESTVOX on the fixture zips (file: URLs)', () => {
     const whole = await readFile(new URL(zipUrl('test')))
     await writeFile(join(root, 'truncated.zip'), whole.subarray(0, Math.floor(whole.length / 2)))
     await writeFile(join(root, 'notes.zip'), 'this is not a zip at all\n')
-    const ctx = await makeContext({ allowedRoots: [root] })
+    const ctx = makeTaskContext('FETCH_FESTVOX', { allowedRoots: [root] })
     for (const name of ['truncated.zip', 'notes.zip']) {
       const url = pathToFileURL(join(root, name)).href
       const error = await run(ctx, url).then(
@@ -159,13 +159,13 @@ describe('FETCH_FESTVOX on the fixture zips (file: URLs)', () => {
   })
 
   it('stops promptly when aborted', async () => {
-    const ctx = await makeContext({ allowedRoots: [fixtureRoot] })
+    const ctx = makeTaskContext('FETCH_FESTVOX', { allowedRoots: [fixtureRoot] })
     ctx.controller.abort(new Error('cancelled by test'))
     await expect(run(ctx, zipUrl('sus'))).rejects.toThrow('cancelled by test')
   })
 
   it('stops promptly when aborted during extraction, leaving no temp file and no cached part', async () => {
-    const ctx = await makeContext({ allowedRoots: [fixtureRoot] })
+    const ctx = makeTaskContext('FETCH_FESTVOX', { allowedRoots: [fixtureRoot] })
     const report = ctx.progress.bind(ctx)
     ctx.progress = (done, total, unit) => {
       report(done, total, unit)
@@ -178,7 +178,7 @@ describe('FETCH_FESTVOX on the fixture zips (file: URLs)', () => {
   })
 
   it('rejects arguments that are not URLs', async () => {
-    const ctx = await makeContext()
+    const ctx = makeTaskContext('FETCH_FESTVOX')
     await expect(fetchFestvox.kind === 'whole' ? fetchFestvox.run(null, [42], ctx) : null).rejects.toThrow(
       /args\[0\] \(url\)/,
     )

@@ -4,6 +4,8 @@ import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { beforeAll, describe, expect, it } from 'vitest'
 import type { DatasetManifest } from '../../core/domain/index.ts'
+import { makeTaskContext } from '../../test/support/task-context.ts'
+import { readManifest } from '../documents.ts'
 import { createFetchFestvox, type LimitOverrides } from './index.ts'
 import {
   breakCentralEntry,
@@ -12,7 +14,6 @@ import {
   patchCentralEntry,
   type TestEntry,
 } from './test-support/hostile-zips.ts'
-import { makeContext, readOutput } from './test-support/task-context.ts'
 
 const DIR = 'cmu_us_evl_arctic'
 let root: string
@@ -28,10 +29,10 @@ async function fetchZip(
   const path = join(root, `${Math.random().toString(36).slice(2)}.zip`)
   await writeFile(path, zip)
   const task = createFetchFestvox(overrides)
-  const ctx = await makeContext({ allowedRoots: [root] })
+  const ctx = makeTaskContext('FETCH_FESTVOX', { allowedRoots: [root] })
   if (task.kind !== 'whole') throw new Error('FETCH_FESTVOX runs whole')
   const result = await task.run(null, [pathToFileURL(path).href], ctx)
-  return { manifest: await readOutput(ctx, result.output), dataDir: ctx.settings.dataDir }
+  return { manifest: await readManifest(ctx.store, result.output), dataDir: ctx.settings.dataDir }
 }
 
 const good = (utt: string): TestEntry => ({ name: `${DIR}/wav/${utt}.wav`, data: makeWav(1_600) })
@@ -140,10 +141,10 @@ describe('FETCH_FESTVOX on hostile zips', () => {
     await writeFile(first, await buildZip([good('arctic_a0001')]))
     await writeFile(second, await buildZip([good('arctic_a0001'), good('arctic_a0002')]))
     const task = createFetchFestvox()
-    const ctx = await makeContext({ allowedRoots: [root] })
+    const ctx = makeTaskContext('FETCH_FESTVOX', { allowedRoots: [root] })
     if (task.kind !== 'whole') throw new Error('FETCH_FESTVOX runs whole')
     const result = await task.run(null, [pathToFileURL(first).href, pathToFileURL(second).href], ctx)
-    const manifest = await readOutput(ctx, result.output)
+    const manifest = await readManifest(ctx.store, result.output)
     expect(manifest.items.map((i) => i.id)).toEqual(['evl/arctic_a0001', 'evl/arctic_a0002'])
     expect(manifest.sources[1]!.skipped).toEqual([
       {

@@ -1,8 +1,9 @@
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { isRetryable, RetryableTaskError } from '../../core/domain/index.ts'
+import { makeTaskContext, type TestTaskContext } from '../../test/support/task-context.ts'
+import { readManifest } from '../documents.ts'
 import { createFetchFestvox, USER_AGENT } from './index.ts'
-import { makeContext, readOutput, type TestContext } from './test-support/task-context.ts'
 import { startZipServer, type ZipServer } from './test-support/zip-server.ts'
 
 const fixture = (spk: string) =>
@@ -12,7 +13,7 @@ const task = createFetchFestvox({
 })
 let server: ZipServer
 
-async function run(ctx: TestContext, ...urls: string[]) {
+async function run(ctx: TestTaskContext, ...urls: string[]) {
   if (task.kind !== 'whole') throw new Error('FETCH_FESTVOX runs whole')
   return task.run(null, urls, ctx)
 }
@@ -34,9 +35,9 @@ afterAll(async () => {
 
 describe('FETCH_FESTVOX over HTTP', () => {
   it('downloads with our User-Agent and reports progress in bytes with the total', async () => {
-    const ctx = await makeContext()
+    const ctx = makeTaskContext('FETCH_FESTVOX')
     const result = await run(ctx, `${server.base}/zips/test`)
-    const manifest = await readOutput(ctx, result.output)
+    const manifest = await readManifest(ctx.store, result.output)
     expect(manifest.items).toHaveLength(4)
     expect(server.seen.find((r) => r.path === '/zips/test')?.headers['user-agent']).toBe(USER_AGENT)
     const bytes = ctx.progressCalls.filter((p) => p.unit === 'bytes')
@@ -44,7 +45,7 @@ describe('FETCH_FESTVOX over HTTP', () => {
   })
 
   it('revalidates: the second fetch gets 304 and neither downloads nor extracts again', async () => {
-    const ctx = await makeContext()
+    const ctx = makeTaskContext('FETCH_FESTVOX')
     const url = `${server.base}/zips/sus`
     const first = await run(ctx, url)
     const puts = ctx.store.puts.length
@@ -61,7 +62,7 @@ describe('FETCH_FESTVOX over HTTP', () => {
   })
 
   it('revalidates with Last-Modified alone', async () => {
-    const ctx = await makeContext()
+    const ctx = makeTaskContext('FETCH_FESTVOX')
     const url = `${server.base}/lastmod/test`
     const first = await run(ctx, url)
     const second = await run(ctx, url)
@@ -70,10 +71,10 @@ describe('FETCH_FESTVOX over HTTP', () => {
   })
 
   it('downloads again, unconditionally, when the store lost the zip', async () => {
-    const ctx = await makeContext()
+    const ctx = makeTaskContext('FETCH_FESTVOX')
     const url = `${server.base}/zips/ssc`
     const first = await run(ctx, url)
-    const manifest = await readOutput(ctx, first.output)
+    const manifest = await readManifest(ctx.store, first.output)
     await ctx.store.delete(manifest.sources[0]!.cid)
     const second = await run(ctx, url)
     expect(second.output).toBe(first.output)
@@ -83,38 +84,38 @@ describe('FETCH_FESTVOX over HTTP', () => {
   })
 
   it('follows redirects', async () => {
-    const ctx = await makeContext()
+    const ctx = makeTaskContext('FETCH_FESTVOX')
     const result = await run(ctx, `${server.base}/redirect/test`)
-    expect((await readOutput(ctx, result.output)).items).toHaveLength(4)
+    expect((await readManifest(ctx.store, result.output)).items).toHaveLength(4)
     expect(server.seen.filter((r) => r.path.startsWith('/redirect/test')).map((r) => r.status)).toEqual([
       302, 301,
     ])
   })
 
   it('fails a redirect loop, not retryable', async () => {
-    const error = await failure(run(await makeContext(), `${server.base}/loop`))
+    const error = await failure(run(makeTaskContext('FETCH_FESTVOX'), `${server.base}/loop`))
     expect(error.message).toContain('redirect count exceeded')
     expect(isRetryable(error)).toBe(false)
   })
 
   it('retries a 5xx and succeeds', async () => {
-    const ctx = await makeContext()
+    const ctx = makeTaskContext('FETCH_FESTVOX')
     const result = await run(ctx, `${server.base}/flaky/test`)
-    expect((await readOutput(ctx, result.output)).items).toHaveLength(4)
+    expect((await readManifest(ctx.store, result.output)).items).toHaveLength(4)
     expect(server.seen.filter((r) => r.path === '/flaky/test').map((r) => r.status)).toEqual([503, 503, 200])
     expect(ctx.logs.filter((l) => l.startsWith('warn') && l.includes('HTTP 503'))).toHaveLength(2)
   })
 
   it('retries a connection reset mid-body and succeeds', async () => {
-    const ctx = await makeContext()
+    const ctx = makeTaskContext('FETCH_FESTVOX')
     const result = await run(ctx, `${server.base}/reset/test`)
-    expect((await readOutput(ctx, result.output)).items).toHaveLength(4)
+    expect((await readManifest(ctx.store, result.output)).items).toHaveLength(4)
     expect(server.seen.filter((r) => r.path === '/reset/test')).toHaveLength(2)
     expect(ctx.logs.some((l) => l.includes('download interrupted'))).toBe(true)
   })
 
   it('gives up on a persistent 5xx with a retryable error', async () => {
-    const error = await failure(run(await makeContext(), `${server.base}/always503`))
+    const error = await failure(run(makeTaskContext('FETCH_FESTVOX'), `${server.base}/always503`))
     expect(error).toBeInstanceOf(RetryableTaskError)
     expect(error.message).toBe(
       `${server.base}/always503: HTTP 503 Service Unavailable (gave up after 3 attempts)`,
@@ -125,7 +126,7 @@ describe('FETCH_FESTVOX over HTTP', () => {
     const quick = createFetchFestvox({ download: { attempts: 2, backoffMs: 10, headersTimeoutMs: 300 } })
     const error = await failure(
       quick.kind === 'whole'
-        ? quick.run(null, [`${server.base}/slow`], await makeContext())
+        ? quick.run(null, [`${server.base}/slow`], makeTaskContext('FETCH_FESTVOX'))
         : Promise.resolve(),
     )
     expect(isRetryable(error)).toBe(true)
@@ -134,13 +135,13 @@ describe('FETCH_FESTVOX over HTTP', () => {
   })
 
   it('fails a 404 clearly, not retryable', async () => {
-    const error = await failure(run(await makeContext(), `${server.base}/missing`))
+    const error = await failure(run(makeTaskContext('FETCH_FESTVOX'), `${server.base}/missing`))
     expect(error.message).toBe(`${server.base}/missing: HTTP 404 Not Found`)
     expect(isRetryable(error)).toBe(false)
   })
 
   it('fails on a body that is not a zip, not retryable', async () => {
-    const error = await failure(run(await makeContext(), `${server.base}/text`))
+    const error = await failure(run(makeTaskContext('FETCH_FESTVOX'), `${server.base}/text`))
     expect(error.message).toContain('not a zip archive')
     expect(isRetryable(error)).toBe(false)
   })
@@ -149,13 +150,13 @@ describe('FETCH_FESTVOX over HTTP', () => {
     const closed = await startZipServer({})
     const url = `${closed.base}/zips/test`
     await closed.close()
-    const error = await failure(run(await makeContext(), url))
+    const error = await failure(run(makeTaskContext('FETCH_FESTVOX'), url))
     expect(isRetryable(error)).toBe(true)
     expect(error.message).toContain('ECONNREFUSED')
   })
 
   it('aborts a download in progress promptly', async () => {
-    const ctx = await makeContext()
+    const ctx = makeTaskContext('FETCH_FESTVOX')
     const started = Date.now()
     const pending = failure(run(ctx, `${server.base}/stall/sus`))
     const poll = setInterval(() => {
@@ -168,9 +169,9 @@ describe('FETCH_FESTVOX over HTTP', () => {
   })
 
   it('merges zips fetched over HTTP', async () => {
-    const ctx = await makeContext()
+    const ctx = makeTaskContext('FETCH_FESTVOX')
     const result = await run(ctx, `${server.base}/zips/test`, `${server.base}/zips/sus`)
-    const manifest = await readOutput(ctx, result.output)
+    const manifest = await readManifest(ctx.store, result.output)
     expect(manifest.items).toHaveLength(24)
     expect(manifest.items[0]!.id).toBe('sus/arctic_a0001')
     expect(manifest.items.at(-1)!.id).toBe('test/arctic_a0004')

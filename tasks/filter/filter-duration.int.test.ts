@@ -1,13 +1,13 @@
 import { readFile } from 'node:fs/promises'
 import { describe, expect, it } from 'vitest'
 import { type Cid, DATASET_KIND, type DatasetItem, type DatasetManifest, type TaskImplementation } from '../../core/domain/index.ts'
+import { makeTaskContext, type TestTaskContext } from '../../test/support/task-context.ts'
 import { readManifest, writeJson } from '../documents.ts'
-import { makeTestContext, type TestContext } from '../mfcc/memory-store.test-support.ts'
 import { parseWavHeader } from '../wav/index.ts'
 import { filterLonger, filterShorter } from './index.ts'
 
 /** Puts the edge WAVs in the store and a manifest listing them, built from their parsed headers. */
-async function edgeDataset(ctx: TestContext): Promise<Cid> {
+async function edgeDataset(ctx: TestTaskContext): Promise<Cid> {
   const items: DatasetItem[] = []
   for (const utterance of ['edge_5000ms', 'edge_4999ms']) {
     const bytes = await readFile(new URL(`../../fixtures/golden/${utterance}.wav`, import.meta.url))
@@ -20,9 +20,9 @@ async function edgeDataset(ctx: TestContext): Promise<Cid> {
   return writeJson(ctx.store, manifest)
 }
 
-async function run(task: TaskImplementation, seconds: number): Promise<{ ctx: TestContext; kept: string[]; result: Awaited<ReturnType<Extract<TaskImplementation, { kind: 'whole' }>['run']>> }> {
+async function run(task: TaskImplementation, seconds: number): Promise<{ ctx: TestTaskContext; kept: string[]; result: Awaited<ReturnType<Extract<TaskImplementation, { kind: 'whole' }>['run']>> }> {
   if (task.kind !== 'whole') throw new Error('filters are whole-dataset tasks')
-  const ctx = makeTestContext('FILTER_LONGER', [seconds])
+  const ctx = makeTaskContext('FILTER_LONGER', { args: [seconds] })
   const input = await edgeDataset(ctx)
   const result = await task.run(input, [seconds], ctx)
   const output = await readManifest(ctx.store, result.output)
@@ -62,7 +62,7 @@ describe('FILTER_LONGER / FILTER_SHORTER on the 5 s boundary', () => {
 
   it('rejects a bad argument and a missing input', async () => {
     if (filterLonger.kind !== 'whole') throw new Error('whole task expected')
-    const ctx = makeTestContext('FILTER_LONGER')
+    const ctx = makeTaskContext('FILTER_LONGER')
     const input = await edgeDataset(ctx)
     await expect(filterLonger.run(input, ['5s'], ctx)).rejects.toThrow('FILTER_LONGER args[0] (seconds) must be a number ≥ 0, got "5s"')
     await expect(filterLonger.run(null, [5], ctx)).rejects.toThrow('needs a dataset as input')

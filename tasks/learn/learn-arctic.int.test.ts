@@ -1,11 +1,12 @@
 import { readFileSync, readdirSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
-import { readJson } from '../documents.ts'
+import { makeTaskContext } from '../../test/support/task-context.ts'
+import { createMemoryStore } from '../../transport/memory-store/index.ts'
+import { readJson, writeJson } from '../documents.ts'
 import { decodeNpy } from '../npy/index.ts'
 import { LearnModelDocument, learn } from './index.ts'
-import { createTestStore } from './test-support/memory-store.ts'
-import { makeTaskContext, storeDataset, storeManifest } from './test-support/task-context.ts'
+import { storeDataset } from './test-support/store-dataset.ts'
 import type { FeatureRecording } from './train.ts'
 
 const folder = fileURLToPath(new URL('../../fixtures/learn/arctic-mfcc/', import.meta.url))
@@ -25,9 +26,9 @@ function readFixtures(): FeatureRecording[] {
 
 async function runLearn(recordings: FeatureRecording[], args: unknown[]): Promise<LearnModelDocument> {
   if (learn.kind !== 'whole') throw new Error('LEARN is a whole-input task')
-  const store = createTestStore()
-  const input = await storeManifest(store, await storeDataset(store, recordings))
-  const result = await learn.run(input, args, makeTaskContext(store, args).ctx)
+  const store = createMemoryStore()
+  const input = await writeJson(store, await storeDataset(store, recordings))
+  const result = await learn.run(input, args, makeTaskContext('LEARN', { store, args }))
   return LearnModelDocument.parse(await readJson(store, result.output))
 }
 

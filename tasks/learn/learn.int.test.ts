@@ -1,11 +1,12 @@
 import * as tf from '@tensorflow/tfjs'
 import { describe, expect, it } from 'vitest'
 import { type Cid, ValidationError } from '../../core/domain/index.ts'
-import { readBytes, readJson } from '../documents.ts'
+import { makeTaskContext } from '../../test/support/task-context.ts'
+import { createMemoryStore } from '../../transport/memory-store/index.ts'
+import { readBytes, readJson, writeJson } from '../documents.ts'
 import { LearnModelDocument, learn, loadModel } from './index.ts'
-import { createTestStore } from './test-support/memory-store.ts'
 import { makeSyntheticRecordings } from './test-support/synthetic.ts'
-import { makeTaskContext, storeDataset, storeManifest } from './test-support/task-context.ts'
+import { storeDataset } from './test-support/store-dataset.ts'
 
 if (learn.kind !== 'whole') throw new Error('LEARN is a whole-input task')
 const run = learn.run.bind(learn)
@@ -20,15 +21,15 @@ const recordings = makeSyntheticRecordings({
 const options = { epochs: 3, hidden: 32, batchSize: 64 }
 
 async function setUp(withMfcc = true) {
-  const store = createTestStore()
-  const input = await storeManifest(store, await storeDataset(store, recordings, withMfcc))
+  const store = createMemoryStore()
+  const input = await writeJson(store, await storeDataset(store, recordings, withMfcc))
   return { store, input }
 }
 
 describe('LEARN task', () => {
   it('reads the MFCCs through the store, trains, and stores a loadable model and its document', async () => {
     const { store, input } = await setUp()
-    const { ctx, progress, logs } = makeTaskContext(store, [options])
+    const ctx = makeTaskContext('LEARN', { store, args: [options] })
     const result = await run(input, [options], ctx)
 
     const document = LearnModelDocument.parse(await readJson(store, result.output))
@@ -59,8 +60,8 @@ describe('LEARN task', () => {
       validationFrames: 2 * 3 * 40,
       testFrames: 2 * 3 * 40,
     })
-    expect(progress).toEqual([1, 2, 3].map((done) => ({ done, total: 3, unit: 'epochs' })))
-    expect(logs.filter((l) => l.level === 'info' && l.msg.startsWith('epoch '))).toHaveLength(3)
+    expect(ctx.progressCalls).toEqual([1, 2, 3].map((done) => ({ done, total: 3, unit: 'epochs' })))
+    expect(ctx.logs.filter((l) => l.startsWith('info epoch '))).toHaveLength(3)
 
     const modelJson = await readBytes(store, document.model)
     const manifest = (JSON.parse(new TextDecoder().decode(modelJson)) as tf.io.ModelJSON).weightsManifest
@@ -75,14 +76,14 @@ describe('LEARN task', () => {
 
   it('gives the same output document (same CID) for the same input and options', async () => {
     const { store, input } = await setUp()
-    const first = await run(input, [options], makeTaskContext(store, [options]).ctx)
-    const second = await run(input, [options], makeTaskContext(store, [options]).ctx)
+    const first = await run(input, [options], makeTaskContext('LEARN', { store, args: [options] }))
+    const second = await run(input, [options], makeTaskContext('LEARN', { store, args: [options] }))
     expect(second.output).toBe(first.output)
   })
 
   it('rejects a dataset whose items have no MFCCs, naming the item', async () => {
     const { store, input } = await setUp(false)
-    await expect(run(input, [], makeTaskContext(store, []).ctx)).rejects.toThrow(
+    await expect(run(input, [], makeTaskContext('LEARN', { store }))).rejects.toThrow(
       /items\[0\] \(sf3\/arctic_a0001\) has no mfcc: run EXTRACT_MFCC/,
     )
   })
@@ -90,7 +91,7 @@ describe('LEARN task', () => {
   it('rejects bad options with the field and the rule', async () => {
     const { store, input } = await setUp()
     const bad = [{ epochs: 0, dropout: 0.5 }]
-    const error = await run(input, bad, makeTaskContext(store, bad).ctx).catch((e: unknown) => e)
+    const error = await run(input, bad, makeTaskContext('LEARN', { store, args: bad })).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(ValidationError)
     expect((error as ValidationError).message).toMatch(
       /args\[0\]\.epochs \(epochs\) must be an integer between 1 and 1000, got 0/,
@@ -100,15 +101,13 @@ describe('LEARN task', () => {
 
   it('stops when the order is cancelled', async () => {
     const { store, input } = await setUp()
-    const controller = new AbortController()
-    const { ctx } = makeTaskContext(store, [options], controller.signal)
-    ctx.progress = () => controller.abort(new Error('order cancelled'))
+    const ctx = makeTaskContext('LEARN', { store, args: [options] })
+    ctx.progress = () => ctx.controller.abort(new Error('order cancelled'))
     await expect(run(input, [options], ctx)).rejects.toThrow('order cancelled')
   })
 
   it('needs an input dataset', async () => {
-    const store = createTestStore()
-    await expect(run(null as Cid | null, [], makeTaskContext(store, []).ctx)).rejects.toThrow(
+    await expect(run(null as Cid | null, [], makeTaskContext('LEARN'))).rejects.toThrow(
       /needs a dataset as input/,
     )
   })

@@ -1,15 +1,16 @@
 import { readFile } from 'node:fs/promises'
 import { describe, expect, it } from 'vitest'
 import { asCid, type DatasetItem } from '../../core/domain/index.ts'
+import { makeTaskContext, type TestTaskContext } from '../../test/support/task-context.ts'
+import { readBytes } from '../documents.ts'
 import { decodeNpy } from '../npy/index.ts'
 import { parseWavHeader, WavFormatError } from '../wav/index.ts'
 import { GOLDEN_UTTERANCES, readGolden, type GoldenMfcc } from './golden.test-support.ts'
 import { extractMfcc } from './index.ts'
-import { makeTestContext, type TestContext } from './memory-store.test-support.ts'
 
 const ARGS = [32, 24, 1, 8000, 16000]
 
-async function addItem(ctx: TestContext, fixture: string): Promise<DatasetItem> {
+async function addItem(ctx: TestTaskContext, fixture: string): Promise<DatasetItem> {
   const bytes = await readFile(new URL(`../../fixtures/${fixture}`, import.meta.url))
   const info = parseWavHeader(bytes)
   const { cid } = await ctx.store.put(bytes)
@@ -19,11 +20,11 @@ async function addItem(ctx: TestContext, fixture: string): Promise<DatasetItem> 
 
 async function runItem(fixture: string, args: unknown[] = ARGS): Promise<{ data: Float32Array; shape: number[]; frames: unknown }> {
   if (extractMfcc.kind !== 'perItem') throw new Error('EXTRACT_MFCC must be a perItem task')
-  const ctx = makeTestContext('EXTRACT_MFCC', args)
+  const ctx = makeTaskContext('EXTRACT_MFCC', { args })
   const outcome = await extractMfcc.runItem(await addItem(ctx, fixture), args, ctx)
   const cid = asCid(String(outcome.fields.mfcc))
   expect(outcome.refs).toEqual([cid])
-  const npy = decodeNpy(ctx.store.blobs.get(cid)!)
+  const npy = decodeNpy(await readBytes(ctx.store, cid))
   return { ...npy, frames: outcome.fields.frames }
 }
 
@@ -86,7 +87,7 @@ describe('EXTRACT_MFCC per item', () => {
 
   it('fails an item whose WAV is broken with the reason', async () => {
     if (extractMfcc.kind !== 'perItem') throw new Error('EXTRACT_MFCC must be a perItem task')
-    const ctx = makeTestContext('EXTRACT_MFCC', ARGS)
+    const ctx = makeTaskContext('EXTRACT_MFCC', { args: ARGS })
     const { cid } = await ctx.store.put(new TextEncoder().encode('not a wav at all'))
     const item: DatasetItem = { id: 'x/y', speaker: 'x', utterance: 'y', audio: cid, sampleRate: 16000, channels: 1, samples: 1, seconds: 0 }
     await expect(extractMfcc.runItem(item, ARGS, ctx)).rejects.toThrow(WavFormatError)
@@ -94,10 +95,10 @@ describe('EXTRACT_MFCC per item', () => {
 
   it('stops when the order is cancelled', async () => {
     if (extractMfcc.kind !== 'perItem') throw new Error('EXTRACT_MFCC must be a perItem task')
-    const ctx = makeTestContext('EXTRACT_MFCC', ARGS)
+    const ctx = makeTaskContext('EXTRACT_MFCC', { args: ARGS })
     const item = await addItem(ctx, 'golden/arctic_a0001.wav')
     ctx.controller.abort(new Error('cancelled by the user'))
     await expect(extractMfcc.runItem(item, ARGS, ctx)).rejects.toThrow('cancelled by the user')
-    expect([...ctx.store.blobs.keys()]).toEqual([item.audio])
+    expect(ctx.store.puts).toEqual([item.audio])
   })
 })

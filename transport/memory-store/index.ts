@@ -5,9 +5,12 @@ import { importByteStream } from 'ipfs-unixfs-importer'
 import type { CID } from 'multiformats/cid'
 import { asCid, type BlobStat, type ByteSource, type Cid, NotFoundError, type PutResult, type Store } from '../../core/domain/index.ts'
 
-async function* chunksOf(source: ByteSource): AsyncGenerator<Uint8Array> {
-  if (source instanceof Uint8Array) yield source
-  else yield* source
+/** Yields the source's chunks, adding their lengths to `counter.bytes` (the blob's size, not its DAG's). */
+async function* chunksOf(source: ByteSource, counter: { bytes: number }): AsyncGenerator<Uint8Array> {
+  for await (const chunk of source instanceof Uint8Array ? [source] : source) {
+    counter.bytes += chunk.length
+    yield chunk
+  }
 }
 
 async function collect(value: Uint8Array | Iterable<Uint8Array> | AsyncIterable<Uint8Array>): Promise<Uint8Array> {
@@ -17,12 +20,17 @@ async function collect(value: Uint8Array | Iterable<Uint8Array> | AsyncIterable<
   return Buffer.concat(parts)
 }
 
+/** The in-memory Store, with its blocks (by block CID) and every put's CID in order, for tests to inspect. */
+export type MemoryStore = Store & { blocks: Map<string, Uint8Array>; puts: Cid[] }
+
 /**
  * An in-memory Store with the real CIDs (the same importer settings as `ipfs add
  * --cid-version=1 --raw-leaves`), for unit tests of pure logic. Nothing persists.
+ * `puts` records every put, also of bytes already held.
  */
-export function createMemoryStore(): Store & { blocks: Map<string, Uint8Array> } {
+export function createMemoryStore(): MemoryStore {
   const blocks = new Map<string, Uint8Array>()
+  const puts: Cid[] = []
   const roots = new Map<string, { size: number; pinned: boolean }>()
   const blockstore = {
     put: async (cid: CID, value: Uint8Array | Iterable<Uint8Array> | AsyncIterable<Uint8Array>) => {
@@ -39,11 +47,14 @@ export function createMemoryStore(): Store & { blocks: Map<string, Uint8Array> }
   const options = { cidVersion: 1 as const, rawLeaves: true, reduceSingleLeafToSelf: true, chunker: fixedSize({ chunkSize: 262_144 }), layout: balanced({ maxChildrenPerNode: 174 }) }
   const store = {
     blocks,
+    puts,
     async put(bytes: ByteSource): Promise<PutResult> {
-      const result = await importByteStream(chunksOf(bytes), blockstore, options)
+      const counter = { bytes: 0 }
+      const result = await importByteStream(chunksOf(bytes, counter), blockstore, options)
       const cid = asCid(result.cid.toString())
-      const size = Number(result.size)
+      const size = counter.bytes
       roots.set(cid, { size, pinned: roots.get(cid)?.pinned ?? false })
+      puts.push(cid)
       return { cid, size }
     },
     async *get(cid: Cid, range?: { offset: number; length?: number }): AsyncIterable<Uint8Array> {
