@@ -41,7 +41,7 @@ export class ApiClient {
     }
     const text = await response.text()
     const parsed: unknown = text ? JSON.parse(text) : null
-    if (!response.ok) throw new ApiError(response.status, (parsed ?? {}) as ApiError['problem'])
+    if (!response.ok) throw new ApiError(response.status, (parsed ?? {}))
     return parsed as T
   }
 }

@@ -88,7 +88,7 @@ export function resolveSettings(flags: Record<string, unknown>, env: NodeJS.Proc
       out[s.key] = s.default
       continue
     }
-    const parsed = (s.schema as z.ZodType).safeParse(raw)
+    const parsed = (s.schema).safeParse(raw)
     if (parsed.success) out[s.key] = parsed.data
     else {
       const where = fromFlag !== undefined ? s.flag.split(' ')[0]! : s.env

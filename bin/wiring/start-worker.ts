@@ -32,7 +32,7 @@ export async function startWorker(settings: Settings): Promise<RunningWorker> {
         : undefined
       : undefined
   if (endpoints.curveServerKey !== null && !curve) throw new Error('the monitor uses CURVE: set BANZAI_CURVE_SECRET (see `banzai keygen`)')
-  const transport = await createZmqWorkerTransport({ endpoints, lanes: settings.lanes, ...(curve ? { curve } : {}), log: (msg) => logger.warn(msg) })
+  const transport = createZmqWorkerTransport({ endpoints, lanes: settings.lanes, ...(curve ? { curve } : {}), log: (msg) => logger.warn(msg) })
   const store = await openStore({ ...settings, data })
   const id = `${hostname()}-${process.pid}`
   const host = createWorkerHost({

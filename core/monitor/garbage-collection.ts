@@ -18,22 +18,11 @@ export function referencedCids(log: EventLog): Set<string> {
     if (cid) out.add(cid)
   }
   for (const e of log.readAll()) {
-    switch (e.type) {
-      case 'StepStarted':
-        add(e.data.input)
-        break
-      case 'StepCacheHit':
-      case 'StepSucceeded':
-      case 'UnitSucceeded':
-        add(e.data.output)
-        e.data.refs.forEach(add)
-        break
-      case 'PipelineSucceeded':
-        add(e.data.output)
-        break
-      default:
-        break
-    }
+    if (e.type === 'StepStarted') add(e.data.input)
+    else if (e.type === 'StepCacheHit' || e.type === 'StepSucceeded' || e.type === 'UnitSucceeded') {
+      add(e.data.output)
+      e.data.refs.forEach(add)
+    } else if (e.type === 'PipelineSucceeded') add(e.data.output)
   }
   return out
 }

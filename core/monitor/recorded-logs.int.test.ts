@@ -12,7 +12,7 @@ import {
   StoredEvent,
   type TaskOrder,
 } from '../domain/index.ts'
-import { createMemoryStore } from '../../transport/memory-store/index.ts'
+import { createMemoryStore } from '../../transport/memory/index.ts'
 import { EventLog } from './event-log.ts'
 import { Monitor } from './engine/monitor.ts'
 import { PipelineTable } from './pipeline-table.ts'

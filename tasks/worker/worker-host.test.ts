@@ -109,15 +109,16 @@ describe('worker host', () => {
     expect(t.seen.some((m) => m.type === 'OrderReceived')).toBe(false)
   })
 
-  it('refuses an order when every slot is busy', async () => {
+  it('hands an order back unstarted when every slot is busy', async () => {
     const t = setUp({ slots: 1 })
     const received = t.next('OrderReceived')
     t.order('SLEEP', [60_000])
     await received
-    const failed = t.next('OrderFailed')
-    t.order('NOOP', [])
-    const report = await failed
-    expect(report).toMatchObject({ retryable: true, error: expect.stringMatching(/worker full/) as unknown })
+    const handedBack = t.next('OrderCancelled')
+    const second = t.order('NOOP', [])
+    const report = await handedBack
+    expect(report.orderId).toBe(second.orderId)
+    expect(t.seen.filter((m) => m.type === 'OrderReceived')).toHaveLength(1)
   })
 
   it('cancels a running order on CancelOrder and reports OrderCancelled', async () => {

@@ -10,6 +10,7 @@ import {
   type TaskSettings,
   type WorkerMessage,
   type WorkerTransport,
+  ValidationError,
 } from '../../core/domain/index.ts'
 import { runOrder, type RunningOrder } from './order-runner.ts'
 import { createPendingReports } from './pending-reports.ts'
@@ -65,6 +66,8 @@ function waitFor(promise: Promise<unknown>, ms: number): Promise<void> {
 /** Creates a worker host; nothing happens until `start()`. */
 export function createWorkerHost(options: WorkerHostOptions): WorkerHost {
   const { transport, catalogue, settings, lanes, slots } = options
+  if (lanes.length === 0) throw new ValidationError('a worker must serve at least one lane')
+  if (!Number.isInteger(slots) || slots < 1) throw new ValidationError(`slots must be an integer ≥ 1, got ${slots}`)
   const now = options.now ?? (() => new Date())
   const log = options.log ?? (() => {})
   const resendEveryBeats = options.resendEveryBeats ?? 3
@@ -104,6 +107,12 @@ export function createWorkerHost(options: WorkerHostOptions): WorkerHost {
     pending.send({ type: 'OrderFailed', v: PROTOCOL_VERSION, orderId: order.orderId, workerId: settings.workerId, error, retryable: true })
   }
 
+  /** Gives an order back unstarted (no free slot, or stopping): the monitor re-queues it without spending an attempt. */
+  function handBack(order: TaskOrder, why: string): void {
+    log('info', `handing back ${order.orderId}: ${why}`)
+    pending.send({ type: 'OrderCancelled', v: PROTOCOL_VERSION, orderId: order.orderId, workerId: settings.workerId })
+  }
+
   function handleOrder(received: TaskOrder): void {
     const parsed = TaskOrder.safeParse(received)
     if (!parsed.success) {
@@ -121,7 +130,7 @@ export function createWorkerHost(options: WorkerHostOptions): WorkerHost {
       transport.send(kept)
       return
     }
-    if (isStopping) return refuse(order, 'worker is shutting down')
+    if (isStopping) return handBack(order, 'worker is shutting down')
     const decl = catalogue.get(order.call)
     const impl = options.implementations[order.call]
     if (!decl || !impl) return refuse(order, `task ${order.call} is not known to worker ${settings.workerId}`)
@@ -139,7 +148,7 @@ export function createWorkerHost(options: WorkerHostOptions): WorkerHost {
       })
       return
     }
-    if (running.size >= slots) return refuse(order, `worker full (${slots} slots busy)`)
+    if (running.size >= slots) return handBack(order, `worker full (${slots} slots busy)`)
     const run = runOrder(order, decl, impl, runnerDeps)
     running.set(order.orderId, run)
     void run.done.then(() => running.delete(order.orderId))

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { catalogue, type Store, type TaskImplementation } from '../../core/domain/index.ts'
 import { type Db, Monitor, MonitorQueries, type MonitorSettings, monitorSettings, openDatabase } from '../../core/monitor/index.ts'
 import { createMemoryTransport } from '../../transport/memory/index.ts'
-import { createMemoryStore } from '../../transport/memory-store/index.ts'
+import { createMemoryStore } from '../../transport/memory/index.ts'
 import { utilityTasks } from '../../tasks/utility/index.ts'
 import { createWorkerHost, type WorkerHost } from '../../tasks/worker/index.ts'
 

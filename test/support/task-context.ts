@@ -9,7 +9,7 @@ import {
   TaskOrder,
   type TaskSettings,
 } from '../../core/domain/index.ts'
-import { createMemoryStore, type MemoryStore } from '../../transport/memory-store/index.ts'
+import { createMemoryStore, type MemoryStore } from '../../transport/memory/index.ts'
 
 /** A TaskContext for a task test: an in-memory store, recorded progress and log lines, an abort handle. */
 export interface TestTaskContext extends TaskContext {

@@ -1,71 +1,90 @@
-import { CID } from 'multiformats/cid'
-import * as raw from 'multiformats/codecs/raw'
-import { sha256 } from 'multiformats/hashes/sha2'
-import { asCid, type BlobStat, type ByteSource, type Cid, NotFoundError, type Store, ValidationError } from '../../core/domain/index.ts'
+import { exporter } from 'ipfs-unixfs-exporter'
+import { fixedSize } from 'ipfs-unixfs-importer/chunker'
+import { balanced } from 'ipfs-unixfs-importer/layout'
+import { importByteStream } from 'ipfs-unixfs-importer'
+import type { CID } from 'multiformats/cid'
+import { asCid, type BlobStat, type ByteSource, type Cid, NotFoundError, type PutResult, type Store } from '../../core/domain/index.ts'
 
-/** Largest blob the memory store holds: one UnixFS chunk, where the raw-leaf CID is the IPFS CID, bytes. */
-export const MEMORY_STORE_MAX_BYTES = 256 * 1024
-
-async function collect(bytes: ByteSource): Promise<Uint8Array> {
-  if (bytes instanceof Uint8Array) return bytes
-  const chunks: Uint8Array[] = []
-  let size = 0
-  for await (const chunk of bytes) {
-    size += chunk.length
-    if (size > MEMORY_STORE_MAX_BYTES) break
-    chunks.push(chunk)
+/** Yields the source's chunks, adding their lengths to `counter.bytes` (the blob's size, not its DAG's). */
+async function* chunksOf(source: ByteSource, counter: { bytes: number }): AsyncGenerator<Uint8Array> {
+  for await (const chunk of source instanceof Uint8Array ? [source] : source) {
+    counter.bytes += chunk.length
+    yield chunk
   }
-  const out = new Uint8Array(size)
-  let offset = 0
-  for (const chunk of chunks) {
-    out.set(chunk, offset)
-    offset += chunk.length
-  }
-  return out
 }
 
+async function collect(value: Uint8Array | Iterable<Uint8Array> | AsyncIterable<Uint8Array>): Promise<Uint8Array> {
+  if (value instanceof Uint8Array) return value
+  const parts: Uint8Array[] = []
+  for await (const part of value) parts.push(part)
+  return Buffer.concat(parts)
+}
+
+/** The in-memory Store, with its blocks (by block CID) and every put's CID in order, for tests to inspect. */
+export type MemoryStore = Store & { blocks: Map<string, Uint8Array>; puts: Cid[] }
+
 /**
- * Creates a content store held in memory, for tests of tasks and the worker host: blobs up to
- * 256 KiB (one chunk, so CIDs equal `ipfs add --cid-version=1 --raw-leaves`); larger ones are rejected.
+ * An in-memory Store with the real CIDs (the same importer settings as `ipfs add
+ * --cid-version=1 --raw-leaves`), for unit tests of pure logic. Nothing persists.
+ * `puts` records every put, also of bytes already held.
  */
-export function createMemoryStore(): Store {
-  const blobs = new Map<Cid, Uint8Array>()
-  const pins = new Set<Cid>()
-  return {
-    async put(source) {
-      const bytes = await collect(source)
-      if (bytes.length > MEMORY_STORE_MAX_BYTES) {
-        throw new ValidationError(`the memory store holds blobs of at most ${MEMORY_STORE_MAX_BYTES} bytes`)
-      }
-      const cid = asCid(CID.createV1(raw.code, await sha256.digest(bytes)).toString())
-      if (!blobs.has(cid)) blobs.set(cid, bytes.slice())
-      return { cid, size: bytes.length }
+export function createMemoryStore(): MemoryStore {
+  const blocks = new Map<string, Uint8Array>()
+  const puts: Cid[] = []
+  const roots = new Map<string, { size: number; pinned: boolean }>()
+  const blockstore = {
+    put: async (cid: CID, value: Uint8Array | Iterable<Uint8Array> | AsyncIterable<Uint8Array>) => {
+      blocks.set(cid.toString(), await collect(value))
+      return cid
     },
-    async *get(cid, range) {
-      const bytes = blobs.get(cid)
-      if (!bytes) throw new NotFoundError(`blob ${cid} is not in the store`)
-      const start = range?.offset ?? 0
-      const end = range?.length === undefined ? bytes.length : start + range.length
-      yield bytes.slice(start, end)
+     
+    get: async function* (cid: CID) {
+      const block = blocks.get(cid.toString())
+      if (!block) throw new NotFoundError(`no block ${cid.toString()}`)
+      yield block
     },
-    has: async (cid) => blobs.has(cid),
-    async stat(cid): Promise<BlobStat | null> {
-      const bytes = blobs.get(cid)
-      return bytes ? { cid, size: bytes.length, pinned: pins.has(cid) } : null
-    },
-    async pin(cid) {
-      pins.add(cid)
-    },
-    async unpin(cid) {
-      pins.delete(cid)
-    },
-    async *list() {
-      yield* [...blobs.keys()]
-    },
-    async delete(cid) {
-      blobs.delete(cid)
-      pins.delete(cid)
-    },
-    async close() {},
   }
+  const options = { cidVersion: 1 as const, rawLeaves: true, reduceSingleLeafToSelf: true, chunker: fixedSize({ chunkSize: 262_144 }), layout: balanced({ maxChildrenPerNode: 174 }) }
+  const store = {
+    blocks,
+    puts,
+    async put(bytes: ByteSource): Promise<PutResult> {
+      const counter = { bytes: 0 }
+      const result = await importByteStream(chunksOf(bytes, counter), blockstore, options)
+      const cid = asCid(result.cid.toString())
+      const size = counter.bytes
+      roots.set(cid, { size, pinned: roots.get(cid)?.pinned ?? false })
+      puts.push(cid)
+      return { cid, size }
+    },
+    async *get(cid: Cid, range?: { offset: number; length?: number }): AsyncIterable<Uint8Array> {
+      if (!roots.has(cid)) throw new NotFoundError(`no blob ${cid}`)
+      const entry = await exporter(cid, blockstore)
+      if (entry.type !== 'file' && entry.type !== 'raw') throw new NotFoundError(`${cid} is not a file`)
+      yield* entry.content(range ? { offset: range.offset, ...(range.length !== undefined ? { length: range.length } : {}) } : undefined)
+    },
+    async has(cid: Cid): Promise<boolean> {
+      return roots.has(cid)
+    },
+    async stat(cid: Cid): Promise<BlobStat | null> {
+      const root = roots.get(cid)
+      return root ? { cid, size: root.size, pinned: root.pinned } : null
+    },
+    async pin(cid: Cid): Promise<void> {
+      const root = roots.get(cid)
+      if (root) root.pinned = true
+    },
+    async unpin(cid: Cid): Promise<void> {
+      const root = roots.get(cid)
+      if (root) root.pinned = false
+    },
+    async *list(): AsyncIterable<Cid> {
+      yield* [...roots.keys()] as Cid[]
+    },
+    async delete(cid: Cid): Promise<void> {
+      roots.delete(cid)
+    },
+    async close(): Promise<void> {},
+  }
+  return store
 }

@@ -1,0 +1,141 @@
+import { Context, Publisher, Pull, Push, type Socket } from 'zeromq'
+import { type MonitorTransport, ValidationError, type WorkerMessage } from '../../core/domain/index.ts'
+import { createDropCounter, decodeWorkerMessage, encodeMessage } from './codec.ts'
+import { isZ85Key } from './curve-keys.ts'
+import type { TransportEndpoints } from '../../core/domain/index.ts'
+import { createSendQueue, type SendQueue } from './send-queue.ts'
+import { LINK_HEARTBEAT, type MonitorCurve, serverSecurity } from './socket-options.ts'
+import { runReceiveLoop } from './receive-loop.ts'
+import { startZapHandler, type ZapHandler } from './zap-handler.ts'
+
+/** Settings of the monitor's sockets (SPEC §6). */
+export interface ZmqMonitorOptions {
+  /** Interface to bind, e.g. `tcp://127.0.0.1` (default) or `tcp://0.0.0.0`. */
+  bind?: string
+  /** First of the consecutive ports (default 5555); 0 binds each socket to an ephemeral port (tests). */
+  port?: number
+  /** Lanes, each with its own PUSH socket, in this order. */
+  lanes: string[]
+  /** Turns on CurveZMQ on every socket; `allow` restricts clients to those public keys (ZAP). */
+  curve?: MonitorCurve
+  log?: (msg: string) => void
+}
+
+/** The monitor's ZeroMQ transport, which also tells where it listens. */
+export interface ZmqMonitorTransport extends MonitorTransport {
+  endpoints(): TransportEndpoints
+  /** Peers refused at the handshake (wrong key, not allowed, no CURVE), by reason. */
+  refusedPeers(): Record<string, number>
+}
+
+/** Most worker messages held while no handler is registered yet. */
+const MAX_HELD_MESSAGES = 10_000
+
+/** Binds reports PULL (port), control PUB (port+1) and one PUSH per lane (port+2, …). */
+export async function createZmqMonitorTransport(options: ZmqMonitorOptions): Promise<ZmqMonitorTransport> {
+  const log = options.log ?? (() => {})
+  const bind = options.bind ?? 'tcp://127.0.0.1'
+  const port = options.port ?? 5555
+  const { curve, lanes } = options
+  if (lanes.length === 0) throw new ValidationError('the monitor needs at least one lane')
+  for (const key of [curve?.secretKey, curve?.publicKey, ...(curve?.allow ?? [])]) {
+    if (key !== undefined && !isZ85Key(key)) throw new ValidationError(`CURVE key ${JSON.stringify(key.slice(0, 8))}… must be 40 Z85 characters`)
+  }
+  const context = new Context()
+  const zap: ZapHandler | undefined = curve?.allow ? await startZapHandler(context, curve.allow, log) : undefined
+  // A fresh object per socket: zeromq's constructor deletes `context` from the options it is given.
+  const common = () => ({ context, linger: 0, ...LINK_HEARTBEAT, ...serverSecurity(curve) })
+  const reports = new Pull(common())
+  const control = new Publisher(common())
+  const pushes = lanes.map(() => new Push({ ...common(), sendHighWaterMark: 1 }))
+  const sockets: Socket[] = [reports, control, ...pushes]
+
+  const refused: Record<string, number> = {}
+  const countRefusal = (reason: string, detail: string): void => {
+    const seen = refused[reason] ?? 0
+    refused[reason] = seen + 1
+    if (seen === 0) log(`refused a peer at the handshake (${reason}: ${detail}); further refusals are only counted`)
+  }
+  for (const socket of sockets) {
+    socket.events.on('handshake:error:auth', ({ error }) => countRefusal('auth', error.message))
+    socket.events.on('handshake:error:protocol', ({ error }) => countRefusal('protocol', error.code))
+    socket.events.on('handshake:error:other', ({ error }) => countRefusal('other', error.message))
+  }
+
+  const bound: string[] = []
+  try {
+    for (const [i, socket] of sockets.entries()) {
+      await socket.bind(`${bind}:${port === 0 ? '*' : port + i}`)
+      bound.push(socket.lastEndpoint ?? `${bind}:${port + i}`)
+    }
+  } catch (error) {
+    for (const socket of sockets) socket.close()
+    zap?.close()
+    throw error
+  }
+
+  const onSendError = (where: string) => (error: unknown) => log(`send on ${where} failed: ${String(error)}`)
+  const controlQueue = createSendQueue(control, onSendError('control'))
+  const laneQueues = new Map<string, SendQueue>(lanes.map((lane, i) => [lane, createSendQueue(pushes[i]!, onSendError(`lane ${lane}`))]))
+  const drops = createDropCounter(log)
+  const handlers: ((message: WorkerMessage) => void)[] = []
+  const held: WorkerMessage[] = []
+
+  function deliver(message: WorkerMessage): void {
+    if (handlers.length === 0) {
+      if (held.length < MAX_HELD_MESSAGES) held.push(message)
+      return
+    }
+    for (const handler of handlers) {
+      try {
+        handler(message)
+      } catch (error) {
+        log(`a report handler threw on ${message.type}: ${String(error)}`)
+      }
+    }
+  }
+
+  const receiveErrors = new Set<string>()
+  void runReceiveLoop(reports, decodeWorkerMessage, deliver, (d) => drops.count(d, 'reports'), (error) => {
+    const text = String(error)
+    if (!receiveErrors.has(text)) log(`receiving a report failed: ${text} (logged once)`)
+    receiveErrors.add(text)
+  })
+
+  const endpoints: TransportEndpoints = {
+    reports: bound[0]!,
+    control: bound[1]!,
+    lanes: Object.fromEntries(lanes.map((lane, i) => [lane, bound[i + 2]!])),
+    curveServerKey: curve?.publicKey ?? null,
+  }
+
+  return {
+    sendOrder(lane, order) {
+      const queue = laneQueues.get(lane)
+      if (!queue) {
+        log(`order ${order.orderId} is for lane ${lane}, which this monitor does not serve; dropped`)
+        return
+      }
+      queue.push(encodeMessage(order))
+    },
+    publish(message) {
+      controlQueue.push(encodeMessage(message))
+    },
+    onMessage(handler) {
+      handlers.push(handler)
+      for (const message of held.splice(0)) deliver(message)
+    },
+    dropped: () => drops.snapshot(),
+    refusedPeers: () => ({ ...refused }),
+    endpoints: () => structuredClone(endpoints),
+    async close() {
+      await controlQueue.drained(200)
+      controlQueue.close()
+      for (const queue of laneQueues.values()) queue.close()
+      // Unbinding first frees the ports before close returns, so a restart can bind them again.
+      await Promise.allSettled(sockets.map((socket, i) => socket.unbind(bound[i]!)))
+      for (const socket of sockets) socket.close()
+      zap?.close()
+    },
+  }
+}

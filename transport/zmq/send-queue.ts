@@ -1,0 +1,68 @@
+/** A socket's sending side as the queue needs it. */
+export interface Sendable {
+  send(frames: Buffer | Buffer[]): Promise<void>
+}
+
+/** Queues frames for a socket so that at most one send is in flight (zeromq throws EBUSY otherwise). */
+export interface SendQueue {
+  push(frames: Buffer | Buffer[]): void
+  /** Frames waiting, not counting the one in flight. */
+  size(): number
+  /** Resolves once the queue is empty (or after `timeoutMs`). */
+  drained(timeoutMs: number): Promise<void>
+  /** Drops what is queued; later pushes are ignored. */
+  close(): void
+}
+
+/** Creates a send queue over `socket`; a failed send is reported through `onError` and the queue moves on. */
+export function createSendQueue(socket: Sendable, onError: (error: unknown) => void): SendQueue {
+  const queue: (Buffer | Buffer[])[] = []
+  let isSending = false
+  let isClosed = false
+  let drainWaiters: (() => void)[] = []
+
+  const pump = async (): Promise<void> => {
+    if (isSending) return
+    isSending = true
+    try {
+      for (let frame = queue.shift(); frame && !isClosed; frame = queue.shift()) {
+        try {
+          await socket.send(frame)
+        } catch (error) {
+          if (!isClosed) onError(error)
+        }
+      }
+    } finally {
+      isSending = false
+      for (const waiter of drainWaiters.splice(0)) waiter()
+    }
+  }
+
+  return {
+    push(frames) {
+      if (isClosed) return
+      queue.push(frames)
+      void pump()
+    },
+    size: () => queue.length,
+    drained(timeoutMs) {
+      if (!isSending && queue.length === 0) return Promise.resolve()
+      return new Promise((resolve) => {
+        const timer = setTimeout(() => {
+          drainWaiters = drainWaiters.filter((w) => w !== done)
+          resolve()
+        }, timeoutMs)
+        const done = (): void => {
+          clearTimeout(timer)
+          resolve()
+        }
+        drainWaiters.push(done)
+      })
+    },
+    close() {
+      isClosed = true
+      queue.length = 0
+      for (const waiter of drainWaiters.splice(0)) waiter()
+    },
+  }
+}

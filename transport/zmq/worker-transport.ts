@@ -1,0 +1,134 @@
+import { Context, Pull, Push, Subscriber } from 'zeromq'
+import { type ControlMessage, type TaskOrder, ValidationError, type WorkerTransport } from '../../core/domain/index.ts'
+import { createDropCounter, decodeControl, decodeOrder, encodeMessage } from './codec.ts'
+import { isZ85Key } from './curve-keys.ts'
+import type { TransportEndpoints } from '../../core/domain/index.ts'
+import { runReceiveLoop } from './receive-loop.ts'
+import { createSendQueue } from './send-queue.ts'
+import { clientSecurity, LINK_HEARTBEAT, type WorkerCurve } from './socket-options.ts'
+
+/** Settings of a worker's sockets. */
+export interface ZmqWorkerOptions {
+  /** Where the monitor listens (from `discoverTransport` or `endpoints()`). */
+  endpoints: TransportEndpoints
+  /** Lanes this worker serves; each must be one of the monitor's. */
+  lanes: string[]
+  /** CurveZMQ client keys; required when the monitor announces a server key. */
+  curve?: WorkerCurve
+  log?: (msg: string) => void
+  /** How long close waits for queued reports to leave, ms (default 2000). */
+  lingerMs?: number
+}
+
+/** A worker's ZeroMQ transport, with counts of dropped messages. */
+export interface ZmqWorkerTransport extends WorkerTransport {
+  dropped(): Record<string, number>
+  /** Resolves once every socket has completed its handshake with the monitor (never, if refused). */
+  connected(): Promise<void>
+}
+
+/** Connects PULL to each lane, PUSH to the reports socket and SUB to control; notices reconnects. */
+export function createZmqWorkerTransport(options: ZmqWorkerOptions): ZmqWorkerTransport {
+  const log = options.log ?? (() => {})
+  const { endpoints, lanes, curve } = options
+  if (endpoints.curveServerKey && !curve) throw new ValidationError('the monitor uses CURVE: this worker needs a key pair (BANZAI_CURVE_SECRET)')
+  for (const key of [curve?.secretKey, curve?.publicKey, curve?.serverKey]) {
+    if (key !== undefined && !isZ85Key(key)) throw new ValidationError(`CURVE key ${JSON.stringify(key.slice(0, 8))}… must be 40 Z85 characters`)
+  }
+  const laneEndpoints = lanes.map((lane) => {
+    const endpoint = endpoints.lanes[lane]
+    if (!endpoint) throw new ValidationError(`lane ${lane} is not served by the monitor (its lanes: ${Object.keys(endpoints.lanes).join(', ')})`)
+    return endpoint
+  })
+  const context = new Context()
+  // A fresh object per socket: zeromq's constructor deletes `context` from the options it is given.
+  const common = () => ({ context, ...LINK_HEARTBEAT, ...clientSecurity(curve) })
+  // A high-water mark of 1: a worker takes orders as it reads them, so none pile up in its queue.
+  const pulls = laneEndpoints.map(() => new Pull({ ...common(), linger: 0, receiveHighWaterMark: 1 }))
+  const reports = new Push({ ...common(), linger: options.lingerMs ?? 2_000 })
+  const control = new Subscriber({ ...common(), linger: 0 })
+  control.subscribe()
+
+  const drops = createDropCounter(log)
+  const reportQueue = createSendQueue(reports, (error) => log(`sending a report failed: ${String(error)}`))
+  const orderHandlers: ((order: TaskOrder) => void)[] = []
+  const controlHandlers: ((message: ControlMessage) => void)[] = []
+  const reconnectHandlers: (() => void)[] = []
+  const heldOrders: TaskOrder[] = []
+  let isPaused = false
+
+  const call = <T>(handlers: ((value: T) => void)[], value: T, what: string): void => {
+    for (const handler of handlers) {
+      try {
+        handler(value)
+      } catch (error) {
+        log(`a ${what} handler threw: ${String(error)}`)
+      }
+    }
+  }
+  const handOrder = (order: TaskOrder): void => {
+    if (orderHandlers.length === 0) heldOrders.push(order)
+    else call(orderHandlers, order, 'order')
+  }
+  const onReceiveError = (error: unknown): void => log(`receiving failed: ${String(error)}`)
+  for (const pull of pulls) void runReceiveLoop(pull, decodeOrder, handOrder, (d) => drops.count(d, 'orders'), onReceiveError)
+  void runReceiveLoop(control, decodeControl, (m) => call(controlHandlers, m, 'control'), (d) => drops.count(d, 'control'), onReceiveError)
+
+  // A handshake (the link usable, CURVE accepted) after a 'disconnect' on the reports socket
+  // is the link coming back.
+  let isDisconnected = false
+  let resolveConnected: () => void = () => {}
+  const isConnected = new Promise<void>((resolve) => (resolveConnected = resolve))
+  let waitingHandshakes = pulls.length + 2
+  for (const socket of [...pulls, control, reports]) {
+    let hasShaken = false
+    socket.events.on('handshake', () => {
+      if (hasShaken) return
+      hasShaken = true
+      if (--waitingHandshakes === 0) resolveConnected()
+    })
+  }
+  reports.events.on('disconnect', () => {
+    isDisconnected = true
+  })
+  reports.events.on('handshake', () => {
+    if (!isDisconnected) return
+    isDisconnected = false
+    call(reconnectHandlers, undefined, 'reconnect')
+  })
+  reports.events.on('handshake:error:auth', ({ error }) => log(`the monitor refused this worker's key (${error.message})`))
+  // Connect only now: socket events that happen before an observer exists are lost.
+  for (const [i, pull] of pulls.entries()) pull.connect(laneEndpoints[i]!)
+  reports.connect(endpoints.reports)
+  control.connect(endpoints.control)
+
+  return {
+    onOrder(handler) {
+      orderHandlers.push(handler)
+      for (const order of heldOrders.splice(0)) call(orderHandlers, order, 'order')
+    },
+    onControl(handler) {
+      controlHandlers.push(handler)
+    },
+    onReconnect(handler) {
+      reconnectHandlers.push(handler)
+    },
+    send(message) {
+      reportQueue.push(encodeMessage(message))
+    },
+    pauseOrders() {
+      if (isPaused) return
+      isPaused = true
+      // Disconnecting makes the monitor's PUSH route orders to other workers; anything already
+      // read still reaches the host, which refuses it (retryably) while stopping.
+      for (const [i, pull] of pulls.entries()) pull.disconnect(laneEndpoints[i]!)
+    },
+    dropped: () => drops.snapshot(),
+    connected: () => isConnected,
+    async close() {
+      await reportQueue.drained(options.lingerMs ?? 2_000)
+      reportQueue.close()
+      for (const socket of [...pulls, control, reports]) socket.close()
+    },
+  }
+}

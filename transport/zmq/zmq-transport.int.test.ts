@@ -1,0 +1,185 @@
+import { Push } from 'zeromq'
+import { afterEach, describe, expect, it } from 'vitest'
+import { makeOrderId, type PipelineId, PROTOCOL_VERSION, type TaskOrder, type WorkerMessage } from '../../core/domain/index.ts'
+import {
+  createZmqMonitorTransport,
+  createZmqWorkerTransport,
+  encodeMessage,
+  generateCurveKeyPair,
+  type ZmqMonitorOptions,
+  type ZmqMonitorTransport,
+  type ZmqWorkerOptions,
+  type ZmqWorkerTransport,
+} from './index.ts'
+
+const opened: { close(): Promise<void> }[] = []
+afterEach(async () => {
+  for (const t of opened.splice(0).reverse()) await t.close()
+})
+
+async function monitorOn(options: Partial<ZmqMonitorOptions> = {}): Promise<ZmqMonitorTransport> {
+  const monitor = await createZmqMonitorTransport({ port: 0, lanes: ['default', 'gpu'], ...options })
+  opened.push(monitor)
+  return monitor
+}
+
+/** A monitor on four consecutive free ports (tries a few random bases). */
+async function monitorOnFreePorts(): Promise<ZmqMonitorTransport> {
+  for (let tries = 0; ; tries++) {
+    try {
+      return await monitorOn({ port: 20_000 + Math.floor(Math.random() * 30_000) })
+    } catch (error) {
+      if (tries >= 20) throw error
+    }
+  }
+}
+
+function workerOn(monitor: ZmqMonitorTransport, options: Partial<ZmqWorkerOptions> = {}): ZmqWorkerTransport {
+  const worker = createZmqWorkerTransport({ endpoints: monitor.endpoints(), lanes: ['default'], lingerMs: 200, ...options })
+  opened.push(worker)
+  return worker
+}
+
+let attempts = 0
+function order(lane = 'default'): TaskOrder {
+  const unit = { pipelineId: `p-${lane}` as PipelineId, step: 0, shard: 0, attempt: ++attempts }
+  return { type: 'TaskOrder', v: PROTOCOL_VERSION, orderId: makeOrderId(unit), ...unit, call: 'NOOP', version: 1, args: [], input: null, deadline: '2030-01-01T00:00:00.000Z' }
+}
+
+/** Resolves once `test` holds, checking after each turn of the event loop (no fixed sleep). */
+async function until(test: () => boolean): Promise<void> {
+  while (!test()) await new Promise((resolve) => setTimeout(resolve, 5))
+}
+
+function collect<T>(register: (handler: (value: T) => void) => void): T[] {
+  const items: T[] = []
+  register((value) => items.push(value))
+  return items
+}
+
+describe('ZeroMQ transport', () => {
+  it('binds consecutive ports: reports, control, then one PUSH per lane', async () => {
+    const monitor = await monitorOnFreePorts()
+    const base = Number(monitor.endpoints().reports.split(':').at(-1))
+    expect(monitor.endpoints()).toEqual({
+      reports: `tcp://127.0.0.1:${base}`,
+      control: `tcp://127.0.0.1:${base + 1}`,
+      lanes: { default: `tcp://127.0.0.1:${base + 2}`, gpu: `tcp://127.0.0.1:${base + 3}` },
+      curveServerKey: null,
+    })
+  })
+
+  it('carries orders, reports and control messages between a monitor and a worker', async () => {
+    const monitor = await monitorOn()
+    const worker = workerOn(monitor)
+    const orders = collect<TaskOrder>((h) => worker.onOrder(h))
+    const reports = collect<WorkerMessage>((h) => monitor.onMessage(h))
+    const controls = collect((h) => worker.onControl(h))
+    await worker.connected()
+    const sent = order()
+    monitor.sendOrder('default', sent)
+    await until(() => orders.length === 1)
+    expect(orders[0]).toEqual(sent)
+    worker.send({ type: 'OrderReceived', v: PROTOCOL_VERSION, orderId: sent.orderId, workerId: 'w1' })
+    await until(() => reports.length === 1)
+    expect(reports[0]).toEqual({ type: 'OrderReceived', v: PROTOCOL_VERSION, orderId: sent.orderId, workerId: 'w1' })
+    // PUB/SUB drops what is published before the subscription arrives: publish until heard.
+    while (controls.length === 0) {
+      monitor.publish({ type: 'Ack', orderIds: [sent.orderId] })
+      await new Promise((resolve) => setTimeout(resolve, 20))
+    }
+    expect(controls[0]).toEqual({ type: 'Ack', orderIds: [sent.orderId] })
+    expect(monitor.dropped()).toEqual({})
+  })
+
+  it('deals a lane’s orders round-robin between two workers, and none to a worker of another lane', async () => {
+    const monitor = await monitorOn()
+    const a = workerOn(monitor)
+    const b = workerOn(monitor)
+    const gpu = workerOn(monitor, { lanes: ['gpu'] })
+    const got = [a, b, gpu].map((w) => collect<TaskOrder>((h) => w.onOrder(h)))
+    await Promise.all([a.connected(), b.connected(), gpu.connected()])
+    for (let i = 0; i < 10; i++) monitor.sendOrder('default', order())
+    await until(() => got[0]!.length + got[1]!.length === 10)
+    expect([got[0]!.length, got[1]!.length]).toEqual([5, 5])
+    expect(got[2]).toHaveLength(0)
+  })
+
+  it('with CURVE and an allow list, serves a listed worker and refuses an unlisted key, a wrong server key and a plain socket', async () => {
+    const server = generateCurveKeyPair()
+    const listed = generateCurveKeyPair()
+    const unlisted = generateCurveKeyPair()
+    const monitor = await monitorOn({ curve: { ...server, allow: [listed.publicKey] } })
+    expect(monitor.endpoints().curveServerKey).toBe(server.publicKey)
+    const good = workerOn(monitor, { curve: { ...listed, serverKey: server.publicKey } })
+    const goodOrders = collect<TaskOrder>((h) => good.onOrder(h))
+    await good.connected()
+    const refusals = (): number => Object.values(monitor.refusedPeers()).reduce((sum, n) => sum + n, 0)
+    const rogues: ZmqWorkerTransport[] = []
+    for (const options of [
+      { curve: { ...unlisted, serverKey: server.publicKey } },
+      { curve: { ...listed, serverKey: unlisted.publicKey } },
+      { endpoints: { ...monitor.endpoints(), curveServerKey: null } },
+    ]) {
+      const before = refusals()
+      rogues.push(workerOn(monitor, options))
+      // Each rogue has tried (all its sockets) and been refused before the orders go out.
+      await until(() => refusals() >= before + 3)
+    }
+    const rogueOrders = rogues.map((r) => collect<TaskOrder>((h) => r.onOrder(h)))
+    for (let i = 0; i < 12; i++) monitor.sendOrder('default', order())
+    await until(() => goodOrders.length === 12)
+    expect(rogueOrders.map((o) => o.length)).toEqual([0, 0, 0])
+  })
+
+  it('survives 10,000 random and truncated frames on the reports socket, counts them, and keeps serving', async () => {
+    const monitor = await monitorOn()
+    const reports = collect<WorkerMessage>((h) => monitor.onMessage(h))
+    const fuzzer = new Push({ sendHighWaterMark: 100_000, linger: 0 })
+    fuzzer.connect(monitor.endpoints().reports)
+    const valid = encodeMessage({ type: 'Heartbeat', v: PROTOCOL_VERSION, workerId: 'w', host: 'h', pid: 1, lanes: ['default'], slots: 1, inFlight: [] })
+    let seed = 42
+    const random = (n: number): number => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31
+      return seed % n
+    }
+    const frames: (Buffer | Buffer[])[] = []
+    for (let i = 0; i < 10_000; i++) {
+      const kind = i % 4
+      if (kind === 0) frames.push(Buffer.from(Array.from({ length: random(200) }, () => random(256))))
+      else if (kind === 1) frames.push(valid.subarray(0, random(valid.length - 1)))
+      else if (kind === 2) frames.push(Buffer.from(JSON.stringify({ type: ['Heartbeat', 'OrderFailed', 'Nope', 7][random(4)], v: random(3), x: random(9) })))
+      else frames.push([valid, valid.subarray(0, random(valid.length))])
+    }
+    for (const frame of frames) await fuzzer.send(frame)
+    const total = (): number => Object.values(monitor.dropped()).reduce((sum, n) => sum + n, 0)
+    await until(() => total() === 10_000)
+    expect(reports).toHaveLength(0)
+    expect(Object.keys(monitor.dropped()).sort()).toEqual(expect.arrayContaining(['multipart', 'not-json']))
+    fuzzer.close()
+
+    const worker = workerOn(monitor)
+    const orders = collect<TaskOrder>((h) => worker.onOrder(h))
+    await worker.connected()
+    worker.send(JSON.parse(valid.toString()) as WorkerMessage)
+    monitor.sendOrder('default', order())
+    await until(() => reports.length === 1 && orders.length === 1)
+    expect(total()).toBe(10_000)
+  })
+
+  it('tells the worker when its link comes back after the monitor restarts on the same ports', async () => {
+    const first = await monitorOnFreePorts()
+    const port = Number(first.endpoints().reports.split(':').at(-1))
+    const worker = workerOn(first)
+    let reconnects = 0
+    worker.onReconnect(() => reconnects++)
+    await worker.connected()
+    await first.close()
+    opened.splice(opened.indexOf(first), 1)
+    const second = await monitorOn({ port })
+    const reports = collect<WorkerMessage>((h) => second.onMessage(h))
+    await until(() => reconnects === 1)
+    worker.send({ type: 'OrderCancelled', v: PROTOCOL_VERSION, orderId: order().orderId, workerId: 'w' })
+    await until(() => reports.length === 1)
+  })
+})
