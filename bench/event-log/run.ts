@@ -20,7 +20,7 @@ import {
   type StoredEvent,
 } from '../../core/domain/index.ts'
 import { EventLog, Monitor, monitorSettings, openDatabase, PipelineTable, replayFromZero } from '../../core/monitor/index.ts'
-import { createMemoryStore } from '../../transport/memory-store/index.ts'
+import { createMemoryStore } from '../../transport/memory/index.ts'
 
 const quick = process.argv.includes('--quick')
 const root = mkdtempSync(join(tmpdir(), 'banzai-bench-log-'))
