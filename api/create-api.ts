@@ -1,0 +1,76 @@
+import { OpenAPIHono } from '@hono/zod-openapi'
+import { bodyLimit } from 'hono/body-limit'
+import { pino } from 'pino'
+import type { ApiDeps, AppEnv } from './deps.ts'
+import { requireToken } from './http/auth.ts'
+import { createFallback } from './http/fallback.ts'
+import { createMetrics } from './http/metrics.ts'
+import { HttpProblem, invalidParameters, problemResponse, toProblem } from './http/problem.ts'
+import { logRequests } from './http/request-log.ts'
+import { registerBlobRoute } from './routes/blobs.ts'
+import { registerDocsRoutes } from './routes/docs.ts'
+import { registerEventStreamRoute } from './routes/event-stream.ts'
+import { registerHistoryRoutes } from './routes/pipeline-history.ts'
+import { registerPipelineRoutes } from './routes/pipelines.ts'
+import { registerSystemRoutes } from './routes/system.ts'
+import { registerUiRoutes } from './routes/ui.ts'
+
+/** Default largest request body, bytes (1 MiB). */
+export const DEFAULT_BODY_LIMIT = 1024 * 1024
+
+/**
+ * The Hono app of SPEC §7: every route under `/api`, problem+json errors from one handler,
+ * bearer-token auth, request ids and logs, OpenAPI at `/api/openapi.json`, and the
+ * dashboard at `/`.
+ */
+export function createApi(deps: ApiDeps): OpenAPIHono<AppEnv> {
+  const logger = deps.logger ?? pino({ level: 'silent' })
+  const limit = deps.bodyLimitBytes ?? DEFAULT_BODY_LIMIT
+  const metrics = createMetrics(deps.monitor)
+  const app = new OpenAPIHono<AppEnv>({
+    defaultHook: (result) => {
+      if (!result.success) throw invalidParameters(result.target, result.error)
+    },
+  })
+
+  app.use('*', logRequests(logger))
+  app.use('*', async (c, next) => {
+    await next()
+    metrics.countRequest(c.req.method, c.res.status)
+  })
+  app.use('*', requireToken(deps.auth ?? {}))
+  app.use(
+    '/api/*',
+    bodyLimit({
+      maxSize: limit,
+      onError: () => {
+        // The unread rest of the body makes the connection unusable: close it after answering.
+        throw new HttpProblem(
+          413,
+          'payload_too_large',
+          `the request body is larger than ${limit} bytes`,
+          [],
+          { Connection: 'close' },
+        )
+      },
+    }),
+  )
+
+  registerPipelineRoutes(app, deps)
+  registerHistoryRoutes(app, deps)
+  registerEventStreamRoute(app, deps)
+  registerSystemRoutes(app, deps, metrics)
+  registerBlobRoute(app, deps)
+  registerDocsRoutes(app)
+  const fallback = createFallback(() => app.routes)
+  registerUiRoutes(app, deps.uiDir, fallback)
+
+  app.notFound(fallback)
+  app.onError((error, c) => {
+    const problem = toProblem(error)
+    if (problem.isBug)
+      c.get('logger').error({ err: error, method: c.req.method, path: c.req.path }, 'unexpected error')
+    return problemResponse(c, problem)
+  })
+  return app
+}

@@ -1,0 +1,36 @@
+import type { Logger } from 'pino'
+import type { Catalogue, Store } from '../core/domain/index.ts'
+import type { Monitor, MonitorQueries } from '../core/monitor/index.ts'
+
+/** Tokens of SPEC §7: `token` guards writes (and reads), `readToken` guards reads only. */
+export interface ApiAuth {
+  token?: string
+  readToken?: string
+}
+
+/** What the API is built from (SPEC §7). Dependencies are parameters. */
+export interface ApiDeps {
+  monitor: Monitor
+  queries: MonitorQueries
+  store: Store
+  catalogue: Catalogue
+  /** The ZeroMQ endpoints served by `GET /api/transport`; null answers 503. */
+  transportInfo: () => unknown
+  auth?: ApiAuth
+  /** Folder of the built dashboard, served at `/` with an SPA fallback to index.html. */
+  uiDir?: string
+  /** Largest request body, bytes (default 1 MiB). */
+  bodyLimitBytes?: number
+  /** One line per request and every unexpected error (default: silent). */
+  logger?: Logger
+  /** Interval of SSE heartbeat comments, ms (default 15000). */
+  sseHeartbeatMs?: number
+}
+
+/** Hono environment of the app: the request id and logger set per request. */
+export interface AppEnv {
+  Variables: {
+    requestId: string
+    logger: Logger
+  }
+}

@@ -1,0 +1,95 @@
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client'
+import type { Monitor } from '../../core/monitor/index.ts'
+import { PIPELINE_STATUSES } from '../schemas/pipeline.ts'
+
+/** The registry behind `GET /metrics` and the counter of answered requests. */
+export interface ApiMetrics {
+  registry: Registry
+  /** Counts one answered request. */
+  countRequest(method: string, status: number): void
+}
+
+const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'])
+
+function quantile(sorted: number[], q: number): number {
+  if (sorted.length === 0) return 0
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!
+}
+
+/**
+ * A registry of our own (never prom-client's global one): pipelines by status, units
+ * dispatched / succeeded / failed and steps cached (read from the monitor's counters at each
+ * scrape), event-log append latency over the recent commits, dropped transport messages,
+ * live workers, HTTP requests, and the process defaults.
+ */
+export function createMetrics(monitor: Monitor): ApiMetrics {
+  const registry = new Registry()
+  collectDefaultMetrics({ register: registry, prefix: 'banzai_process_' })
+  new Gauge({
+    name: 'banzai_pipelines',
+    help: 'Pipelines by status',
+    labelNames: ['status'],
+    registers: [registry],
+    collect() {
+      const counts = monitor.pipelines.countByStatus()
+      for (const status of PIPELINE_STATUSES) this.set({ status }, counts[status] ?? 0)
+    },
+  })
+  const tasks = [
+    ['dispatched', 'Units dispatched to workers'],
+    ['succeeded', 'Units that succeeded'],
+    ['failed', 'Units that failed'],
+    ['cached', 'Steps answered from the memo'],
+  ] as const
+  for (const [key, help] of tasks) {
+    new Counter({
+      name: `banzai_tasks_${key}_total`,
+      help,
+      registers: [registry],
+      collect() {
+        // The monitor owns the count; mirror it.
+        this.reset()
+        this.inc(monitor.counters[key])
+      },
+    })
+  }
+  new Gauge({
+    name: 'banzai_event_log_append_seconds',
+    help: 'Event-log commit latency over the recent commits (up to 1000), by quantile',
+    labelNames: ['quantile'],
+    registers: [registry],
+    collect() {
+      const sorted = [...monitor.counters.appendSeconds].sort((a, b) => a - b)
+      for (const q of [0.5, 0.9, 0.99, 1]) this.set({ quantile: String(q) }, quantile(sorted, q))
+    },
+  })
+  new Counter({
+    name: 'banzai_transport_dropped_total',
+    help: 'Transport messages dropped as malformed or unknown, by kind',
+    labelNames: ['kind'],
+    registers: [registry],
+    collect() {
+      this.reset()
+      for (const [kind, n] of Object.entries(monitor.transport.dropped())) this.inc({ kind }, n)
+    },
+  })
+  new Gauge({
+    name: 'banzai_workers_connected',
+    help: 'Workers whose heartbeats are live',
+    registers: [registry],
+    collect() {
+      this.set(monitor.workers.size())
+    },
+  })
+  const requests = new Counter({
+    name: 'banzai_http_requests_total',
+    help: 'HTTP requests answered, by method and status',
+    labelNames: ['method', 'status'],
+    registers: [registry],
+  })
+  return {
+    registry,
+    countRequest: (method, status) =>
+      requests.inc({ method: KNOWN_METHODS.has(method) ? method : 'OTHER', status: String(status) }),
+  }
+}

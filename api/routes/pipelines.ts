@@ -1,0 +1,205 @@
+import { createRoute, type OpenAPIHono } from '@hono/zod-openapi'
+import type { Context, MiddlewareHandler } from 'hono'
+import {
+  BanzaiError,
+  type Catalogue,
+  type PipelineSpec,
+  parsePipelineDocument,
+  ValidationError,
+} from '../../core/domain/index.ts'
+import type { ApiDeps, AppEnv } from '../deps.ts'
+import { jsonDepth, MAX_JSON_DEPTH } from '../http/json-depth.ts'
+import { HttpProblem, invalidParameters } from '../http/problem.ts'
+import { bearer, json, problems } from '../schemas/common.ts'
+import {
+  IdempotencyHeaders,
+  ListQuery,
+  PipelineDetail,
+  PipelineDocument,
+  PipelineParams,
+  SummaryPage,
+} from '../schemas/pipeline.ts'
+
+const ENDED = new Set(['succeeded', 'failed', 'cancelled'])
+
+/** Checks a parsed body against the catalogue; a document too deep for the checks is rejected first. */
+function validateDocument(doc: unknown, catalogue: Catalogue): PipelineSpec {
+  if (jsonDepth(doc) > MAX_JSON_DEPTH) {
+    throw new ValidationError(`the document nests deeper than ${MAX_JSON_DEPTH} levels`, [
+      { path: '', message: `the document must nest at most ${MAX_JSON_DEPTH} levels deep` },
+    ])
+  }
+  return parsePipelineDocument(doc, catalogue)
+}
+
+/** Runs the domain's checks on a JSON body before the schema does, so errors name the task index, field and rule. */
+function checkDocument(catalogue: Catalogue): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    if (/^application\/json\s*(;|$)/i.test(c.req.header('Content-Type') ?? '')) {
+      let doc: unknown
+      try {
+        doc = await c.req.json<unknown>()
+      } catch (error) {
+        throw new HttpProblem(
+          400,
+          'bad_json',
+          `the body is not valid JSON: ${error instanceof Error ? error.message : String(error)}`,
+        )
+      }
+      validateDocument(doc, catalogue)
+    }
+    await next()
+  }
+}
+
+const submitRoute = (catalogue: Catalogue) =>
+  createRoute({
+    method: 'post',
+    path: '/api/pipelines',
+    tags: ['pipelines'],
+    summary: 'Submit a pipeline document',
+    security: bearer,
+    middleware: [checkDocument(catalogue)] as const,
+    request: {
+      headers: IdempotencyHeaders,
+      body: { required: true, content: { 'application/json': { schema: PipelineDocument } } },
+    },
+    responses: {
+      201: {
+        ...json(PipelineDetail, 'Recorded; `Location` names it'),
+        headers: { Location: { schema: { type: 'string' } } },
+      },
+      200: json(PipelineDetail, 'Already submitted with this Idempotency-Key: the same pipeline'),
+      ...problems(400, 413, 415, 422, 503),
+    },
+  })
+
+const listRoute = createRoute({
+  method: 'get',
+  path: '/api/pipelines',
+  tags: ['pipelines'],
+  summary: 'List pipelines, newest first',
+  security: bearer,
+  request: { query: ListQuery },
+  responses: {
+    200: json(SummaryPage, 'A page of list rows; `next` is the `after` of the next page'),
+    ...problems(400),
+  },
+})
+
+const detailRoute = createRoute({
+  method: 'get',
+  path: '/api/pipelines/{id}',
+  tags: ['pipelines'],
+  summary: 'A pipeline and its tasks',
+  security: bearer,
+  request: { params: PipelineParams },
+  responses: { 200: json(PipelineDetail, 'The pipeline'), ...problems(400, 404) },
+})
+
+const cancelRoute = createRoute({
+  method: 'post',
+  path: '/api/pipelines/{id}/cancel',
+  tags: ['pipelines'],
+  summary: 'Cancel a live pipeline',
+  security: bearer,
+  request: { params: PipelineParams },
+  responses: { 202: json(PipelineDetail, 'Cancelled'), ...problems(400, 404, 409, 503) },
+})
+
+const retryRoute = createRoute({
+  method: 'post',
+  path: '/api/pipelines/{id}/retry',
+  tags: ['pipelines'],
+  summary: 'Run an ended pipeline again (its succeeded steps become cache hits)',
+  security: bearer,
+  request: { params: PipelineParams, headers: IdempotencyHeaders },
+  responses: {
+    201: {
+      ...json(PipelineDetail, 'The new pipeline, with `retryOf`'),
+      headers: { Location: { schema: { type: 'string' } } },
+    },
+    200: json(PipelineDetail, 'Already retried with this Idempotency-Key'),
+    ...problems(400, 404, 409, 422, 503),
+  },
+})
+
+/** Answers a submission: 201 and `Location` for a new pipeline, 200 for an idempotent repeat. */
+function submitted(c: Context<AppEnv>, deps: ApiDeps, result: { id: string; created: boolean }) {
+  const detail = deps.queries.detail(result.id)
+  c.header('Location', `/api/pipelines/${encodeURIComponent(result.id)}`)
+  return result.created ? c.json(detail, 201) : c.json(detail, 200)
+}
+
+/** Rebuilds the document an ended pipeline was submitted with, from its first event. */
+function recordedDocument(deps: ApiDeps, id: string): unknown {
+  const first = deps.queries.events(id, 0, 1).events[0]
+  if (first?.type !== 'PipelineSubmitted')
+    throw new BanzaiError('bug', `pipeline ${id} does not start with PipelineSubmitted`)
+  const { name, tasks, labels, cache } = first.data
+  return {
+    name,
+    tasks: tasks.map(({ call, args, lane, timeoutMs }) => ({ call, args, lane, timeoutMs })),
+    labels,
+    cache,
+  }
+}
+
+/** `POST /pipelines`, `GET /pipelines`, `GET /pipelines/:id`, cancel and retry. */
+export function registerPipelineRoutes(app: OpenAPIHono<AppEnv>, deps: ApiDeps): void {
+  app.openapi(
+    submitRoute(deps.catalogue),
+    async (c) => {
+      const spec = validateDocument(c.req.valid('json'), deps.catalogue)
+      const result = await deps.monitor.submit(spec, {
+        idempotencyKey: c.req.valid('header')['Idempotency-Key'] ?? null,
+      })
+      return submitted(c, deps, result)
+    },
+    (result): undefined => {
+      if (!result.success) {
+        throw result.target === 'json'
+          ? new ValidationError(result.error.message)
+          : invalidParameters(result.target, result.error)
+      }
+      return undefined
+    },
+  )
+
+  app.openapi(listRoute, (c) => {
+    const { status, after, limit } = c.req.valid('query')
+    return c.json(
+      deps.queries.list({ limit, ...(status ? { status } : {}), ...(after ? { after } : {}) }),
+      200,
+    )
+  })
+
+  app.openapi(detailRoute, (c) => c.json(deps.queries.detail(c.req.valid('param').id), 200))
+
+  app.openapi(cancelRoute, async (c) => {
+    const { id } = c.req.valid('param')
+    const cancelled = await deps.monitor.cancel(id, 'cancelled by request')
+    if (!cancelled)
+      throw new BanzaiError(
+        'conflict',
+        `pipeline ${id} has already ended (${deps.queries.detail(id).status})`,
+      )
+    return c.json(deps.queries.detail(id), 202)
+  })
+
+  app.openapi(retryRoute, async (c) => {
+    const { id } = c.req.valid('param')
+    const detail = deps.queries.detail(id)
+    if (!ENDED.has(detail.status))
+      throw new BanzaiError(
+        'conflict',
+        `pipeline ${id} is ${detail.status}; only an ended pipeline can be retried`,
+      )
+    const spec = validateDocument(recordedDocument(deps, id), deps.catalogue)
+    const result = await deps.monitor.submit(spec, {
+      idempotencyKey: c.req.valid('header')['Idempotency-Key'] ?? null,
+      retryOf: id,
+    })
+    return submitted(c, deps, result)
+  })
+}
