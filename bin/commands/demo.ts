@@ -71,7 +71,8 @@ export async function runDemo(settings: Settings): Promise<number> {
     const test = model.metrics.test
     const result = test?.accuracy !== undefined ? `held-out utterance accuracy ${(test.accuracy * 100).toFixed(1)} %` : test?.mse !== undefined ? `test mse ${test.mse.toFixed(4)} (baseline ${test.baselineMse?.toFixed(4)})` : `no test split (${model.reason ?? ''})`
     console.log(`LEARN: ${model.task} over ${model.labels.join(', ')} on ${model.backend}, ${model.metrics.epochs.length} epochs: ${result}`)
-    console.log(`model: ${detail.output}; dashboard: ${running.url}/#/pipelines/${submitted.id}`)
+    console.log(`model: ${detail.output}`)
+    console.log(`to browse this run later: npx banzai up --data ${settings.data} --port ${settings.port}, then open ${running.url}/#/pipelines/${submitted.id}`)
     return EXIT.ok
   } finally {
     await stopWorkers(workers)

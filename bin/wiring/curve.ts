@@ -28,7 +28,7 @@ export function curvePublicKey(secretKey: string): string {
   return encodeZ85(Buffer.from(jwk.x!, 'base64url'))
 }
 
-/** Reads the allowed worker public keys: one Z85 key per line, `#` comments and blank lines ignored. */
+/** Reads the allowed worker public keys: one Z85 key per line; blank lines and lines starting with `#` are ignored (`#` is also a Z85 digit, so only whole-line comments). */
 export function readAllowedKeys(file: string): string[] {
   let text: string
   try {
@@ -38,8 +38,8 @@ export function readAllowedKeys(file: string): string[] {
   }
   const keys: string[] = []
   text.split('\n').forEach((line, i) => {
-    const key = line.replace(/#.*/, '').trim()
-    if (!key) return
+    const key = line.trim()
+    if (!key || (key.startsWith('#') && key.length !== 40)) return
     if (!isZ85Key(key)) throw new ValidationError(`BANZAI_CURVE_ALLOW: ${file} line ${i + 1} is not a 40-character Z85 public key`)
     keys.push(key)
   })

@@ -161,3 +161,35 @@ describe('the monitor dies', () => {
     }
   })
 })
+
+describe('CURVE across processes', () => {
+  test('a worker with a listed key works; an unlisted key gets no order; a worker without a key refuses to start', async () => {
+    const { generateCurveKeyPair } = await import('../../transport/zmq/index.ts')
+    const { writeFileSync } = await import('node:fs')
+    const server = generateCurveKeyPair()
+    const listed = generateCurveKeyPair()
+    const unlisted = generateCurveKeyPair()
+    const data = tempDataDir()
+    dirs.push(data)
+    const allow = `${data}/allow.txt`
+    writeFileSync(allow, `# workers allowed in\n${listed.publicKey}\n`)
+    const [port, zmqPort] = [await freePorts(1), await freePorts(5)]
+    const monitor = await startMonitorProcess({ data, port, zmqPort, env: { BANZAI_CURVE_SECRET: server.secretKey, BANZAI_CURVE_ALLOW: allow } })
+    children.push(monitor.child)
+    expect((await monitor.api.call<{ curveServerKey: string }>('GET', '/transport')).curveServerKey).toBe(server.publicKey)
+
+    const intruder = await startWorkerProcess(monitor, { data, env: { BANZAI_CURVE_SECRET: unlisted.secretKey }, waitListed: false })
+    children.push(intruder)
+    const noKey = await startWorkerProcess(monitor, { data, waitListed: false })
+    children.push(noKey)
+    expect(await noKey.exited).not.toBe(0)
+
+    const good = await startWorkerProcess(monitor, { data, env: { BANZAI_CURVE_SECRET: listed.secretKey } })
+    children.push(good)
+    const ids = await Promise.all(Array.from({ length: 6 }, (_, i) => monitor.api.submit({ cache: false, tasks: [{ call: 'SLEEP', args: [10 + i] }] })))
+    const details = await monitor.api.waitForEnd(ids)
+    expect(details.map((d) => d.status)).toEqual(Array(6).fill('succeeded'))
+    for (const d of details) expect(workerOf(good.process.pid)(d.tasks[0]!.worker!)).toBe(true)
+    expect((await monitor.api.workers()).map((w) => w.pid)).toEqual([good.process.pid])
+  })
+})
