@@ -29,7 +29,8 @@ export interface InProcess {
   queries: MonitorQueries
   /** The memory transport, for tests that play a worker by hand. */
   transport: ReturnType<typeof createMemoryTransport>
-  addWorker(lanes?: string[], id?: string): WorkerHost
+  /** Adds a worker; `store` gives it its own content store (e.g. its own IPFS node). */
+  addWorker(lanes?: string[], id?: string, store?: Store): WorkerHost
   /** Resolves when every listed pipeline has ended (succeeded, failed or cancelled). */
   waitForEnd(ids: string[], timeoutMs?: number): Promise<void>
   /** Resolves when a predicate over the committed state holds; checked after each commit. */
@@ -52,12 +53,12 @@ export function startInProcess(options: InProcessOptions = {}): InProcess {
   const implementations = options.implementations ?? utilityTasks
   const heartbeatMs = options.heartbeatMs ?? 100
 
-  function addWorker(lanes = options.lanes ?? ['default'], id = `w${hosts.length + 1}`): WorkerHost {
+  function addWorker(lanes = options.lanes ?? ['default'], id = `w${hosts.length + 1}`, workerStore = store): WorkerHost {
     const host = createWorkerHost({
       transport: transport.connectWorker(lanes),
       implementations,
       catalogue,
-      store,
+      store: workerStore,
       settings: { dataDir: dir, allowedRoots: [], workerId: id },
       lanes,
       slots: options.slots ?? 2,
