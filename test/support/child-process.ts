@@ -13,6 +13,8 @@ export interface Child {
   /** Resolves when the process has exited. */
   exited: Promise<number | null>
   kill(signal?: NodeJS.Signals): void
+  /** The last 4000 characters the process wrote to stderr. */
+  stderr(): string
 }
 
 /** Spawns `node --import tsx SCRIPT ARGS` from the project root. */
@@ -49,6 +51,7 @@ export function spawnTs(script: string, args: string[], env: Record<string, stri
     lines,
     exited,
     kill: (signal = 'SIGKILL') => child.kill(signal),
+    stderr: () => stderr,
     waitForLine(match, what, timeoutMs = 60_000) {
       const seen = lines.find(match)
       if (seen !== undefined) return Promise.resolve(seen)
