@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { catalogue, type Store, type TaskImplementation } from '../../core/domain/index.ts'
-import { type Db, Monitor, MonitorQueries, type MonitorSettings, monitorSettings, openDatabase } from '../../core/monitor/index.ts'
+import { type Clock, type Db, Monitor, MonitorQueries, type MonitorSettings, monitorSettings, openDatabase } from '../../core/monitor/index.ts'
 import { createMemoryTransport } from '../../transport/memory/index.ts'
 import { createMemoryStore } from '../../transport/memory/index.ts'
 import { utilityTasks } from '../../tasks/utility/index.ts'
@@ -18,6 +18,8 @@ export interface InProcessOptions {
   store?: Store
   implementations?: Record<string, TaskImplementation>
   heartbeatMs?: number
+  /** The monitor's clock (tests of clock jumps). */
+  clock?: Clock
 }
 
 /** A running in-process deployment, for tests. */
@@ -47,7 +49,7 @@ export function startInProcess(options: InProcessOptions = {}): InProcess {
   const store = options.store ?? createMemoryStore()
   const transport = createMemoryTransport()
   const settings = monitorSettings({ leaseMs: 1_000, shardSize: 10, retry: { maxAttempts: 3, backoffBaseMs: 20, backoffMaxMs: 200 }, ...options.settings })
-  const monitor = new Monitor({ db, store, transport: transport.monitor, catalogue, settings, onError: () => {} })
+  const monitor = new Monitor({ db, store, transport: transport.monitor, catalogue, settings, onError: () => {}, ...(options.clock ? { clock: options.clock } : {}) })
   const queries = new MonitorQueries(monitor.log, monitor.pipelines, monitor.memo, monitor.taskLogs)
   const hosts: WorkerHost[] = []
   const implementations = options.implementations ?? utilityTasks

@@ -1,7 +1,7 @@
 import type { DomainEvent } from '../events.ts'
 import type { UnitRef } from '../ids.ts'
 import type { OrderReport } from '../messages.ts'
-import { isInFlight, type PipelineState, type UnitState } from './state.ts'
+import { isInFlight, type PipelineState, type StepState, type UnitState } from './state.ts'
 
 /**
  * Turns a worker's report about one unit attempt into the events to log. A repeat of a
@@ -52,28 +52,36 @@ export interface ReadyUnit {
   lane: string
 }
 
-/** Units that may be dispatched at `now` (queued, and past any retry backoff), oldest step first. */
-export function readyUnits(state: PipelineState, now: string): ReadyUnit[] {
+/** When a queued unit may go: at or after an ISO time, or as a clock in the monitor decides. */
+export type DueCheck = string | ((step: number, unit: UnitState) => boolean)
+
+/** Units that may be dispatched now (queued, and past any retry backoff), oldest step first. */
+export function readyUnits(state: PipelineState, now: DueCheck): ReadyUnit[] {
   if (state.status !== 'active') return []
+  const isDue = typeof now === 'string' ? (_: number, u: UnitState) => u.notBefore === null || u.notBefore <= now : now
   const out: ReadyUnit[] = []
   for (const step of state.steps) {
     if (step.status !== 'running') continue
     const lane = state.tasks[step.index]?.lane ?? 'default'
     for (const unit of step.units) {
-      if (unit.status === 'queued' && (unit.notBefore === null || unit.notBefore <= now)) out.push({ step: step.index, unit, lane })
+      if (unit.status === 'queued' && isDue(step.index, unit)) out.push({ step: step.index, unit, lane })
     }
   }
   return out
 }
 
-/** Steps that have run past their timeout at `now`, as the events that fail them. */
-export function decideTimeouts(state: PipelineState, now: string): DomainEvent[] {
+/** How long a step has run, ms: from an ISO time, or as a clock in the monitor measures it. */
+export type Elapsed = string | ((step: StepState) => number)
+
+/** Steps that have run past their timeout, as the events that fail them. */
+export function decideTimeouts(state: PipelineState, now: Elapsed): DomainEvent[] {
   if (state.status !== 'active') return []
+  const elapsed = typeof now === 'string' ? (s: StepState) => Date.parse(now) - Date.parse(s.startedAt!) : now
   const out: DomainEvent[] = []
   for (const step of state.steps) {
     if ((step.status !== 'running' && step.status !== 'joined') || step.startedAt === null) continue
     const timeoutMs = state.tasks[step.index]?.timeoutMs ?? Infinity
-    if (Date.parse(now) - Date.parse(step.startedAt) > timeoutMs) {
+    if (elapsed(step) > timeoutMs) {
       out.push({ type: 'StepFailed', data: { step: step.index, error: `timed out after ${timeoutMs} ms` } })
     }
   }

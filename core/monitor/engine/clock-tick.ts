@@ -22,8 +22,7 @@ export async function applyClock(ctx: EngineContext, tick: Tick): Promise<void> 
       data: { step: unit.step, shard: unit.shard, attempt: unit.attempt, worker: current.worker ?? lease.worker },
     })
   }
-  const nowIso = ctx.nowIso()
   for (const actor of [...ctx.actors.values()]) {
-    for (const event of decideTimeouts(actor.snapshot.context, nowIso)) await ctx.emit(tick, actor.id, event)
+    for (const event of decideTimeouts(actor.snapshot.context, (step) => ctx.times.elapsed(actor.id, step))) await ctx.emit(tick, actor.id, event)
   }
 }

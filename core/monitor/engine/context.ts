@@ -16,6 +16,7 @@ import type { PipelineTable } from '../pipeline-table.ts'
 import type { MonitorSettings } from '../settings.ts'
 import type { TaskLogTable } from '../task-log-table.ts'
 import type { WorkerRegistry } from '../worker-registry.ts'
+import type { MonotonicTimes } from './monotonic-times.ts'
 import type { Tick } from './tick.ts'
 
 /** A live pipeline: its machine snapshot and its projection. */
@@ -62,6 +63,8 @@ export interface EngineContext {
   readonly workers: WorkerRegistry
   readonly actors: Map<PipelineId, Actor>
   readonly counters: MonitorCounters
+  /** Step starts and retry due times, measured monotonically. */
+  readonly times: MonotonicTimes
   /** Appends an event to a pipeline (staged in the tick) and carries out what its machine says. */
   emit(tick: Tick, pipelineId: PipelineId, event: DomainEvent): Promise<void>
   /** Reads a dataset manifest, cached by CID. */

@@ -32,10 +32,9 @@ async function knownItems(ctx: EngineContext, actor: Actor, ready: ReadyUnit): P
  * no live worker has no credit, so its units wait as queued and spend no attempt.
  */
 export async function dispatchReady(ctx: EngineContext, tick: Tick): Promise<void> {
-  const now = ctx.nowIso()
   const exhausted = new Set<string>()
   for (const actor of [...ctx.actors.values()]) {
-    for (const ready of readyUnits(actor.snapshot.context, now)) {
+    for (const ready of readyUnits(actor.snapshot.context, (step, unit) => ctx.times.isDue(actor.id, step, unit))) {
       if (exhausted.has(ready.lane)) continue
       if (credit(ctx, tick, ready.lane) <= 0) {
         exhausted.add(ready.lane)

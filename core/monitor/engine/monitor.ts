@@ -30,6 +30,7 @@ import { executeCommand } from './commands.ts'
 import type { Actor, Clock, EngineContext, MonitorCounters } from './context.ts'
 import { dispatchReady } from './dispatch.ts'
 import { applyClock } from './clock-tick.ts'
+import { MonotonicTimes, stepKey, unitKey } from './monotonic-times.ts'
 import { createReportHandler } from './reports.ts'
 import { settleFollowers } from './step-start.ts'
 import { Tick } from './tick.ts'
@@ -83,6 +84,7 @@ export class Monitor implements EngineContext {
   readonly leases: LeaseTable
   readonly workers: WorkerRegistry
   readonly actors = new Map<PipelineId, Actor>()
+  readonly times: MonotonicTimes
   readonly counters: MonitorCounters = { dispatched: 0, succeeded: 0, failed: 0, cached: 0, joined: 0, expired: 0, ignored: 0, appendSeconds: [] }
   private readonly db: Db
   private readonly newPipelineId: () => string
@@ -111,6 +113,7 @@ export class Monitor implements EngineContext {
     this.taskLogs = new TaskLogTable(this.db)
     this.leases = new LeaseTable(this.settings.leaseMs)
     this.workers = new WorkerRegistry(this.settings.workerTimeoutMs)
+    this.times = new MonotonicTimes(this.clock)
     this.handleReport = createReportHandler(this)
   }
 
@@ -199,6 +202,11 @@ export class Monitor implements EngineContext {
     actor.detail = evolveDetail(actor.detail, stored)
     actor.lastSeq = stored.seq
     tick.events.push(stored)
+    if (event.type === 'StepStarted' || event.type === 'StepJoined') this.times.record(stepKey(pipelineId, event.data.step))
+    if (event.type === 'UnitRetryScheduled') {
+      const d = event.data
+      this.times.record(unitKey(pipelineId, d.step, d.shard, d.attempt), Date.parse(d.notBefore) - Date.parse(stored.at))
+    }
     if (FINAL_EVENTS.has(event.type)) tick.finished.add(pipelineId)
     for (const command of commands) await executeCommand(this, tick, actor, command)
     if (event.type === 'StepSucceeded' || event.type === 'StepFailed' || event.type === 'PipelineFailed' || event.type === 'PipelineCancelled') {
@@ -321,7 +329,10 @@ export class Monitor implements EngineContext {
     this.counters.appendSeconds.push((performance.now() - started) / 1000)
     if (this.counters.appendSeconds.length > 1000) this.counters.appendSeconds.splice(0, 500)
     this.seq += tick.events.length
-    for (const id of tick.finished) this.actors.delete(id)
+    for (const id of tick.finished) {
+      this.actors.delete(id)
+      this.times.forget(id)
+    }
     this.flush(tick)
     if (tick.events.length > 0) for (const listener of this.listeners) listener(tick.events)
     return true
