@@ -1,5 +1,6 @@
 import type { MfccParams } from './mfcc-params.ts'
 import { planMfcc, type MfccPlan } from './mfcc-plan.ts'
+import { pffftHeap } from './pffft.ts'
 
 /** An MFCC matrix: `frames` rows of `numcep` float32 values, row-major. */
 export interface MfccMatrix {
@@ -16,98 +17,94 @@ export function countFrames(samples: number, frameLength: number, frameStep: num
   return samples <= frameLength ? 1 : 1 + Math.ceil((samples - frameLength) / frameStep)
 }
 
-/** The signal in float64 (one element kind in the hot loop keeps V8 monomorphic), pre-emphasised when asked. */
-function toFloat64(signal: Float32Array, preemph: number): Float64Array {
-  const out = new Float64Array(signal)
-  if (preemph > 0) for (let i = signal.length - 1; i > 0; i--) out[i] = signal[i]! - preemph * signal[i - 1]!
-  return out
-}
-
-/** nonZero[i] = how many of samples[0 ..< i] are not 0: tells in O(1) whether a frame is all zeros. */
-function countNonZero(samples: Float64Array): Int32Array {
-  const counts = new Int32Array(samples.length + 1)
-  let count = 0
-  for (let i = 0; i < samples.length; i++) {
-    if (samples[i] !== 0) count++
-    counts[i + 1] = count
+/**
+ * Writes the windowed frame starting at `start` into the float32 FFT's input (in the wasm heap),
+ * zeros past the signal's end. Pre-emphasis y[n] = x[n] − p·x[n−1] (y[0] = x[0]) is applied here,
+ * in float64 as python_speech_features does, rather than on a copy of the signal: with p = 0 it
+ * leaves x exact.
+ */
+function loadFrame(plan: MfccPlan, heap: Float32Array, signal: Float32Array, start: number, preemph: number): void {
+  const { window, frameLength } = plan
+  const base = plan.fft.inputIndex
+  const present = Math.max(0, Math.min(frameLength, signal.length - start))
+  let previous = start > 0 && start <= signal.length ? signal[start - 1]! : 0
+  for (let i = 0; i < present; i++) {
+    const x = signal[start + i]!
+    heap[base + i] = (x - preemph * previous) * window[i]!
+    previous = x
   }
-  return counts
-}
-
-/** Writes the windowed frame starting at `start` into the real (part 0) or imaginary (part 1) slots of plan.frames, zero past the end. */
-function loadFrame(plan: MfccPlan, samples: Float64Array, start: number, part: 0 | 1): void {
-  const { frames, window, frameLength } = plan
-  const present = Math.max(0, Math.min(frameLength, samples.length - start))
-  for (let i = 0; i < present; i++) frames[2 * i + part] = samples[start + i]! * window[i]!
-  for (let i = present; i < frameLength; i++) frames[2 * i + part] = 0
-}
-
-/** Loads frames A (real parts) and B (imaginary parts); one pass when both lie inside the signal. */
-function loadFrames(plan: MfccPlan, samples: Float64Array, startA: number, startB: number): void {
-  const { frames, window, frameLength } = plan
-  if (startB + frameLength > samples.length) {
-    loadFrame(plan, samples, startA, 0)
-    loadFrame(plan, samples, startB, 1)
-    return
-  }
-  for (let i = 0, j = 0; i < frameLength; i++, j += 2) {
-    const w = window[i]!
-    frames[j] = samples[startA + i]! * w
-    frames[j + 1] = samples[startB + i]! * w
-  }
+  for (let i = present; i < frameLength; i++) heap[base + i] = 0
 }
 
 /**
- * Two real frames for the price of one complex FFT (fft.js's complex 512-point transform costs
- * about 1.35× its real one): with z = a + ib, A[k] = (Z[k] + conj Z[N−k]) / 2 and
- * B[k] = (Z[k] − conj Z[N−k]) / 2i. Fills powerA / powerB with |·|² / nfft and plan.energies
- * with their sums. A frame of zeros gets exact zeros (not the other frame's rounding crumbs), so
- * silence still logs to ln(eps) as in python_speech_features.
+ * |X[k]|² / nfft into plan.power from the float32 FFT's output; returns the frame energy
+ * (Σ power). A frame of zeros transforms to exact zeros, so silence still logs to ln(eps).
  */
-function powerSpectra(plan: MfccPlan, isNonZeroA: boolean, isNonZeroB: boolean): void {
-  const { fft, frames, spectrum, powerA, powerB, energies, nfft } = plan
-  fft.transform(spectrum, frames)
-  const scale = 0.25 / nfft
+function powerSpectrum(plan: MfccPlan, heap: Float32Array): number {
+  const { power, nfft, binStride } = plan
+  const out = plan.fft.outputIndex
+  const scale = 1 / nfft
   const half = nfft / 2
-  // k = 0 and k = nfft/2 pair with themselves (Z[N − k] = Z[k]): |A|² = Re², |B|² = Im².
-  const z0 = spectrum[0]!
-  const i0 = spectrum[1]!
-  const zh = spectrum[nfft]!
-  const ih = spectrum[nfft + 1]!
-  powerA[0] = 4 * z0 * z0 * scale
-  powerB[0] = 4 * i0 * i0 * scale
-  powerA[half] = 4 * zh * zh * scale
-  powerB[half] = 4 * ih * ih * scale
-  let energyA = powerA[0] + powerA[half]
-  let energyB = powerB[0] + powerB[half]
-  for (let k = 1, m = 2 * (nfft - 1); k < half; k++, m -= 2) {
-    const zr = spectrum[2 * k]!
-    const zi = spectrum[2 * k + 1]!
-    const wr = spectrum[m]!
-    const wi = spectrum[m + 1]!
-    const a = ((zr + wr) * (zr + wr) + (zi - wi) * (zi - wi)) * scale
-    const b = ((zi + wi) * (zi + wi) + (zr - wr) * (zr - wr)) * scale
-    powerA[k] = a
-    powerB[k] = b
-    energyA += a
-    energyB += b
+  // PFFFT's ordered real output: X[0] and X[N/2] (both real) share the first complex slot.
+  const dc = heap[out]!
+  const nyquist = heap[out + 1]!
+  power[0] = dc * dc * scale
+  power[half] = nyquist * nyquist * scale
+  let energy = power[0] + power[half]
+  for (let k = 1, j = out + 2 * binStride; k < half; k++, j += 2 * binStride) {
+    const re = heap[j]!
+    const im = heap[j + 1]!
+    const p = (re * re + im * im) * scale
+    power[k] = p
+    energy += p
   }
-  if (!isNonZeroA) powerA.fill(0)
-  if (!isNonZeroB) powerB.fill(0)
-  energies[0] = isNonZeroA ? energyA : 0
-  energies[1] = isNonZeroB ? energyB : 0
+  return energy
 }
 
-/** Filter bank, ln (0 → eps) and DCT of one power spectrum into row `row` of `out`. */
-function cepstrum(plan: MfccPlan, power: Float64Array, out: Float32Array, row: number): void {
-  const { filterStart, filterOffset, filterWeights, logMel, logMelSum, logMelDiff, dct, dctHalf, nfilt, numcep } = plan
+/** The same as loadFrame + powerSpectrum in float64 (fft.js), for the frames float32 cannot resolve. */
+function powerSpectrum64(plan: MfccPlan, signal: Float32Array, start: number, preemph: number): number {
+  const { frame64, spectrum64, window, frameLength, power, nfft } = plan
+  const present = Math.max(0, Math.min(frameLength, signal.length - start))
+  let previous = start > 0 && start <= signal.length ? signal[start - 1]! : 0
+  for (let i = 0; i < present; i++) {
+    const x = signal[start + i]!
+    frame64[i] = (x - preemph * previous) * window[i]!
+    previous = x
+  }
+  frame64.fill(0, present)
+  plan.fft64.realTransform(spectrum64, frame64)
+  let energy = 0
+  for (let k = 0; k <= nfft / 2; k++) {
+    const re = spectrum64[2 * k]!
+    const im = spectrum64[2 * k + 1]!
+    const p = (re * re + im * im) / nfft
+    power[k] = p
+    energy += p
+  }
+  return energy
+}
+
+/**
+ * ln (0 → eps) of the filter bank energies of plan.power into plan.logMel; false when one of
+ * them is below its share of `energy` (plan.filterFloor), too small for the float32 spectrum.
+ */
+function applyFilters(plan: MfccPlan, energy: number): boolean {
+  const { filterStart, filterOffset, filterWeights, filterFloor, logMel, power, nfilt } = plan
+  let isAccurate = true
   for (let j = 0; j < nfilt; j++) {
     const end = filterOffset[j + 1]!
     let bin = filterStart[j]!
     let sum = 0
     for (let w = filterOffset[j]!; w < end; w++) sum += filterWeights[w]! * power[bin++]!
+    if (sum < filterFloor[j]! * energy) isAccurate = false
     logMel[j] = Math.log(sum === 0 ? FLOAT64_EPS : sum)
   }
+  return isAccurate
+}
+
+/** The DCT of plan.logMel into row `row` of `out`. */
+function cepstrum(plan: MfccPlan, out: Float32Array, row: number): void {
+  const { logMel, logMelSum, logMelDiff, dct, dctHalf, nfilt, numcep } = plan
   // Fold for the symmetric DCT basis (mfcc-plan.ts buildDct); an odd middle term stands alone.
   for (let i = 0; i < dctHalf; i++) {
     const x = logMel[i]!
@@ -128,29 +125,28 @@ function cepstrum(plan: MfccPlan, power: Float64Array, out: Float32Array, row: n
 /**
  * MFCCs with python_speech_features semantics (SPEC §3): symmetric Hamming frames, the last
  * zero-padded; |rfft|²/nfft; HTK-mel filters; ln (0 → eps); orthonormal DCT-II; optional
- * pre-emphasis, lifter and log-energy c0. `signal` is mono at `params.samplerate`.
+ * pre-emphasis, lifter and log-energy c0. `signal` is mono at `params.samplerate`. Frames go
+ * through a float32 FFT (PFFFT), those with a filter too quiet for it through a float64 one.
  */
 export function computeMfcc(signal: Float32Array, params: MfccParams): MfccMatrix {
   const plan = planMfcc(params)
-  const { frameLength, frameStep, numcep, powerA, powerB, energies } = plan
-  const samples = toFloat64(signal, params.preemph)
-  const nonZero = countNonZero(samples)
-  const isNonZero = (start: number): boolean => nonZero[Math.min(start + frameLength, samples.length)]! > nonZero[Math.min(start, samples.length)]!
-  const frames = countFrames(samples.length, frameLength, frameStep)
+  const { frameLength, frameStep, numcep, fft } = plan
+  const { preemph } = params
+  // Taken after planMfcc: building a plan may grow the wasm heap, which replaces the view.
+  const heap = pffftHeap()
+  const frames = countFrames(signal.length, frameLength, frameStep)
   const data = new Float32Array(frames * numcep)
-  for (let f = 0; f < frames; f += 2) {
-    const hasB = f + 1 < frames
-    // Past the last frame, B reads beyond the signal: all zeros.
-    const startB = hasB ? (f + 1) * frameStep : samples.length
-    loadFrames(plan, samples, f * frameStep, startB)
-    powerSpectra(plan, isNonZero(f * frameStep), isNonZero(startB))
-    const energyA = energies[0]!
-    const energyB = energies[1]!
-    cepstrum(plan, powerA, data, f * numcep)
-    if (params.appendEnergy) data[f * numcep] = Math.log(energyA === 0 ? FLOAT64_EPS : energyA)
-    if (!hasB) break
-    cepstrum(plan, powerB, data, (f + 1) * numcep)
-    if (params.appendEnergy) data[(f + 1) * numcep] = Math.log(energyB === 0 ? FLOAT64_EPS : energyB)
+  for (let f = 0; f < frames; f++) {
+    const start = f * frameStep
+    loadFrame(plan, heap, signal, start, preemph)
+    fft.transform()
+    let energy = powerSpectrum(plan, heap)
+    if (!applyFilters(plan, energy)) {
+      energy = powerSpectrum64(plan, signal, start, preemph)
+      applyFilters(plan, energy)
+    }
+    cepstrum(plan, data, f * numcep)
+    if (params.appendEnergy) data[f * numcep] = Math.log(energy === 0 ? FLOAT64_EPS : energy)
   }
   return { data, frames, numcep }
 }
