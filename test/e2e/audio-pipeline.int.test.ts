@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { catalogue, type Cid, parsePipelineDocument, readJson, readManifest, type Store } from '../../core/domain/index.ts'
+import { catalogue, type Cid, parsePipelineDocument, readBytes, readJson, readManifest, type Store } from '../../core/domain/index.ts'
 import { decodeNpy } from '../../tasks/npy/index.ts'
 import { implementations } from '../../tasks/index.ts'
 import { createEmbeddedStore } from '../../transport/store/index.ts'
@@ -27,6 +27,24 @@ afterAll(async () => {
   await zips.close()
   rmSync(dir, { recursive: true, force: true })
 })
+
+/** A small .npy reader written apart from tasks/npy: NumPy format 1.0, '<f4', C order. */
+function parseNpyIndependently(bytes: Uint8Array): { shape: number[]; data: Float32Array } {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  expect([...bytes.subarray(0, 6)]).toEqual([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]) // \x93NUMPY
+  expect([bytes[6], bytes[7]]).toEqual([1, 0])
+  const headerLength = view.getUint16(8, true)
+  const header = new TextDecoder('latin1').decode(bytes.subarray(10, 10 + headerLength))
+  expect((10 + headerLength) % 64).toBe(0)
+  expect(header).toMatch(/'descr': '<f4'/)
+  expect(header).toMatch(/'fortran_order': False/)
+  const shape = /'shape': \((\d+), (\d+)\)/.exec(header)!.slice(1).map(Number)
+  const count = shape[0]! * shape[1]!
+  expect(bytes.length - 10 - headerLength).toBe(count * 4)
+  const data = new Float32Array(count)
+  for (let i = 0; i < count; i++) data[i] = view.getFloat32(10 + headerLength + i * 4, true)
+  return { shape, data }
+}
 
 interface ModelDoc {
   task: string
@@ -58,8 +76,11 @@ describe('the audio pipeline, end to end', () => {
     expect(detail.tasks[2]!.shards.total).toBe(6)
     expect(mfcc.items.map((i) => i.id)).toEqual(filtered.items.map((i) => i.id))
     const first = mfcc.items[0]!
-    const npy = decodeNpy(new Uint8Array(await (await import('../../core/domain/index.ts')).readBytes(store, first.mfcc!)))
-    expect(npy.shape).toEqual([first.frames, 24])
+    const bytes = await readBytes(store, first.mfcc!)
+    const independent = parseNpyIndependently(bytes)
+    expect(independent.shape).toEqual([first.frames, 24])
+    expect(decodeNpy(bytes).data).toEqual(independent.data)
+    expect(independent.data.every(Number.isFinite)).toBe(true)
     const model = (await readJson(store, detail.output!)) as ModelDoc
     expect(model.task).toBe('classifier')
     expect(model.labels.sort()).toEqual(['sf3', 'ssc', 'sus'])

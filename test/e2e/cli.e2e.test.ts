@@ -64,6 +64,26 @@ describe('banzai run, status, events', () => {
   })
 })
 
+describe('banzai cache clear, gc, keygen', () => {
+  test('forget memoized results, collect garbage, print a key pair', async () => {
+    const ok = join(data, 'memo.json')
+    writeFileSync(ok, JSON.stringify([{ call: 'MAKE_DATASET', args: [3] }, { call: 'NOOP' }]))
+    expect((await banzai(['run', ok, '--follow', '--monitor', url])).code).toBe(0)
+    const cleared = await banzai(['cache', 'clear', '--task', 'MAKE_DATASET', '--data', data])
+    expect(cleared.code, cleared.err).toBe(0)
+    expect(cleared.out).toMatch(/forgot [1-9]\d* step result\(s\) and 0 item result\(s\) of MAKE_DATASET/)
+    const again = await banzai(['run', ok, '--follow', '--monitor', url])
+    expect(again.code).toBe(0)
+    const id = /submitted (\S+)/.exec(again.out)![1]!
+    expect((await banzai(['status', id, '--monitor', url])).out).not.toMatch(/MAKE_DATASET.*cached/)
+    const gc = await banzai(['gc', '--data', data])
+    expect(gc.code, gc.err).toBe(0)
+    expect(gc.out).toMatch(/removed \d+ blob\(s\) \(\d+ bytes\); kept \d+/)
+    const keys = await banzai(['keygen'])
+    expect(keys.out).toMatch(/^BANZAI_CURVE_SECRET=.{40}\npublic key: .{40}$/)
+  })
+})
+
 describe('banzai demo', () => {
   test('completes on a fresh data folder and prints the LEARN result', async () => {
     const fresh = tempDataDir('banzai-demo-')

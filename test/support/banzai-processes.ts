@@ -36,17 +36,20 @@ export interface MonitorProcess {
 }
 
 /** Starts `banzai monitor` with short lease settings; resolves once it serves HTTP. */
-export async function startMonitorProcess(options: { data: string; port: number; zmqPort: number; lanes?: string[]; leaseMs?: number; env?: Record<string, string> }): Promise<MonitorProcess> {
-  const args = ['monitor', '--data', options.data, '--port', String(options.port), '--zmq-port', String(options.zmqPort), '--lanes', (options.lanes ?? ['default']).join(','), '--lease-ms', String(options.leaseMs ?? 1_000), '--shard-size', '20', '--log-level', 'warn']
+export async function startMonitorProcess(options: { data: string; port: number; zmqPort: number; lanes?: string[]; leaseMs?: number; shardSize?: number; env?: Record<string, string> }): Promise<MonitorProcess> {
+  const args = ['monitor', '--data', options.data, '--port', String(options.port), '--zmq-port', String(options.zmqPort), '--lanes', (options.lanes ?? ['default']).join(','), '--lease-ms', String(options.leaseMs ?? 1_000), '--shard-size', String(options.shardSize ?? 20), '--log-level', 'warn']
   const child = spawnTs('bin/banzai.js', args, options.env)
   await child.waitForLine((l) => l.startsWith('banzai monitor: '), 'the monitor to listen', 60_000)
   const url = `http://127.0.0.1:${options.port}`
   return { child, url, api: new ApiHelper(url) }
 }
 
-/** Starts `banzai worker` against a monitor; resolves once the monitor lists it. */
-export async function startWorkerProcess(monitor: MonitorProcess, options: { data: string; lanes?: string[]; slots?: number; env?: Record<string, string>; waitListed?: boolean }): Promise<Child> {
-  const args = ['worker', '--monitor', monitor.url, '--data', options.data, '--lanes', (options.lanes ?? ['default']).join(','), '--slots', String(options.slots ?? 2), '--heartbeat-ms', '200', '--log-level', 'warn']
+/**
+ * Starts `banzai worker` against a monitor; resolves once the monitor lists it. `discoveryUrl`
+ * (default: the monitor's) is where the worker reads `GET /api/transport`.
+ */
+export async function startWorkerProcess(monitor: MonitorProcess, options: { data: string; lanes?: string[]; slots?: number; heartbeatMs?: number; discoveryUrl?: string; env?: Record<string, string>; waitListed?: boolean }): Promise<Child> {
+  const args = ['worker', '--monitor', options.discoveryUrl ?? monitor.url, '--data', options.data, '--lanes', (options.lanes ?? ['default']).join(','), '--slots', String(options.slots ?? 2), '--heartbeat-ms', String(options.heartbeatMs ?? 200), '--log-level', 'warn']
   const child = spawnTs('bin/banzai.js', args, options.env)
   if (options.waitListed !== false) {
     const pid = child.process.pid
@@ -91,6 +94,11 @@ export class ApiHelper {
 
   async workers(): Promise<{ id: string; pid: number; lanes: string[]; inFlight: string[] }[]> {
     return (await this.call<{ workers: { id: string; pid: number; lanes: string[]; inFlight: string[] }[] }>('GET', '/workers')).workers
+  }
+
+  /** The highest committed global seq (`GET /healthz`). */
+  async lastSeq(): Promise<number> {
+    return (await this.call<{ lastSeq: number }>('GET', '/healthz')).lastSeq
   }
 
   /** Polls a condition every 50 ms (the state lives in another process) until it holds. */
