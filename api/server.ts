@@ -1,6 +1,6 @@
 import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { serve } from '@hono/node-server'
+import { createAdaptorServer } from '@hono/node-server'
 import type { Hono } from 'hono'
 
 /** A listening API server. */
@@ -17,7 +17,7 @@ export function startApiServer(
   options: { port: number; host: string },
 ): Promise<ApiServer> {
   return new Promise((resolve, reject) => {
-    const server = serve({ fetch: app.fetch, port: options.port, hostname: options.host }) as Server
+    const server = createAdaptorServer({ fetch: app.fetch }) as Server
     server.once('error', reject)
     server.once('listening', () => {
       server.off('error', reject)
@@ -32,5 +32,7 @@ export function startApiServer(
           }),
       })
     })
+    // A deep accept queue: bursts of connections (a thousand clients at once) wait instead of being reset.
+    server.listen({ port: options.port, host: options.host, backlog: 4096 })
   })
 }

@@ -54,6 +54,8 @@ describe('pipeline documents', () => {
     ['an option of the wrong type', [{ call: 'LEARN', args: [{ epochs: 'many' }] }], 'tasks[0].args[0].epochs (epochs) must be an integer between 1 and 1000, got "many"'],
     ['an nfft that is not a power of two', [{ call: 'EXTRACT_MFCC', args: [32, 24, 1, 8000, 16000, { nfft: 1000 }] }], 'tasks[0].args[5].nfft (nfft) must be a power of two, got 1000'],
     ['too many coefficients for meyda', [{ call: 'EXTRACT_MFCC', args: [64, 48, 1, 8000, 16000, { engine: 'meyda' }] }], 'tasks[0].args[1] (numcep) must be at most 40 with engine "meyda", got 48'],
+    ['a frame longer than the FFT', [{ call: 'EXTRACT_MFCC', args: [32, 24, 1, 8000, 44100] }], 'tasks[0].args[4] (samplerate) must be such that a frame (winlen × samplerate = 1103 samples) fits in nfft (512)'],
+    ['an nfft shorter than the frame', [{ call: 'EXTRACT_MFCC', args: [32, 24, 1, 8000, 22050, { nfft: 512 }] }], 'tasks[0].args[5].nfft (nfft) must be at least the frame length (winlen × samplerate = 551 samples), got 512'],
     ['an empty pipeline', [], 'tasks must be an array of 1 to 100 tasks'],
     ['a task that is not an object', ['NOOP'], 'tasks[0] must be an object'],
     ['a bad lane', { tasks: [{ call: 'NOOP', lane: 'GPU!' }] }, 'tasks[0].lane must be a lowercase lane name'],

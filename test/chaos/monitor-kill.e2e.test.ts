@@ -47,6 +47,28 @@ function pipelines(zips: string): unknown[] {
   return Array.from({ length: 30 }, (_, i) => (i % 5 === 0 ? audio(i) : i % 5 <= 2 ? fanOut(i) : utility(i)))
 }
 
+/** How long after a restart each worker is listed again (its heartbeats reach the new monitor), as a line. */
+async function timeRelisting(monitor: MonitorProcess, pids: number[], kill: number): Promise<string> {
+  const start = Date.now()
+  const seen = new Map<number, number>()
+  let end = ''
+  while (seen.size < pids.length && !end) {
+    if (monitor.child.process.exitCode !== null || monitor.child.process.signalCode !== null) {
+      end = ' (killed before)'
+      break
+    }
+    const listed = await monitor.api.workers().catch((error: unknown) => {
+      // The next kill may come first: then the API is gone, and that is the answer.
+      end = ` (monitor gone: ${error instanceof Error ? error.message : String(error)})`
+      return []
+    })
+    for (const pid of pids) if (!seen.has(pid) && listed.some((w) => w.pid === pid)) seen.set(pid, Date.now() - start)
+    if (Date.now() - start > 20_000) end = ' (gave up after 20 s)'
+    await new Promise((resolve) => setTimeout(resolve, 20))
+  }
+  return `restart ${kill}: ${pids.map((pid) => `worker ${pid} after ${seen.get(pid) ?? '–'} ms`).join(', ')}${end}`
+}
+
 async function summaries(monitor: MonitorProcess): Promise<PipelineSummary[]> {
   return (await monitor.api.call<{ items: PipelineSummary[] }>('GET', '/pipelines?limit=1000')).items
 }
@@ -64,7 +86,13 @@ test('monitor SIGKILLed at 10 random instants under load: all 30 pipelines succe
   const [port, zmqPort] = [await freePorts(1), await freePorts(3)]
   let monitor = await startMonitorProcess({ data, port, zmqPort })
   children.push(monitor.child)
-  for (let i = 0; i < 2; i++) children.push(await startWorkerProcess(monitor, { data }))
+  const workerPids: number[] = []
+  for (let i = 0; i < 2; i++) {
+    const worker = await startWorkerProcess(monitor, { data })
+    children.push(worker)
+    workerPids.push(worker.process.pid!)
+  }
+  const relisted: Promise<string>[] = []
 
   const ids: string[] = []
   for (const doc of pipelines(zips.url)) ids.push(await monitor.api.submit(doc))
@@ -91,9 +119,11 @@ test('monitor SIGKILLed at 10 random instants under load: all 30 pipelines succe
     console.log(`kill ${kill}: +${advance} events, +${delayMs} ms, at seq ≥ ${seq}, ${((Date.now() - started) / 1000).toFixed(1)} s`)
     monitor = await startMonitorProcess({ data, port, zmqPort })
     children.push(monitor.child)
+    relisted.push(timeRelisting(monitor, workerPids, kill))
   }
 
   const details = await monitor.api.waitForEnd(ids, 90_000)
+  console.log(`workers listed again after each restart:\n  ${(await Promise.all(relisted)).join('\n  ')}`)
   console.log(`monitor chaos: ${KILLS} kills (${killsWhileLive} while pipelines ran), all ended after ${((Date.now() - started) / 1000).toFixed(1)} s`)
   expect(details.map((d) => `${d.name}: ${d.status}`)).toEqual(details.map((d) => `${d.name}: succeeded`))
   expect(killsWhileLive).toBeGreaterThanOrEqual(5)
@@ -101,10 +131,14 @@ test('monitor SIGKILLed at 10 random instants under load: all 30 pipelines succe
   const twice: string[] = []
   let units = 0
   const counts = { UnitLeaseExpired: 0, UnitReportIgnored: 0, UnitRetryScheduled: 0 }
+  const reasons = new Map<string, number>()
+  const tally = (reason: string) => reasons.set(reason, (reasons.get(reason) ?? 0) + 1)
   for (const id of ids) {
     const succeeded = new Map<string, number>()
     for (const e of await monitor.api.events(id)) {
       if (e.type === 'UnitLeaseExpired' || e.type === 'UnitReportIgnored' || e.type === 'UnitRetryScheduled') counts[e.type]++
+      if (e.type === 'UnitReportIgnored') tally(`ignored: ${e.data.reason}`)
+      if (e.type === 'UnitFailed') tally(`failed${e.data.retryable ? ' (retryable)' : ''}: ${e.data.error}`)
       if (e.type !== 'UnitSucceeded') continue
       const key = `${id} step ${e.data.step} shard ${e.data.shard}`
       succeeded.set(key, (succeeded.get(key) ?? 0) + 1)
@@ -112,7 +146,7 @@ test('monitor SIGKILLed at 10 random instants under load: all 30 pipelines succe
     units += succeeded.size
     for (const [key, count] of succeeded) if (count > 1) twice.push(`${key}: ${count} times`)
   }
-  console.log(`monitor chaos: ${units} units succeeded; ${JSON.stringify(counts)}`)
+  console.log(`monitor chaos: ${units} units succeeded; ${JSON.stringify(counts)}; ${JSON.stringify(Object.fromEntries(reasons))}`)
   expect(twice).toEqual([])
   expect(units).toBeGreaterThan(90)
 

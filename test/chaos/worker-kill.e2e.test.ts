@@ -44,8 +44,8 @@ test('a worker SIGKILLed mid-shard of EXTRACT_MFCC: its shards are re-run on the
   const data = tempDataDir('banzai-chaos-')
   cleanups.push(() => rmSync(data, { recursive: true, force: true }))
   const [port, zmqPort] = [await freePorts(1), await freePorts(3)]
-  // 60 WAVs in shards of 4: 15 shards, enough for both workers to be busy with one when the kill lands.
-  const monitor = await startMonitorProcess({ data, port, zmqPort, leaseMs: LEASE_MS, shardSize: Number(process.env.SS ?? 4) })
+  // 60 WAVs in shards of 4: 15 shards, so both workers are busy with one when the kill lands.
+  const monitor = await startMonitorProcess({ data, port, zmqPort, leaseMs: LEASE_MS, shardSize: 4 })
   children.push(monitor.child)
   const workers: Child[] = []
   for (let i = 0; i < 2; i++) {
@@ -59,7 +59,9 @@ test('a worker SIGKILLed mid-shard of EXTRACT_MFCC: its shards are re-run on the
     cache: false,
     tasks: [
       { call: 'FETCH_FESTVOX', args: SPEAKERS.map((s) => `${zips.url}/cmu_us_${s}_arctic-0.90-release.zip`) },
-      { call: 'EXTRACT_MFCC', args: JSON.parse(process.env.MF ?? "[32, 24, 1, 8000, 16000]") as unknown[] },
+      // Resampled from 16 kHz to 22.05 kHz: about 1 s of work per shard of 4 WAVs (at 16 kHz a
+      // shard takes some 30 ms, shorter than the time it takes to notice that it started).
+      { call: 'EXTRACT_MFCC', args: [32, 24, 1, 8000, 22_050, { nfft: 1024 }] },
     ],
   })
 
@@ -88,6 +90,7 @@ test('a worker SIGKILLed mid-shard of EXTRACT_MFCC: its shards are re-run on the
   for (const lost of expired) {
     if (lost.type !== 'UnitLeaseExpired') continue
     const redispatch = events.find((e) => e.type === 'UnitDispatched' && unitKey(e) === unitKey(lost) && e.data.attempt > lost.data.attempt)
+    const retry = events.find((e) => e.type === 'UnitRetryScheduled' && unitKey(e) === unitKey(lost) && e.data.attempt === lost.data.attempt + 1)
     const rerun = events.find((e) => e.type === 'UnitSucceeded' && unitKey(e) === unitKey(lost))
     const ranOn = events.find((e) => e.type === 'UnitStarted' && rerun?.type === 'UnitSucceeded' && unitKey(e) === unitKey(lost) && e.data.attempt === rerun.data.attempt)
     // Re-run elsewhere: its successful attempt started on the surviving worker.
@@ -95,12 +98,16 @@ test('a worker SIGKILLed mid-shard of EXTRACT_MFCC: its shards are re-run on the
     expect(redispatch).toBeDefined()
     lines.push(
       `shard ${lost.data.shard} attempt ${lost.data.attempt} (worker ${lost.data.worker ?? 'none'}): ` +
-        `kill→UnitLeaseExpired ${Date.parse(lost.at) - killedAt} ms, kill→UnitDispatched (attempt ${redispatch?.type === 'UnitDispatched' ? redispatch.data.attempt : '?'}) ${redispatch ? Date.parse(redispatch.at) - killedAt : NaN} ms`,
+        `kill→UnitLeaseExpired ${Date.parse(lost.at) - killedAt} ms, ` +
+        `kill→retry notBefore ${retry?.type === 'UnitRetryScheduled' ? Date.parse(retry.data.notBefore) - killedAt : NaN} ms, kill→UnitDispatched (attempt ${redispatch?.type === 'UnitDispatched' ? redispatch.data.attempt : '?'}) ${redispatch ? Date.parse(redispatch.at) - killedAt : NaN} ms`,
     )
   }
   const runTimes = events
-    .filter((e) => e.type === 'UnitSucceeded' && e.data.step === MFCC)
-    .map((done) => Date.parse(done.at) - Date.parse(events.find((e) => e.type === 'UnitStarted' && unitKey(e) === unitKey(done) && e.data.attempt === done.data.attempt)?.at ?? done.at))
+    .flatMap((done) => {
+      if (done.type !== 'UnitSucceeded' || done.data.step !== MFCC) return []
+      const start = events.find((e) => e.type === 'UnitStarted' && unitKey(e) === unitKey(done) && e.data.attempt === done.data.attempt)
+      return start ? [Date.parse(done.at) - Date.parse(start.at)] : []
+    })
     .sort((a, b) => a - b)
   console.log(
     `worker kill during MFCC shards (lease ${LEASE_MS} ms, heartbeat 200 ms, backoff 500 ms):\n  ` +

@@ -2,7 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest'
-import { type PipelineDetail, type PipelineId, replayDetail, type StoredEvent } from '../../core/domain/index.ts'
+import {
+  type PipelineDetail,
+  type PipelineId,
+  replayDetail,
+  type StoredEvent,
+} from '../../core/domain/index.ts'
 import { CHECKPOINT_EVERY } from '../../core/monitor/index.ts'
 import { startTestApi, type TestApi } from '../../api/testing/start-test-api.ts'
 import { writeLongHistory } from '../support/long-history.ts'
@@ -33,7 +38,9 @@ function countRowsRead(t: TestApi): { rows: () => Record<string, number>; reset:
   const range = log.readPipelineRange.bind(log)
   const page = log.readPipeline.bind(log)
   const after = log.readAfter.bind(log)
-  vi.spyOn(log, 'readPipelineRange').mockImplementation((...args) => count('readPipelineRange', range(...args)))
+  vi.spyOn(log, 'readPipelineRange').mockImplementation((...args) =>
+    count('readPipelineRange', range(...args)),
+  )
   vi.spyOn(log, 'readPipeline').mockImplementation((...args) => count('readPipeline', page(...args)))
   vi.spyOn(log, 'readAfter').mockImplementation((...args) => count('readAfter', after(...args)))
   return { rows: () => counts, reset: () => (counts = {}) }
@@ -45,11 +52,15 @@ describe('a run with 100,000 events', () => {
     let after = 0
     let pages = 0
     for (;;) {
-      const page = await api.json<{ events: StoredEvent[]; next: number | null }>(`/api/pipelines/${ID}/events?after=${after}&limit=1000`)
+      const page = await api.json<{ events: StoredEvent[]; next: number | null }>(
+        `/api/pipelines/${ID}/events?after=${after}&limit=1000`,
+      )
       expect(page.status).toBe(200)
       pages++
       expect(page.body.events).toHaveLength(1000)
-      expect(page.body.events.map((e) => e.pipelineSeq)).toEqual(Array.from({ length: 1000 }, (_, i) => after + i + 1))
+      expect(page.body.events.map((e) => e.pipelineSeq)).toEqual(
+        Array.from({ length: 1000 }, (_, i) => after + i + 1),
+      )
       seen.push(...page.body.events)
       if (page.body.next === null) break
       expect(page.body.next).toBe(after + 1000)
@@ -62,12 +73,32 @@ describe('a run with 100,000 events', () => {
     expect(seen.slice(-3).map((e) => e.type)).toEqual(['UnitSucceeded', 'StepSucceeded', 'PipelineSucceeded'])
     expect(seen.filter((e) => e.type === 'UnitProgressed')).toHaveLength(TOTAL - 7)
     // Past the end: an empty page, no next.
-    const end = await api.json<{ events: StoredEvent[]; next: number | null }>(`/api/pipelines/${ID}/events?after=${TOTAL}&limit=1000`)
+    const end = await api.json<{ events: StoredEvent[]; next: number | null }>(
+      `/api/pipelines/${ID}/events?after=${TOTAL}&limit=1000`,
+    )
     expect(end.body).toEqual({ events: [], next: null })
   })
 
   test('state?at=N equals a replay of the first N events, reading at most CHECKPOINT_EVERY events per answer', async () => {
-    const ats = [1, 2, 4, 5, 499, 500, 501, 999, 1000, 12_345, 50_000, 50_001, 77_777, 99_499, 99_500, 99_999, TOTAL]
+    const ats = [
+      1,
+      2,
+      4,
+      5,
+      499,
+      500,
+      501,
+      999,
+      1000,
+      12_345,
+      50_000,
+      50_001,
+      77_777,
+      99_499,
+      99_500,
+      99_999,
+      TOTAL,
+    ]
     // The expected details, from one replay of the whole history (read before counting starts).
     const history = api.env.monitor.log.readPipelineRange(ID, 0, TOTAL)
     expect(history).toHaveLength(TOTAL)

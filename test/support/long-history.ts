@@ -23,12 +23,19 @@ export function* longHistory(id: PipelineId, total: number): Generator<DomainEve
   const progress = total - 7
   yield {
     type: 'PipelineSubmitted',
-    data: { name: 'long history', tasks: [{ call: 'SLEEP', args: [progress], version: 1, lane: 'default', timeoutMs: 86_400_000 }], labels: {}, cache: false, retryOf: null },
+    data: {
+      name: 'long history',
+      tasks: [{ call: 'SLEEP', args: [progress], version: 1, lane: 'default', timeoutMs: 86_400_000 }],
+      labels: {},
+      cache: false,
+      retryOf: null,
+    },
   }
   yield { type: 'StepStarted', data: { step: 0, input: null, shards: 1, memoKey: 'k' } }
   yield { type: 'UnitDispatched', data: { ...unit, orderId, lane: 'default' } }
   yield { type: 'UnitStarted', data: { ...unit, orderId, worker: 'w1' } }
-  for (let done = 1; done <= progress; done++) yield { type: 'UnitProgressed', data: { ...unit, done, total: progress, unit: 'ms' } }
+  for (let done = 1; done <= progress; done++)
+    yield { type: 'UnitProgressed', data: { ...unit, done, total: progress, unit: 'ms' } }
   yield { type: 'UnitSucceeded', data: { ...unit, output: CID, refs: [], stats: {} } }
   yield { type: 'StepSucceeded', data: { step: 0, output: CID, refs: [] } }
   yield { type: 'PipelineSucceeded', data: { output: CID } }
@@ -54,8 +61,9 @@ export function writeLongHistory(file: string, id: PipelineId, total: number): v
   for (const event of longHistory(id, total)) {
     pipelineSeq++
     const at = new Date(START + pipelineSeq).toISOString()
-    if (event.type === 'PipelineSubmitted') snapshot = createPipeline({ id, submitted: event.data, policy: DEFAULT_RETRY_POLICY })
-    const stored = { ...event, seq: pipelineSeq, pipelineId: id, pipelineSeq, at } as StoredEvent
+    if (event.type === 'PipelineSubmitted')
+      snapshot = createPipeline({ id, submitted: event.data, policy: DEFAULT_RETRY_POLICY })
+    const stored: StoredEvent = { ...event, seq: pipelineSeq, pipelineId: id, pipelineSeq, at }
     snapshot = stepPipeline(snapshot!, event, at).snapshot
     detail = evolveDetail(detail, stored)
     batch.push({ stored, detail })

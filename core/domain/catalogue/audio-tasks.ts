@@ -59,7 +59,13 @@ function checkMfccArgs(args: unknown[], path: string): FieldError[] {
     out.push(argError(path, 3, 'highfreq', `at most samplerate / 2 (${samplerate! / 2})`, highfreq))
   }
   if (lowfreq! >= highfreq!) out.push(argError(path, 2, 'lowfreq', `below highfreq (${highfreq})`, lowfreq))
-  const options = (args[5] ?? {}) as { nfft?: number; engine?: string }
+  const options = (args[5] ?? {}) as { nfft?: number; engine?: string; winlen?: number }
+  const frame = Math.floor((options.winlen ?? 0.025) * samplerate! + 0.5)
+  const nfft = options.nfft ?? 512
+  if ((options.engine ?? 'banzai') === 'banzai' && frame > nfft) {
+    const at = options.nfft === undefined ? argError(path, 4, 'samplerate', `such that a frame (winlen × samplerate = ${frame} samples) fits in nfft (${nfft}); set a larger nfft in the options`, samplerate) : { path: `${path}.args[5].nfft`, message: `${path}.args[5].nfft (nfft) must be at least the frame length (winlen × samplerate = ${frame} samples), got ${nfft}` }
+    out.push(at)
+  }
   if (options.nfft !== undefined && (options.nfft & (options.nfft - 1)) !== 0) {
     out.push({ path: `${path}.args[5].nfft`, message: `${path}.args[5].nfft (nfft) must be a power of two, got ${options.nfft}` })
   }

@@ -19,6 +19,7 @@ export function decideReport(state: PipelineState, unit: UnitRef, report: OrderR
   const isCurrent = current.attempt === attempt && isInFlight(current)
   if (!isCurrent) {
     if (!isFinal || (current.attempt === attempt && current.status !== 'queued')) return []
+    if (current.reported?.includes(attempt)) return [] // a copy of a report already recorded
     const reason = attempt < current.attempt ? `superseded attempt (current is ${current.attempt})` : `attempt not in flight (${current.status})`
     return [{ type: 'UnitReportIgnored', data: { step, shard, attempt, reason } }]
   }

@@ -25,6 +25,12 @@ function updateUnit(state: PipelineState, step: number, shard: number, fn: (unit
   return updateStep(state, step, (s) => ({ ...s, units: s.units.map((u) => (u.shard === shard ? fn(u) : u)) }))
 }
 
+/** Notes that an attempt's final report is recorded. */
+function withReported(unit: UnitState, attempt: number): UnitState {
+  const reported = unit.reported ?? []
+  return reported.includes(attempt) ? unit : { ...unit, reported: [...reported, attempt] }
+}
+
 function findUnit(state: PipelineState, step: number, shard: number): UnitState | undefined {
   return state.steps[step]?.units.find((u) => u.shard === shard)
 }
@@ -125,19 +131,24 @@ export function evolvePipeline(state: PipelineState, event: DomainEvent, at: str
       return { state: updateUnit(state, d.step, d.shard, (u) => ({ ...u, status: 'running', worker: d.worker, started: true })), commands: none }
     }
     case 'UnitProgressed':
-    case 'UnitReportIgnored':
       return { state, commands: none }
+    case 'UnitReportIgnored': {
+      const d = event.data
+      return { state: updateUnit(state, d.step, d.shard, (u) => withReported(u, d.attempt)), commands: none }
+    }
     case 'UnitSucceeded': {
       const d = event.data
-      const next = updateUnit(state, d.step, d.shard, (u) => ({ ...u, status: 'succeeded', output: d.output, refs: d.refs, stats: d.stats }))
+      const next = updateUnit(state, d.step, d.shard, (u) => withReported({ ...u, status: 'succeeded', output: d.output, refs: d.refs, stats: d.stats }, d.attempt))
       const step = next.steps[d.step]
       const done = step !== undefined && step.units.every((u) => u.status === 'succeeded')
       return { state: next, commands: done ? [{ type: 'CompleteStep', pipelineId: state.id, step: d.step }] : none }
     }
     case 'UnitFailed': {
       const d = event.data
-      const unit = findUnit(state, d.step, d.shard)
-      if (!unit) return { state, commands: none }
+      const found = findUnit(state, d.step, d.shard)
+      if (!found) return { state, commands: none }
+      state = updateUnit(state, d.step, d.shard, (u) => withReported(u, d.attempt))
+      const unit = withReported(found, d.attempt)
       if (!d.retryable) {
         const failed = updateUnit(state, d.step, d.shard, (u) => ({ ...u, failures: u.failures + 1, status: 'failed' }))
         const shards = state.steps[d.step]?.units.length ?? 1

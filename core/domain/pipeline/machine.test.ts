@@ -189,6 +189,19 @@ describe('deciding on worker reports', () => {
     ])
   })
 
+  test('copies of a stale report (re-sent by its worker) are recorded once', () => {
+    const expired = given(['NOOP'], started(0), ...running(0), { type: 'UnitLeaseExpired', data: { step: 0, shard: 0, attempt: 1, worker: 'w1' } },
+      { type: 'UnitRetryScheduled', data: { step: 0, shard: 0, attempt: 2, notBefore: T0 } }, ...running(0, 0, 2))
+    const ignored = decideReport(expired.context, { pipelineId: id, step: 0, shard: 0, attempt: 1 }, report('OrderSucceeded', 1))
+    expect(ignored.map((e) => e.type)).toEqual(['UnitReportIgnored'])
+    const after = when(expired, ignored[0]!).snapshot
+    expect(decideReport(after.context, { pipelineId: id, step: 0, shard: 0, attempt: 1 }, report('OrderSucceeded', 1))).toEqual([])
+    // A hand-back already recorded as UnitFailed is not recorded again as ignored either.
+    const handedBack = given(['NOOP'], started(0), dispatched(0), { type: 'UnitFailed', data: { step: 0, shard: 0, attempt: 1, error: 'handed back', retryable: true } },
+      { type: 'UnitRetryScheduled', data: { step: 0, shard: 0, attempt: 2, notBefore: T0 } })
+    expect(decideReport(handedBack.context, { pipelineId: id, step: 0, shard: 0, attempt: 1 }, report('OrderCancelled', 1))).toEqual([])
+  })
+
   test('a repeated final report is a no-op', () => {
     const s = given(['NOOP', 'NOOP'], started(0), ...running(0), unitSucceeded(0))
     expect(decideReport(s.context, { pipelineId: id, step: 0, shard: 0, attempt: 1 }, report('OrderSucceeded', 1))).toEqual([])

@@ -35,6 +35,8 @@ export interface UnitState {
   output: Cid | null
   refs: Cid[]
   stats: UnitStats
+  /** Attempts whose final report is recorded: a repeat of one records nothing more. */
+  reported?: number[]
 }
 
 export type StepStatus = 'pending' | 'joined' | 'running' | 'succeeded' | 'failed' | 'cancelled'

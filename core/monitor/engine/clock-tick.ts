@@ -16,7 +16,6 @@ export async function applyClock(ctx: EngineContext, tick: Tick): Promise<void> 
     tick.afterCommit.push(() => ctx.leases.release(lease.orderId))
     Tick.bump(tick.releasedOn, lease.lane)
     if (!actor || !current || current.attempt !== unit.attempt || (current.status !== 'dispatched' && current.status !== 'running')) continue
-    ctx.counters.expired++
     await ctx.emit(tick, actor.id, {
       type: 'UnitLeaseExpired',
       data: { step: unit.step, shard: unit.shard, attempt: unit.attempt, worker: current.worker ?? lease.worker },

@@ -49,7 +49,6 @@ export async function dispatchReady(ctx: EngineContext, tick: Tick): Promise<voi
       }
       tick.orders.set(orderId, { known })
       Tick.bump(tick.dispatchedOn, ready.lane)
-      ctx.counters.dispatched++
       await ctx.emit(tick, actor.id, {
         type: 'UnitDispatched',
         data: { step: ready.step, shard: ready.unit.shard, attempt: ready.unit.attempt, orderId, lane: ready.lane, ...(ready.unit.items ? { items: ready.unit.items } : {}) },

@@ -221,7 +221,9 @@ export class Monitor implements EngineContext {
     }
     if (input.kind === 'clock' && this.inputs.some((i) => i.kind === 'clock')) return
     this.inputs.push(input)
-    if (!this.running) this.running = this.drain()
+    // Start draining on the next turn of the event loop, so that inputs arriving together (a
+    // burst of HTTP submissions, reports) share one tick and one fsync.
+    if (!this.running) this.running = new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.drain())
   }
 
   private async drain(): Promise<void> {
@@ -329,6 +331,7 @@ export class Monitor implements EngineContext {
     this.counters.appendSeconds.push((performance.now() - started) / 1000)
     if (this.counters.appendSeconds.length > 1000) this.counters.appendSeconds.splice(0, 500)
     this.seq += tick.events.length
+    this.countCommitted(tick.events)
     for (const id of tick.finished) {
       this.actors.delete(id)
       this.times.forget(id)
@@ -336,6 +339,20 @@ export class Monitor implements EngineContext {
     this.flush(tick)
     if (tick.events.length > 0) for (const listener of this.listeners) listener(tick.events)
     return true
+  }
+
+  /** Counters reflect recorded events only, so a refused commit or a re-sent report never counts twice. */
+  private countCommitted(events: readonly StoredEvent[]): void {
+    const c = this.counters
+    for (const e of events) {
+      if (e.type === 'UnitDispatched') c.dispatched++
+      else if (e.type === 'UnitSucceeded') c.succeeded++
+      else if (e.type === 'UnitFailed') c.failed++
+      else if (e.type === 'StepCacheHit') c.cached++
+      else if (e.type === 'StepJoined') c.joined++
+      else if (e.type === 'UnitLeaseExpired') c.expired++
+      else if (e.type === 'UnitReportIgnored') c.ignored++
+    }
   }
 
   private flush(tick: Tick): void {

@@ -53,15 +53,13 @@ export function createReportHandler(ctx: EngineContext): (tick: Tick, message: W
           lastProgress.delete(orderId)
         })
         if (event.type === 'UnitSucceeded') {
-          ctx.counters.succeeded++
           try {
             await recordItemResults(ctx, tick, unit.pipelineId, unit.step, event.data.output)
           } catch {
             // A shard manifest that cannot be read is caught again when the step merges; no memo then.
           }
-        } else ctx.counters.failed++
+        }
       }
-      if (event.type === 'UnitReportIgnored') ctx.counters.ignored++
       await ctx.emit(tick, unit.pipelineId, event)
     }
   }

@@ -38,7 +38,6 @@ export async function startStep(ctx: EngineContext, tick: Tick, actor: Actor, st
     if (!decl.external) {
       const hit = ctx.memo.get(memoKey)
       if (hit && (await isReadable(ctx, hit.output, hit.refs))) {
-        ctx.counters.cached++
         await ctx.emit(tick, actor.id, {
           type: 'StepCacheHit',
           data: { step, output: hit.output, refs: hit.refs, from: { pipelineId: hit.pipelineId as PipelineId, step: hit.step } },
@@ -48,7 +47,6 @@ export async function startStep(ctx: EngineContext, tick: Tick, actor: Actor, st
     }
     const leader = findLeader(ctx, memoKey, actor.id)
     if (leader) {
-      ctx.counters.joined++
       await ctx.emit(tick, actor.id, { type: 'StepJoined', data: { step, leader: leader.pipelineId, memoKey } })
       return
     }
@@ -84,7 +82,6 @@ export async function settleFollowers(ctx: EngineContext, tick: Tick, leaderId: 
       const led = leader?.snapshot.context.steps.find((s) => s.memoKey === step.memoKey)
       if (led && (led.status === 'running' || led.status === 'joined') && leader?.snapshot.context.status === 'active') continue
       if (led?.status === 'succeeded' && led.output) {
-        ctx.counters.cached++
         await ctx.emit(tick, follower.id, {
           type: 'StepCacheHit',
           data: { step: step.index, output: led.output, refs: led.refs, from: { pipelineId: leaderId, step: led.index } },
