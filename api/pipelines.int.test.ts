@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { CacheInfo, EventPage, LogPage, PipelineDetail } from '../core/domain/index.ts'
 import { expectProblem } from './testing/expect-problem.ts'
 import { postJson, startTestApi, type TestApi } from './testing/start-test-api.ts'
 
@@ -134,6 +135,7 @@ describe('reading pipelines', () => {
     expect(all.body.events[0]!.type).toBe('PipelineSubmitted')
     expect(all.body.events.at(-1)!.type).toBe('PipelineSucceeded')
     expect(all.body.next).toBeNull()
+    expect(EventPage.safeParse(all.body).error).toBeUndefined()
     const page = await api.json<{ events: { pipelineSeq: number }[]; next: number }>(
       `/api/pipelines/${first.id}/events?after=1&limit=2`,
     )
@@ -142,6 +144,7 @@ describe('reading pipelines', () => {
     const state = await api.json<Detail>(`/api/pipelines/${first.id}/state?at=1`)
     expect(state.body.status).toBe('queued')
     expect(state.body.tasks.map((t) => t.status)).toEqual(['pending', 'pending'])
+    expect(PipelineDetail.safeParse(state.body).error).toBeUndefined()
     expectProblem(await api.json(`/api/pipelines/${first.id}/state`), 400)
     expectProblem(await api.json(`/api/pipelines/${first.id}/state?at=0`), 400)
     expectProblem(await api.json(`/api/pipelines/nope/events`), 404)
@@ -150,6 +153,7 @@ describe('reading pipelines', () => {
     )
     expect(logs.status).toBe(200)
     expect(logs.body).toMatchObject({ lines: expect.any(Array), next: null })
+    expect(LogPage.safeParse(logs.body).error).toBeUndefined()
     expectProblem(await api.json(`/api/pipelines/${first.id}/tasks/7/logs`), 404)
     expectProblem(await api.json(`/api/pipelines/${first.id}/tasks/x/logs`), 400)
     const second = await submit([{ call: 'MAKE_DATASET', args: [3] }, { call: 'NOOP' }])
@@ -158,6 +162,7 @@ describe('reading pipelines', () => {
       `/api/pipelines/${second.id}/tasks/1/cache`,
     )
     expect(cache.body).toMatchObject({ status: 'hit', from: { pipelineId: first.id } })
+    expect(CacheInfo.safeParse(cache.body).error).toBeUndefined()
     expectProblem(await api.json(`/api/pipelines/${second.id}/tasks/5/cache`), 404)
   })
 })

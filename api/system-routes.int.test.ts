@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Validator } from '@seriousme/openapi-schema-validator'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { catalogue } from '../core/domain/index.ts'
+import { catalogue, TaskList, WorkerList } from '../core/domain/index.ts'
 import { createApi } from './create-api.ts'
 import { startApiServer } from './server.ts'
 import { expectProblem } from './testing/expect-problem.ts'
@@ -27,10 +27,12 @@ describe('system routes', () => {
   test('workers, tasks (JSON Schema args), transport, healthz, metrics', async () => {
     const workers = await api.json<{ workers: { id: string; lanes: string[] }[] }>('/api/workers')
     expect(workers.body.workers.map((w) => w.id)).toEqual(['w1', 'w2'])
+    expect(WorkerList.safeParse(workers.body).error).toBeUndefined()
     const tasks = await api.json<{
       tasks: { name: string; args: { name: string; schema: Record<string, unknown> }[] }[]
     }>('/api/tasks')
     expect(tasks.body.tasks.map((t) => t.name)).toEqual([...catalogue.keys()])
+    expect(TaskList.safeParse(tasks.body).error).toBeUndefined()
     const sleep = tasks.body.tasks.find((t) => t.name === 'SLEEP')!
     expect(sleep.args[0]).toMatchObject({ name: 'ms', schema: { type: 'integer', minimum: 0 } })
     expect((await api.json('/api/transport')).body).toMatchObject({ reports: 'tcp://127.0.0.1:5555' })
@@ -84,10 +86,21 @@ describe('system routes', () => {
   })
 
   test('the OpenAPI 3.1 document validates, and lists every route; the docs page renders it', async () => {
-    const { body } = await api.json<{ openapi: string; paths: Record<string, Record<string, unknown>> }>(
-      '/api/openapi.json',
-    )
+    const { body } = await api.json<{
+      openapi: string
+      paths: Record<string, Record<string, unknown>>
+      components: { schemas: Record<string, { properties?: Record<string, { items?: { $ref?: string } }> }> }
+    }>('/api/openapi.json')
     expect(body.openapi).toBe('3.1.0')
+    // The domain's shapes are named components, and lists refer to their rows by name.
+    const itemRef = (schema: string, field: string) =>
+      body.components.schemas[schema]?.properties?.[field]?.items?.$ref
+    expect(itemRef('PipelineDetail', 'tasks')).toBe('#/components/schemas/TaskDetail')
+    expect(itemRef('SummaryPage', 'items')).toBe('#/components/schemas/PipelineSummary')
+    expect(itemRef('EventPage', 'events')).toBe('#/components/schemas/StoredEvent')
+    expect(itemRef('WorkerList', 'workers')).toBe('#/components/schemas/Worker')
+    expect(itemRef('TaskList', 'tasks')).toBe('#/components/schemas/TaskInfo')
+    expect(Object.keys(body.components.schemas)).toEqual(expect.arrayContaining(['LogPage', 'CacheInfo']))
     const validator = new Validator()
     const result = await validator.validate(body)
     expect(result.errors ?? []).toEqual([])

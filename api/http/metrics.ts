@@ -1,6 +1,6 @@
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client'
 import type { Monitor } from '../../core/monitor/index.ts'
-import { PIPELINE_STATUSES } from '../schemas/pipeline.ts'
+import { PipelineStatus } from '../../core/domain/index.ts'
 
 /** The registry behind `GET /metrics` and the counter of answered requests. */
 export interface ApiMetrics {
@@ -32,7 +32,7 @@ export function createMetrics(monitor: Monitor): ApiMetrics {
     registers: [registry],
     collect() {
       const counts = monitor.pipelines.countByStatus()
-      for (const status of PIPELINE_STATUSES) this.set({ status }, counts[status] ?? 0)
+      for (const status of PipelineStatus.options) this.set({ status }, counts[status] ?? 0)
     },
   })
   const tasks = [

@@ -43,6 +43,15 @@ export function problems(
   return out
 }
 
+/**
+ * Names a domain schema in the OpenAPI document (a component `$ref`d by that name). The domain
+ * builds its schemas with plain zod, possibly before @hono/zod-openapi extends zod with
+ * `.openapi()` (zod binds methods when a schema is built), so the name goes on a fresh copy.
+ */
+export function named<S extends z.ZodType>(schema: S, name: string): S {
+  return schema.clone().openapi(name)
+}
+
 /** A JSON body answer for a route's `responses`. */
 export function json<S extends z.ZodType>(
   schema: S,

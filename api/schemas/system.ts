@@ -1,51 +1,25 @@
 import { z } from '@hono/zod-openapi'
-import { TransportEndpoints } from '../../core/domain/index.ts'
-import { integerParam } from './common.ts'
+import * as domain from '../../core/domain/index.ts'
+import { integerParam, named } from './common.ts'
 import { BLOB_TYPES } from '../http/sniff-content-type.ts'
 
+// The shapes are the domain's (core/domain); here they get their OpenAPI names, and the lists
+// are rebuilt around the named copies so that they keep their `$ref`s.
+
 /** A live worker (from its heartbeats). */
-export const Worker = z
-  .object({
-    id: z.string(),
-    host: z.string(),
-    pid: z.number().int(),
-    lanes: z.array(z.string()),
-    slots: z.number().int(),
-    inFlight: z.array(z.string()),
-    lastHeartbeat: z.string(),
-  })
-  .openapi('Worker')
+export const Worker = named(domain.WorkerInfo, 'Worker')
 
 /** `GET /workers` answer. */
-export const WorkerList = z.object({ workers: z.array(Worker) }).openapi('WorkerList')
+export const WorkerList = named(domain.WorkerList.extend({ workers: z.array(Worker) }), 'WorkerList')
 
 /** A task declaration with its argument schemas as JSON Schema. */
-export const TaskInfo = z
-  .object({
-    name: z.string(),
-    version: z.number().int(),
-    lane: z.string(),
-    doc: z.string(),
-    perItem: z.boolean(),
-    external: z.boolean(),
-    timeoutMs: z.number().int(),
-    args: z.array(
-      z.object({
-        name: z.string(),
-        doc: z.string(),
-        optional: z.boolean(),
-        rest: z.boolean(),
-        schema: z.record(z.string(), z.unknown()),
-      }),
-    ),
-  })
-  .openapi('TaskInfo')
+export const TaskInfo = named(domain.TaskInfo, 'TaskInfo')
 
 /** `GET /tasks` answer. */
-export const TaskList = z.object({ tasks: z.array(TaskInfo) }).openapi('TaskList')
+export const TaskList = named(domain.TaskList.extend({ tasks: z.array(TaskInfo) }), 'TaskList')
 
 /** `GET /transport` answer: the monitor's ZeroMQ endpoints (SPEC §6), the domain's schema. */
-export const TransportInfo = TransportEndpoints
+export const TransportInfo = domain.TransportEndpoints
 
 /** `GET /healthz` answer. */
 export const Health = z.object({ status: z.literal('ok'), lastSeq: z.number().int() }).openapi('Health')

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto'
+import type { MemoParts } from '../domain/index.ts'
 
 /** JSON with object keys sorted, so equal values always serialise the same way. */
 export function canonicalJson(value: unknown): string {
@@ -12,13 +13,7 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value) ?? 'null'
 }
 
-/** The parts a step's memo key is made of (shown by the cache route). */
-export interface MemoParts {
-  call: string
-  version: number
-  args: unknown[]
-  input: string | null
-}
+export type { MemoParts }
 
 /** hash(call, version, canonical args, input CID): the memo key of a step (SPEC §1, §5). */
 export function stepMemoKey(parts: MemoParts): string {

@@ -1,4 +1,4 @@
-import type { PipelineDetail, PipelineState, PipelineSummary } from '../domain/index.ts'
+import type { PipelineDetail, PipelineState, SummaryPage } from '../domain/index.ts'
 import { summarize } from '../domain/index.ts'
 import type { Db } from './sqlite/open-database.ts'
 
@@ -8,12 +8,6 @@ export interface PipelineRecord {
   lastSeq: number
   machine: { value: string; context: PipelineState } | null
   idempotencyKey: string | null
-}
-
-/** A page of list rows. */
-export interface SummaryPage {
-  items: PipelineSummary[]
-  next: string | null
 }
 
 /** Every this many events of a pipeline, its detail is checkpointed for fast `state?at=N`. */

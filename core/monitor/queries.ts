@@ -1,21 +1,19 @@
-import { NotFoundError, type PipelineDetail, replayDetail, type StoredEvent } from '../domain/index.ts'
+import {
+  type CacheInfo,
+  type EventPage,
+  type LogPage,
+  type MemoParts,
+  NotFoundError,
+  type PipelineDetail,
+  replayDetail,
+  type StoredEvent,
+  type SummaryPage,
+} from '../domain/index.ts'
 import type { EventLog } from './event-log.ts'
-import type { MemoParts } from './memo-key.ts'
 import { stepMemoKey } from './memo-key.ts'
 import type { MemoTable } from './memo-table.ts'
-import type { PipelineTable, SummaryPage } from './pipeline-table.ts'
-import type { TaskLogLine, TaskLogTable } from './task-log-table.ts'
-
-/** What `GET /pipelines/:id/tasks/:step/cache` says. */
-export interface CacheInfo {
-  step: number
-  status: 'hit' | 'miss' | 'joined' | 'pending' | 'bypassed'
-  key: string | null
-  parts: MemoParts | null
-  from: { pipelineId: string; step: number } | null
-  /** For a miss: the nearest earlier run of the same call, and which parts differed. */
-  nearest: { pipelineId: string; step: number; key: string; differs: (keyof MemoParts)[] } | null
-}
+import type { PipelineTable } from './pipeline-table.ts'
+import type { TaskLogTable } from './task-log-table.ts'
 
 /** The read side of the monitor: every answer comes from committed rows. */
 export class MonitorQueries {
@@ -39,7 +37,7 @@ export class MonitorQueries {
   }
 
   /** `GET /pipelines/:id/events`: a page after `after` (a pipelineSeq). */
-  events(id: string, after: number, limit: number): { events: StoredEvent[]; next: number | null } {
+  events(id: string, after: number, limit: number): EventPage {
     const record = this.pipelines.get(id)
     if (!record) throw new NotFoundError(`no pipeline ${id}`)
     const events = this.log.readPipeline(id, after, limit)
@@ -61,7 +59,7 @@ export class MonitorQueries {
   }
 
   /** `GET /pipelines/:id/tasks/:step/logs`. */
-  logs(id: string, step: number, after = 0, limit = 500): { lines: TaskLogLine[]; next: number | null } {
+  logs(id: string, step: number, after = 0, limit = 500): LogPage {
     this.detail(id)
     return this.taskLogs.list(id, step, after, limit)
   }

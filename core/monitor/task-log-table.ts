@@ -1,14 +1,8 @@
-import type { LogLine } from '../domain/index.ts'
+import type { LogLine, LogPage, TaskLogLine } from '../domain/index.ts'
 import type { Db } from './sqlite/open-database.ts'
 
 /** Lines kept per unit attempt; later ones are dropped with a note. */
 export const MAX_LOG_LINES_PER_ATTEMPT = 1000
-
-/** A log line as the API returns it. */
-export interface TaskLogLine extends LogLine {
-  shard: number
-  attempt: number
-}
 
 /** Task log lines that travelled with worker reports, bounded per attempt. */
 export class TaskLogTable {
@@ -40,7 +34,7 @@ export class TaskLogTable {
   }
 
   /** A page of a step's lines after the line id `after`. */
-  list(pipelineId: string, step: number, after = 0, limit = 500): { lines: TaskLogLine[]; next: number | null } {
+  list(pipelineId: string, step: number, after = 0, limit = 500): LogPage {
     const rows = this.read.all(pipelineId, step, after, limit + 1)
     const page = rows.slice(0, limit)
     return {

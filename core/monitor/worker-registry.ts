@@ -1,15 +1,4 @@
-import type { Heartbeat } from '../domain/index.ts'
-
-/** A worker as `GET /api/workers` shows it. */
-export interface WorkerInfo {
-  id: string
-  host: string
-  pid: number
-  lanes: string[]
-  slots: number
-  inFlight: string[]
-  lastHeartbeat: string
-}
+import type { Heartbeat, WorkerInfo } from '../domain/index.ts'
 
 interface WorkerEntry {
   info: WorkerInfo

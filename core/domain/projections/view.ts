@@ -1,75 +1,84 @@
-import type { Cid } from '../cid.ts'
+import { z } from 'zod'
+import { Cid } from '../cid.ts'
 
 /** Pipeline status of SPEC §7. */
-export type PipelineStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled'
+export const PipelineStatus = z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled'])
+export type PipelineStatus = z.infer<typeof PipelineStatus>
+
 /** Task status of SPEC §7. */
-export type TaskStatus = 'pending' | 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled'
+export const TaskStatus = z.enum(['pending', 'queued', 'running', 'succeeded', 'failed', 'cancelled'])
+export type TaskStatus = z.infer<typeof TaskStatus>
 
 /** Progress of a task: `done` of `total` `unit`s (items, bytes, epochs…). */
-export interface Progress {
-  done: number
-  total: number
-  unit: string
-}
+export const Progress = z.object({ done: z.number(), total: z.number(), unit: z.string() })
+export type Progress = z.infer<typeof Progress>
 
 /** One shard of a task, as the dashboard shows it. */
-export interface ShardView {
-  shard: number
-  attempt: number
-  status: TaskStatus
-  worker: string | null
-  progress: Progress | null
-}
+export const ShardView = z.object({
+  shard: z.number().int(),
+  attempt: z.number().int(),
+  status: TaskStatus,
+  worker: z.string().nullable(),
+  progress: Progress.nullable(),
+})
+export type ShardView = z.infer<typeof ShardView>
+
+/** A step of a pipeline (where a cached output came from, or the nearest earlier run). */
+export const StepRef = z.object({ pipelineId: z.string(), step: z.number().int() })
+export type StepRef = z.infer<typeof StepRef>
 
 /** One task of `GET /pipelines/:id` (SPEC §7), plus its shards. */
-export interface TaskDetail {
-  index: number
-  call: string
-  args: unknown[]
-  lane: string
-  status: TaskStatus
-  attempt: number
-  worker: string | null
-  startedAt: string | null
-  endedAt: string | null
-  progress: Progress | null
-  shards: { total: number; succeeded: number; running: number }
-  cacheHit: boolean
-  output: Cid | null
-  error: string | null
+export const TaskDetail = z.object({
+  index: z.number().int(),
+  call: z.string(),
+  args: z.array(z.unknown()),
+  lane: z.string(),
+  status: TaskStatus,
+  attempt: z.number().int(),
+  worker: z.string().nullable(),
+  startedAt: z.string().nullable(),
+  endedAt: z.string().nullable(),
+  progress: Progress.nullable(),
+  shards: z.object({ total: z.number().int(), succeeded: z.number().int(), running: z.number().int() }),
+  cacheHit: z.boolean(),
+  output: Cid.nullable().describe("the step's output CID"),
+  error: z.string().nullable(),
   /** Per-shard state; the API may leave it out of list views. */
-  units: ShardView[]
+  units: z.array(ShardView),
   /** The pipeline this step waited on (single flight), or where its cached output came from. */
-  joined: string | null
-  cachedFrom: { pipelineId: string; step: number } | null
-}
+  joined: z.string().nullable(),
+  cachedFrom: StepRef.nullable(),
+})
+export type TaskDetail = z.infer<typeof TaskDetail>
 
 /** `GET /pipelines/:id` (SPEC §7). */
-export interface PipelineDetail {
-  id: string
-  name: string
-  status: PipelineStatus
-  createdAt: string
-  updatedAt: string
-  pipelineSeq: number
-  retryOf: string | null
-  labels: Record<string, string>
-  cache: boolean
-  output: Cid | null
-  error: string | null
-  tasks: TaskDetail[]
-}
+export const PipelineDetail = z.object({
+  id: z.string(),
+  name: z.string(),
+  status: PipelineStatus,
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  pipelineSeq: z.number().int(),
+  retryOf: z.string().nullable(),
+  labels: z.record(z.string(), z.string()),
+  cache: z.boolean(),
+  output: Cid.nullable(),
+  error: z.string().nullable(),
+  tasks: z.array(TaskDetail),
+})
+export type PipelineDetail = z.infer<typeof PipelineDetail>
 
 /** A row of `GET /pipelines` (SPEC §7). */
-export interface PipelineSummary {
-  id: string
-  name: string
-  status: PipelineStatus
+export const PipelineSummary = z.object({
+  id: z.string(),
+  name: z.string(),
+  status: PipelineStatus,
   /** Index of the current (or last) step. */
-  step: number
-  steps: number
+  step: z.number().int(),
+  steps: z.number().int(),
   /** 0 to 1. */
-  progress: number
-  createdAt: string
-  updatedAt: string
-}
+  progress: z.number().min(0).max(1),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+})
+export type PipelineSummary = z.infer<typeof PipelineSummary>

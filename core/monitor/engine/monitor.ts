@@ -2,7 +2,6 @@ import {
   BanzaiError,
   type Catalogue,
   type Cid,
-  createPipeline,
   type DatasetManifest,
   type DomainEvent,
   evolveDetail,
@@ -12,11 +11,9 @@ import {
   type PipelineSpec,
   persistPipeline,
   readManifest,
-  restorePipeline,
   stepPipeline,
   type StoredEvent,
   type Store,
-  type WorkerMessage,
 } from '../../domain/index.ts'
 import { EventLog } from '../event-log.ts'
 import { LeaseTable } from '../lease-table.ts'
@@ -32,6 +29,8 @@ import { dispatchReady } from './dispatch.ts'
 import { applyClock } from './clock-tick.ts'
 import { MonotonicTimes, stepKey, unitKey } from './monotonic-times.ts'
 import { createReportHandler } from './reports.ts'
+import { handleCancel, handleSubmit, type Input } from './requests.ts'
+import { restoreLive } from './restore.ts'
 import { settleFollowers } from './step-start.ts'
 import { Tick } from './tick.ts'
 
@@ -47,17 +46,6 @@ export interface MonitorDeps {
   newPipelineId?: () => string
   /** Where the engine reports problems it survives. */
   onError?: (message: string, error: unknown) => void
-}
-
-type Input =
-  | { kind: 'message'; message: WorkerMessage }
-  | { kind: 'submit'; spec: PipelineSpec; idempotencyKey: string | null; retryOf: string | null; done: Settle<{ id: string; created: boolean }> }
-  | { kind: 'cancel'; id: PipelineId; reason: string; done: Settle<boolean> }
-  | { kind: 'clock' }
-
-interface Settle<T> {
-  resolve(value: T): void
-  reject(error: unknown): void
 }
 
 const systemClock: Clock = { wall: () => Date.now(), monotonic: () => performance.now() }
@@ -123,20 +111,7 @@ export class Monitor implements EngineContext {
    */
   start(): void {
     this.seq = this.log.lastSeq()
-    const now = this.clock.monotonic()
-    for (const row of this.pipelines.loadLive()) {
-      const snapshot = restorePipeline(row.machine)
-      const id = row.id as PipelineId
-      this.actors.set(id, { id, snapshot, detail: row.detail, lastSeq: row.lastSeq, idempotencyKey: null })
-      for (const step of snapshot.context.steps) {
-        for (const unit of step.units) {
-          if ((unit.status === 'dispatched' || unit.status === 'running') && unit.orderId) {
-            const lane = snapshot.context.tasks[step.index]?.lane ?? 'default'
-            this.leases.grant({ orderId: unit.orderId, pipelineId: id, step: step.index, shard: unit.shard, attempt: unit.attempt, lane, worker: unit.worker }, now)
-          }
-        }
-      }
-    }
+    restoreLive(this)
     this.transport.onMessage((message) => this.enqueue({ kind: 'message', message }))
     this.transport.publish({ type: 'Hello', lanes: [] })
     this.timer = setInterval(() => this.enqueue({ kind: 'clock' }), this.settings.tickMs)
@@ -268,41 +243,11 @@ export class Monitor implements EngineContext {
         return this.handleReport(tick, input.message)
       case 'clock':
         return applyClock(this, tick)
-      case 'cancel': {
-        const actor = this.actors.get(input.id)
-        if (!actor || actor.snapshot.context.status !== 'active') {
-          if (!actor && !this.pipelines.get(input.id)) throw new BanzaiError('not_found', `no pipeline ${input.id}`)
-          input.done.resolve(false)
-          return
-        }
-        await this.emit(tick, input.id, { type: 'PipelineCancelled', data: { reason: input.reason } })
-        settled.push(() => input.done.resolve(true))
-        failed.push((e) => input.done.reject(e))
-        return
-      }
+      case 'cancel':
+        return handleCancel(this, tick, input, settled, failed)
       case 'submit':
-        return this.handleSubmit(tick, input, settled, failed)
+        return handleSubmit(this, this.newPipelineId, tick, input, settled, failed)
     }
-  }
-
-  private async handleSubmit(tick: Tick, input: Input & { kind: 'submit' }, settled: (() => void)[], failed: ((error: unknown) => void)[]): Promise<void> {
-    if (input.idempotencyKey) {
-      const existing =
-        this.pipelines.findByIdempotencyKey(input.idempotencyKey) ??
-        [...this.actors.values()].find((a) => a.idempotencyKey === input.idempotencyKey)?.id
-      if (existing) {
-        settled.push(() => input.done.resolve({ id: existing, created: false }))
-        return
-      }
-    }
-    const id = this.newPipelineId() as PipelineId
-    const submitted = { ...input.spec, retryOf: (input.retryOf as PipelineId | null) ?? null }
-    const snapshot = createPipeline({ id, submitted, policy: this.settings.retry })
-    tick.touch(id, undefined)
-    this.actors.set(id, { id, snapshot, detail: null, lastSeq: 0, idempotencyKey: input.idempotencyKey })
-    await this.emit(tick, id, { type: 'PipelineSubmitted', data: submitted })
-    settled.push(() => input.done.resolve({ id, created: true }))
-    failed.push((e) => input.done.reject(e))
   }
 
   /** Commits a tick: events, their writes and the touched snapshots in one transaction; then sends. */

@@ -1,7 +1,7 @@
 import { createResource, Match, Switch } from 'solid-js'
 import type { DatasetManifest } from '../../../core/domain/index.ts'
 import { useServices } from '../app-context.ts'
-import type { ModelDocument } from '../api/wire-types.ts'
+import type { ModelDocument } from '../api/model-document.ts'
 import { ErrorBox } from '../components/error-box.tsx'
 import { DatasetView } from './dataset/dataset-view.tsx'
 import { TrainingView } from './training/training-view.tsx'

@@ -1,6 +1,6 @@
 import { createResource, For, onCleanup, Show } from 'solid-js'
+import type { LogPage } from '../../../../core/domain/index.ts'
 import { useServices } from '../../app-context.ts'
-import type { LogPage } from '../../api/wire-types.ts'
 import { ErrorBox } from '../../components/error-box.tsx'
 import { formatTime } from '../../format/duration.ts'
 import { settled } from '../../api/settled.ts'

@@ -1,7 +1,6 @@
 import { createResource, createSignal, For, onCleanup, Show } from 'solid-js'
-import type { PipelineStatus, PipelineSummary } from '../../../../core/domain/index.ts'
+import type { PipelineStatus, PipelineSummary, SummaryPage } from '../../../../core/domain/index.ts'
 import { useServices } from '../../app-context.ts'
-import type { SummaryPage } from '../../api/wire-types.ts'
 import { ErrorBox } from '../../components/error-box.tsx'
 import { ProgressBar } from '../../components/progress-bar.tsx'
 import { StatusBadge } from '../../components/status-badge.tsx'

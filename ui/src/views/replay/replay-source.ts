@@ -1,6 +1,5 @@
-import type { PipelineDetail, StoredEvent } from '../../../../core/domain/index.ts'
+import type { EventPage, PipelineDetail, StoredEvent } from '../../../../core/domain/index.ts'
 import { replayDetail } from '../../../../core/domain/projections/index.ts'
-import type { EventPage } from '../../api/wire-types.ts'
 
 /** Events per page fetched for replay (the API's maximum `limit`). */
 export const REPLAY_PAGE_SIZE = 1000

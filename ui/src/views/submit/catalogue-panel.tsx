@@ -1,5 +1,5 @@
 import { For, Show } from 'solid-js'
-import type { TaskInfo } from '../../api/wire-types.ts'
+import type { TaskInfo } from '../../../../core/domain/index.ts'
 
 /** The task catalogue (GET /api/tasks) beside the editor: what each task does and takes. */
 export function CataloguePanel(props: { tasks: TaskInfo[]; onAdd: (task: TaskInfo) => void }) {

@@ -1,6 +1,6 @@
 import { For, Index, Show } from 'solid-js'
 import type { FieldProblem } from '../../api/problem.ts'
-import type { TaskInfo } from '../../api/wire-types.ts'
+import type { TaskInfo } from '../../../../core/domain/index.ts'
 import type { PlacedErrors } from './field-errors.ts'
 import type { DraftTask } from './pipeline-document.ts'
 

@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 import { cleanup, screen, waitFor } from '@solidjs/testing-library'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import type { ModelDocument } from '../../api/wire-types.ts'
+import type { ModelDocument } from '../../api/model-document.ts'
 import { createFakeServices } from '../../testing/fake-services.ts'
 import { renderWith } from '../../testing/render-with.tsx'
 import { TrainingView } from './training-view.tsx'

@@ -1,5 +1,5 @@
 import { Show } from 'solid-js'
-import type { ModelDocument } from '../../api/wire-types.ts'
+import type { ModelDocument } from '../../api/model-document.ts'
 import { formatPercent } from '../../format/quantity.ts'
 import { ConfusionMatrix } from './confusion-matrix.tsx'
 import { EpochChart } from './epoch-chart.tsx'

@@ -1,0 +1,84 @@
+import { z } from 'zod'
+import { StoredEvent } from './events.ts'
+import { LogLine } from './messages.ts'
+import { PipelineSummary, StepRef } from './projections/view.ts'
+
+/** `GET /pipelines` (SPEC §7): one page of list rows; `next` is the `after` (a pipeline id) of the next page, or null. */
+export const SummaryPage = z.object({ items: z.array(PipelineSummary), next: z.string().nullable() })
+export type SummaryPage = z.infer<typeof SummaryPage>
+
+/** `GET /pipelines/:id/events`: one page of a pipeline's events; `next` is a pipelineSeq, or null. */
+export const EventPage = z.object({ events: z.array(StoredEvent), next: z.number().int().nullable() })
+export type EventPage = z.infer<typeof EventPage>
+
+/** One log line of `GET /pipelines/:id/tasks/:step/logs`: a task's line and the unit attempt that wrote it. */
+export const TaskLogLine = LogLine.extend({ shard: z.number().int(), attempt: z.number().int() })
+export type TaskLogLine = z.infer<typeof TaskLogLine>
+
+/** `GET /pipelines/:id/tasks/:step/logs`; `next` is the `after` of the next page, or null. */
+export const LogPage = z.object({ lines: z.array(TaskLogLine), next: z.number().int().nullable() })
+export type LogPage = z.infer<typeof LogPage>
+
+/** The parts a step's memo key is hashed from (SPEC §1, §5). */
+export const MemoParts = z.object({
+  call: z.string(),
+  version: z.number().int(),
+  args: z.array(z.unknown()),
+  input: z.string().nullable(),
+})
+export type MemoParts = z.infer<typeof MemoParts>
+
+/** `GET /pipelines/:id/tasks/:step/cache`: the memo key parts, and for a miss the nearest earlier run and what differed. */
+export const CacheInfo = z.object({
+  step: z.number().int(),
+  status: z.enum(['hit', 'miss', 'joined', 'pending', 'bypassed']),
+  key: z.string().nullable(),
+  parts: MemoParts.nullable(),
+  from: StepRef.nullable(),
+  /** For a miss: the nearest earlier run of the same call, and which parts differed. */
+  nearest: StepRef.extend({ key: z.string(), differs: z.array(MemoParts.keyof()) }).nullable(),
+})
+export type CacheInfo = z.infer<typeof CacheInfo>
+
+/** A live worker of `GET /workers`, from its heartbeats; `lastHeartbeat` is ISO time. */
+export const WorkerInfo = z.object({
+  id: z.string(),
+  host: z.string(),
+  pid: z.number().int(),
+  lanes: z.array(z.string()),
+  slots: z.number().int(),
+  inFlight: z.array(z.string()),
+  lastHeartbeat: z.string(),
+})
+export type WorkerInfo = z.infer<typeof WorkerInfo>
+
+/** `GET /workers` (SPEC §7). */
+export const WorkerList = z.object({ workers: z.array(WorkerInfo) })
+export type WorkerList = z.infer<typeof WorkerList>
+
+/** One argument of a task declaration; `schema` is its JSON Schema. */
+export const TaskArgInfo = z.object({
+  name: z.string(),
+  doc: z.string(),
+  optional: z.boolean(),
+  rest: z.boolean(),
+  schema: z.record(z.string(), z.unknown()),
+})
+export type TaskArgInfo = z.infer<typeof TaskArgInfo>
+
+/** A task declaration of `GET /tasks`, with its argument schemas as JSON Schema; `timeoutMs` in ms. */
+export const TaskInfo = z.object({
+  name: z.string(),
+  version: z.number().int(),
+  lane: z.string(),
+  doc: z.string(),
+  perItem: z.boolean(),
+  external: z.boolean(),
+  timeoutMs: z.number().int(),
+  args: z.array(TaskArgInfo),
+})
+export type TaskInfo = z.infer<typeof TaskInfo>
+
+/** `GET /tasks`. */
+export const TaskList = z.object({ tasks: z.array(TaskInfo) })
+export type TaskList = z.infer<typeof TaskList>
