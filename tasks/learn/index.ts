@@ -1,7 +1,7 @@
 export { learn } from './learn-task.ts'
 export { trainOnFeatures, type FeatureRecording, type TrainOutcome } from './train.ts'
 export { DEFAULT_LEARN_OPTIONS, resolveLearnOptions, type LearnOptions } from './options.ts'
-export { LearnModelDocument, MODEL_KIND } from './model-document.ts'
+export { LearnModelDocument, MODEL_KIND } from '../../core/domain/index.ts'
 export { encodeModelJson, exportModel, loadModel } from './model-io.ts'
 export { ensureBackend, type LearnBackend } from './backend.ts'
 export { splitByUtterance, type UtteranceSplit } from './split.ts'

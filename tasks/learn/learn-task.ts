@@ -6,7 +6,7 @@ import {
 } from '../../core/domain/index.ts'
 import { readBytes, readManifest, writeJson } from '../documents.ts'
 import { decodeNpy } from '../npy/index.ts'
-import { type LearnModelDocument, MODEL_KIND } from './model-document.ts'
+import { type LearnModelDocument, MODEL_KIND } from '../../core/domain/index.ts'
 import { encodeModelJson, exportModel } from './model-io.ts'
 import { resolveLearnOptions } from './options.ts'
 import { type FeatureRecording, trainOnFeatures } from './train.ts'

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { Cid } from '../../core/domain/index.ts'
+import { Cid } from './cid.ts'
 
 /** The kind tag of LEARN's output document. */
 export const MODEL_KIND = 'banzai.model/1'
