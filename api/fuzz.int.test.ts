@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { createRandom, createRequestGenerator, type FuzzRequest } from './testing/fuzz-requests.ts'
+import { seededRandom } from '../test/support/seeded-random.ts'
+import { createRequestGenerator, type FuzzRequest } from './testing/fuzz-requests.ts'
 import { postJson, startTestApi, type TestApi } from './testing/start-test-api.ts'
 
 const TOTAL = 10_000
@@ -38,7 +39,7 @@ describe('fuzz', () => {
       (await api.env.store.put(new TextEncoder().encode('{"a":1}'))).cid,
       (await api.env.store.put(new Uint8Array(300))).cid,
     ]
-    const next = createRequestGenerator(createRandom(SEED), () => ids, cids)
+    const next = createRequestGenerator(seededRandom(SEED), () => ids, cids)
     const statuses = new Map<number, number>()
     const failures: { request: FuzzRequest; status: number }[] = []
     const errors: { request: FuzzRequest; error: string }[] = []

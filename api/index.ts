@@ -1,4 +1,3 @@
 export { createApi, DEFAULT_BODY_LIMIT } from './create-api.ts'
 export { startApiServer, type ApiServer } from './server.ts'
 export type { ApiAuth, ApiDeps, AppEnv } from './deps.ts'
-export type { ProblemBody } from './http/problem.ts'

@@ -1,13 +1,13 @@
-import { BanzaiError } from '../core/domain/index.ts'
+import { BanzaiError, type ProblemDetails } from '../core/domain/index.ts'
 
 /** Exit codes of SPEC §9. */
 export const EXIT = { ok: 0, failed: 1, usage: 2, unreachable: 3 } as const
 
-/** A problem+json answer of the API, as an error. */
+/** A problem+json answer of the API, as an error; `problem` is partial, as any server in between may answer otherwise. */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
-    readonly problem: { title?: string; detail?: string; errors?: { path: string; message: string }[] },
+    readonly problem: Partial<ProblemDetails>,
   ) {
     super(problem.detail ?? problem.title ?? `HTTP ${status}`)
   }

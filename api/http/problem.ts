@@ -2,16 +2,7 @@ import type { Context } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import type { ZodError } from 'zod'
 import type { AppEnv } from '../deps.ts'
-import { BanzaiError, type ErrorCode, type FieldError } from '../../core/domain/index.ts'
-
-/** The body of every error answer: RFC 9457 problem details plus the field errors (SPEC §7). */
-export interface ProblemBody {
-  type: string
-  title: string
-  status: number
-  detail: string
-  errors: FieldError[]
-}
+import { BanzaiError, type ErrorCode, type FieldError, type ProblemDetails } from '../../core/domain/index.ts'
 
 /** Error answers of the API that are not domain errors (unknown route, wrong method, bad parameter…). */
 export class HttpProblem extends Error {
@@ -72,7 +63,7 @@ function capDetail(detail: string): string {
 
 /** A problem answer: what `toProblem` decided, and whether it is a bug to log. */
 export interface Problem {
-  body: ProblemBody
+  body: ProblemDetails
   headers: Record<string, string>
   isBug: boolean
 }
@@ -83,7 +74,7 @@ export function problemBody(
   slug: string,
   detail: string,
   errors: FieldError[] = [],
-): ProblemBody {
+): ProblemDetails {
   return {
     type: `urn:banzai:problem:${slug}`,
     title: TITLES[status] ?? 'Error',

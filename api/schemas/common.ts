@@ -1,15 +1,8 @@
 import { z } from '@hono/zod-openapi'
+import { ProblemDetails } from '../../core/domain/index.ts'
 
-/** RFC 9457 problem details with the field errors (SPEC §7); every error answer has this body. */
-export const Problem = z
-  .object({
-    type: z.string().openapi({ example: 'urn:banzai:problem:invalid_input' }),
-    title: z.string().openapi({ example: 'Unprocessable Content' }),
-    status: z.number().int(),
-    detail: z.string(),
-    errors: z.array(z.object({ path: z.string(), message: z.string() })),
-  })
-  .openapi('Problem')
+/** RFC 9457 problem details with the field errors (SPEC §7), the domain's `ProblemDetails`; every error answer has this body. */
+export const Problem = named(ProblemDetails, 'Problem')
 
 const DESCRIPTIONS: Record<number, string> = {
   400: 'Malformed request: bad JSON, or a query or path parameter that breaks its rule',

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import type { FieldError } from './errors.ts'
 import { StoredEvent } from './events.ts'
 import { LogLine } from './messages.ts'
 import { PipelineSummary, StepRef } from './projections/view.ts'
@@ -82,3 +83,16 @@ export type TaskInfo = z.infer<typeof TaskInfo>
 /** `GET /tasks`. */
 export const TaskList = z.object({ tasks: z.array(TaskInfo) })
 export type TaskList = z.infer<typeof TaskList>
+
+/** One field error of a problem body: a `FieldError`, where (`tasks[2].args[0]`) and which rule broke. */
+const FieldErrorItem = z.object({ path: z.string(), message: z.string() }) satisfies z.ZodType<FieldError>
+
+/** Every error answer of the API (SPEC §7): RFC 9457 problem details plus the field errors; `type` is `urn:banzai:problem:<code>`. */
+export const ProblemDetails = z.object({
+  type: z.string().meta({ example: 'urn:banzai:problem:invalid_input' }),
+  title: z.string().meta({ example: 'Unprocessable Content' }),
+  status: z.number().int(),
+  detail: z.string(),
+  errors: z.array(FieldErrorItem),
+})
+export type ProblemDetails = z.infer<typeof ProblemDetails>

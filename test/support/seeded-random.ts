@@ -1,14 +1,7 @@
-/** A seeded pseudo-random generator (mulberry32): the same seed draws the same numbers in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296
-  }
-}
+import { createRandom } from '../../tasks/learn/rng.ts'
+
+/** A seeded pseudo-random generator (mulberry32, LEARN's own): the same seed draws the same numbers in [0, 1). */
+export const seededRandom: (seed: number) => () => number = createRandom
 
 /** The chaos seed: `CHAOS_SEED` when set (to replay a failure), else a fresh one. */
 export function chaosSeed(): number {

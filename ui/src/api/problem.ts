@@ -1,21 +1,11 @@
-/** One field error of a problem+json body: where (`tasks[2].args[0]`) and which rule broke. */
-export interface FieldProblem {
-  path: string
-  message: string
-}
+import type { FieldError, ProblemDetails } from '../../../core/domain/index.ts'
 
-/** An RFC 9457 problem+json body, as the API answers errors (SPEC §7). */
-export interface Problem {
-  type: string
-  title: string
-  status: number
-  detail: string
-  errors: FieldProblem[]
-}
+/** One field error of a problem+json body: where (`tasks[2].args[0]`) and which rule broke. */
+export type FieldProblem = FieldError
 
 /** A failed API call: its HTTP status and the parsed problem. */
 export class ApiError extends Error {
-  constructor(readonly problem: Problem) {
+  constructor(readonly problem: ProblemDetails) {
     super(problem.detail || problem.title)
     this.name = 'ApiError'
   }
@@ -30,7 +20,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
-function readFieldErrors(value: unknown): FieldProblem[] {
+function readFieldErrors(value: unknown): FieldError[] {
   if (!Array.isArray(value)) return []
   return value.flatMap((entry: unknown) =>
     isRecord(entry) && typeof entry.path === 'string' && typeof entry.message === 'string' ? [{ path: entry.path, message: entry.message }] : [],
@@ -38,7 +28,7 @@ function readFieldErrors(value: unknown): FieldProblem[] {
 }
 
 /** Builds a problem from a response body of any shape (problem+json, JSON, text or nothing). */
-export function parseProblem(status: number, statusText: string, body: string): Problem {
+export function parseProblem(status: number, statusText: string, body: string): ProblemDetails {
   let parsed: unknown = undefined
   try {
     parsed = body ? JSON.parse(body) : undefined
