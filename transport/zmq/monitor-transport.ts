@@ -8,6 +8,24 @@ import { LINK_HEARTBEAT, type MonitorCurve, serverSecurity } from './socket-opti
 import { runReceiveLoop } from './receive-loop.ts'
 import { startZapHandler, type ZapHandler } from './zap-handler.ts'
 
+/** How long a bind keeps trying while its port is still held (a monitor restarted at once), ms. */
+const BIND_RETRY_MS = 5_000
+
+/** Binds, retrying while the address is in use: the port of a socket just closed is freed asynchronously. */
+async function bindRetrying(socket: Socket, endpoint: string): Promise<void> {
+  const deadline = Date.now() + BIND_RETRY_MS
+  for (let delay = 20; ; delay = Math.min(delay * 2, 500)) {
+    try {
+      await socket.bind(endpoint)
+      return
+    } catch (error) {
+      const inUse = error instanceof Error && /address already in use/i.test(error.message)
+      if (!inUse || Date.now() + delay > deadline) throw error
+      await new Promise((resolve) => setTimeout(resolve, delay))
+    }
+  }
+}
+
 /** Settings of the monitor's sockets (SPEC §6). */
 export interface ZmqMonitorOptions {
   /** Interface to bind, e.g. `tcp://127.0.0.1` (default) or `tcp://0.0.0.0`. */
@@ -65,7 +83,7 @@ export async function createZmqMonitorTransport(options: ZmqMonitorOptions): Pro
   const bound: string[] = []
   try {
     for (const [i, socket] of sockets.entries()) {
-      await socket.bind(`${bind}:${port === 0 ? '*' : port + i}`)
+      await bindRetrying(socket, `${bind}:${port === 0 ? '*' : port + i}`)
       bound.push(socket.lastEndpoint ?? `${bind}:${port + i}`)
     }
   } catch (error) {
