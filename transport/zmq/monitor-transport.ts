@@ -4,7 +4,7 @@ import { createDropCounter, decodeWorkerMessage, encodeMessage } from './codec.t
 import { isZ85Key } from './curve-keys.ts'
 import type { TransportEndpoints } from '../../core/domain/index.ts'
 import { createSendQueue, type SendQueue } from './send-queue.ts'
-import { LINK_HEARTBEAT, type MonitorCurve, serverSecurity } from './socket-options.ts'
+import { LINK_KEEPALIVE, type MonitorCurve, serverSecurity } from './socket-options.ts'
 import { runReceiveLoop } from './receive-loop.ts'
 import { startZapHandler, type ZapHandler } from './zap-handler.ts'
 
@@ -62,7 +62,7 @@ export async function createZmqMonitorTransport(options: ZmqMonitorOptions): Pro
   const context = new Context()
   const zap: ZapHandler | undefined = curve?.allow ? await startZapHandler(context, curve.allow, log) : undefined
   // A fresh object per socket: zeromq's constructor deletes `context` from the options it is given.
-  const common = () => ({ context, linger: 0, ...LINK_HEARTBEAT, ...serverSecurity(curve) })
+  const common = () => ({ context, linger: 0, ...LINK_KEEPALIVE, ...serverSecurity(curve) })
   const reports = new Pull(common())
   const control = new Publisher(common())
   const pushes = lanes.map(() => new Push({ ...common(), sendHighWaterMark: 1 }))

@@ -12,8 +12,13 @@ export interface WorkerCurve {
   serverKey: string
 }
 
-/** ZMTP heartbeats, so a vanished peer is noticed (and its pipe dropped) within seconds, ms. */
-export const LINK_HEARTBEAT = { heartbeatInterval: 1_000, heartbeatTimeout: 3_000, heartbeatTimeToLive: 3_000 }
+/**
+ * TCP keepalive, so a vanished peer (a partition: no FIN, no RST) is noticed and its pipe dropped
+ * within about 20 s. The kernel does it, not libzmq: libzmq 4.3.5's ZMTP heartbeats combined with
+ * low high-water marks abort the process under load (`pipe.cpp:355`, seen in our tests; see also
+ * libzmq issues 3596 and 3937). Lost orders are caught by leases either way.
+ */
+export const LINK_KEEPALIVE = { tcpKeepalive: 1, tcpKeepaliveIdle: 10, tcpKeepaliveInterval: 2, tcpKeepaliveCount: 5 }
 
 /** Socket options that make a monitor socket a CURVE server (empty without CURVE). */
 export function serverSecurity(curve: MonitorCurve | undefined): Record<string, unknown> {

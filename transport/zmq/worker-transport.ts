@@ -5,7 +5,7 @@ import { isZ85Key } from './curve-keys.ts'
 import type { TransportEndpoints } from '../../core/domain/index.ts'
 import { runReceiveLoop } from './receive-loop.ts'
 import { createSendQueue } from './send-queue.ts'
-import { clientSecurity, LINK_HEARTBEAT, type WorkerCurve } from './socket-options.ts'
+import { clientSecurity, LINK_KEEPALIVE, type WorkerCurve } from './socket-options.ts'
 
 /** Settings of a worker's sockets. */
 export interface ZmqWorkerOptions {
@@ -42,9 +42,9 @@ export function createZmqWorkerTransport(options: ZmqWorkerOptions): ZmqWorkerTr
   })
   const context = new Context()
   // A fresh object per socket: zeromq's constructor deletes `context` from the options it is given.
-  const common = () => ({ context, ...LINK_HEARTBEAT, ...clientSecurity(curve) })
+  const common = () => ({ context, ...LINK_KEEPALIVE, ...clientSecurity(curve) })
   // A high-water mark of 1: a worker takes orders as it reads them, so none pile up in its queue.
-  const pulls = laneEndpoints.map(() => new Pull({ ...common(), linger: 0, receiveHighWaterMark: 1 }))
+  const pulls = laneEndpoints.map(() => new Pull({ ...common(), linger: 0, receiveHighWaterMark: 16 }))
   const reports = new Push({ ...common(), linger: options.lingerMs ?? 2_000 })
   const control = new Subscriber({ ...common(), linger: 0 })
   control.subscribe()
