@@ -1,6 +1,6 @@
 // `npm run bench`: runs every benchmark under bench/ one after another (each writes
 // bench/results/<name>.json and .md), then gathers the figures into bench/results/README.md.
-// Usage: npm run bench [-- NAME ...] [-- --quick]
+// Usage: npm run bench [-- NAME ...] [-- --quick] [-- --report-only]  (--report-only only gathers the existing results)
 import { spawnSync } from 'node:child_process'
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
@@ -9,6 +9,7 @@ const root = fileURLToPath(new URL('./', import.meta.url))
 const results = fileURLToPath(new URL('./results/', import.meta.url))
 const args = process.argv.slice(2)
 const quick = args.includes('--quick')
+const reportOnly = args.includes('--report-only')
 const wanted = args.filter((a) => !a.startsWith('--'))
 const ORDER = ['event-log', 'dispatch', 'mfcc', 'e2e']
 const benches = readdirSync(root, { withFileTypes: true })
@@ -18,7 +19,7 @@ const benches = readdirSync(root, { withFileTypes: true })
   .filter((name) => wanted.length === 0 || wanted.includes(name))
 
 let failed = 0
-for (const name of benches) {
+for (const name of reportOnly ? [] : benches) {
   console.log(`\n== bench/${name}`)
   const run = spawnSync(process.execPath, ['--import', 'tsx', `bench/${name}/run.ts`, ...(quick ? ['--quick'] : [])], { stdio: 'inherit', cwd: fileURLToPath(new URL('../', import.meta.url)) })
   if (run.status !== 0) {

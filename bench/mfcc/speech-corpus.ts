@@ -35,12 +35,12 @@ async function exists(path: string): Promise<boolean> {
   )
 }
 
-/** Synthesizes one prompt with espeak-ng, then sox to 16 kHz 16-bit mono; written atomically. */
-async function synthesize(prompt: Prompt, path: string): Promise<void> {
+/** Synthesizes one prompt with espeak-ng (`voice`, default en-us), then sox to 16 kHz 16-bit mono; written atomically. */
+export async function synthesize(prompt: Prompt, path: string, voice = 'en-us'): Promise<void> {
   const raw = `${path}.espeak.wav`
   const tmp = `${path}.tmp.wav`
   // Arguments, not a shell line: prompts contain quotes and commas.
-  await run('espeak-ng', ['-v', 'en-us', '-w', raw, prompt.text])
+  await run('espeak-ng', ['-v', voice, '-w', raw, prompt.text])
   await run('sox', [raw, '-r', '16000', '-b', '16', '-c', '1', tmp])
   await rename(tmp, path)
   await run('rm', ['-f', raw])

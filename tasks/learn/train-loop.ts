@@ -81,6 +81,9 @@ async function runEpoch(
       const bx = xs.slice([start, 0], [size, -1])
       const by = ys.slice([start, 0], [size, -1])
       try {
+        // The wasm backend computes synchronously: without a turn of the event loop between batches
+        // no timer runs, and a long epoch would starve the worker's heartbeats (its lease expires).
+        await new Promise<void>((resolve) => setImmediate(resolve))
         const out = await model.trainOnBatch(bx, by)
         const [loss, acc] = Array.isArray(out) ? out : [out]
         lossSum += (loss ?? 0) * size

@@ -123,3 +123,22 @@ describe('trainOnFeatures: autoencoder', () => {
     expect(outcome.metrics.epochs.map((e) => e.valLoss)).toEqual([null, null])
   })
 })
+
+describe('trainOnFeatures: a worker stays responsive', () => {
+  it('lets timers (the worker heartbeat) run between the batches of an epoch, not only at its end', async () => {
+    // A chain of zero-delay timers advances once per turn of the event loop: training that never
+    // yields lets it advance only at the epoch's end; one turn per batch lets it keep pace.
+    let turns = 0
+    let running = true
+    const tick = (): void => {
+      turns++
+      if (running) setTimeout(tick, 0)
+    }
+    setTimeout(tick, 0)
+    const turnsAtEpochEnd: number[] = []
+    // batchSize 8 over the ~300 training frames: dozens of batches in the one epoch.
+    await train(threeSpeakers, { epochs: 1, batchSize: 8 }, { onEpoch: () => turnsAtEpochEnd.push(turns) })
+    running = false
+    expect(turnsAtEpochEnd[0]).toBeGreaterThanOrEqual(10)
+  })
+})
