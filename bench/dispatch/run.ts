@@ -2,8 +2,8 @@
 // the real thing — `banzai up` (monitor, SQLite log with synchronous=FULL, ZeroMQ over TCP,
 // worker processes) — with 1 and then 2 workers. Writes bench/results/dispatch.json and .md.
 // Usage: node --import tsx bench/dispatch/run.ts [--quick] [--slots 1] [--in-flight 64]
+import { loadNow, machineInfo } from '../support/machine.ts'
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
-import { cpus, loadavg } from 'node:os'
 import { parseArgs } from 'node:util'
 import type { StoredEvent } from '../../core/domain/index.ts'
 import { tempDataDir } from '../../test/support/banzai-processes.ts'
@@ -178,17 +178,14 @@ async function measure(workers: number) {
   }
 }
 
-const loadBefore = loadavg()[0]!
+const loadBefore = loadNow()
 const runs: Awaited<ReturnType<typeof measure>>[] = []
 for (const workers of [1, 2]) runs.push(await measure(workers))
-const loadAfter = loadavg()[0]!
+const machine = machineInfo(loadBefore)
+const loadAfter = machine.loadAverage1m.after
 
 const report = {
-  date: new Date().toISOString(),
-  node: process.version,
-  cpu: cpus()[0]?.model ?? 'unknown',
-  cores: cpus().length,
-  loadAverage1m: { before: loadBefore, after: loadAfter },
+  ...machine,
   quick,
   pipeline: DOC,
   runs,

@@ -6,11 +6,11 @@
 // bench/results/e2e.json, e2e.md and e2e.svg.
 // Usage: node --import tsx bench/e2e/run.ts [--quick] [--prompts FILE] [--min-seconds 2] [--lease-ms 5000] [--report-only]
 // (needs espeak-ng and sox the first time, to fill bench/cache/).
+import { loadNow, machineInfo } from '../support/machine.ts'
 import { readFile, rm } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
-import { cpus, loadavg } from 'node:os'
 import { tempDataDir } from '../../test/support/banzai-processes.ts'
 import { parsePrompts } from '../mfcc/speech-corpus.ts'
 import { startBanzaiUp } from '../support/banzai-up.ts'
@@ -71,7 +71,7 @@ async function measureAll(): Promise<Omit<E2eReport, 'quoted'>> {
     return run.steps.map((s) => `${s.call} ${s.wallSeconds?.toFixed(1) ?? '-'} s${s.cacheHit ? ' (hit)' : ''}`).join(', ')
   }
 
-  const loadBefore = loadavg()[0]!
+  const loadBefore = loadNow()
   const scenarios: Scenario[] = []
   for (const workers of [1, 2]) {
     const data = tempDataDir('banzai-bench-e2e-')
@@ -104,11 +104,7 @@ async function measureAll(): Promise<Omit<E2eReport, 'quoted'>> {
   }
   await server.close()
   return {
-    date: new Date().toISOString(),
-    node: process.version,
-    cpu: cpus()[0]?.model ?? 'unknown',
-    cores: cpus().length,
-    loadAverage1m: { before: loadBefore, after: loadavg()[0]! },
+    ...machineInfo(loadBefore),
     quick,
     leaseMs: LEASE_MS,
     corpus: { dir: corpus.dir.replace(ROOT, ''), prompts: corpus.prompts, speakers: corpus.speakers, seconds: corpus.seconds, minSeconds: MIN_SECONDS },

@@ -2,8 +2,8 @@
 // default engine and for engine "meyda", over ≥ 10 minutes of synthesized speech.
 // Run: node --import tsx bench/mfcc/run.ts [--prompts FILE] [--minutes 10] [--repeats 3]
 // (needs espeak-ng and sox the first time, to fill bench/cache/mfcc-speech/).
+import { loadNow, machineInfo } from '../support/machine.ts'
 import { readFile, mkdir, writeFile } from 'node:fs/promises'
-import { cpus, loadavg } from 'node:os'
 import { resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
@@ -60,7 +60,7 @@ function bench(engine: string, params: MfccParams, passes: number, work?: (i: nu
 
 const banzai = parseMfccArgs([32, 24, 1, 8000, 16000])
 const meyda = parseMfccArgs([32, 24, 1, 8000, 16000, { engine: 'meyda' }])
-const loadBefore = loadavg()[0]!
+const loadBefore = loadNow()
 const results = [
   bench('banzai (default)', banzai, repeats),
   bench('banzai, whole item (decode + MFCC + .npy)', banzai, repeats, (i) => {
@@ -83,14 +83,11 @@ const resampleStart = cpuSeconds()
 for (const s of minute) computeFeatures(await resampleMono(s, 22_050, 16_000), banzai)
 const resampled = audioSecondsPerCpu(minuteSeconds, cpuSeconds() - resampleStart)
 console.log(`banzai, 22,050 Hz input (resample + MFCC): ${resampled.toFixed(0)} audio-s per CPU-s`)
-const loadAfter = loadavg()[0]!
+const machine = machineInfo(loadBefore)
+const loadAfter = machine.loadAverage1m.after
 
 const report = {
-  date: new Date().toISOString(),
-  node: process.version,
-  cpu: cpus()[0]?.model ?? 'unknown',
-  cores: cpus().length,
-  loadAverage1m: { before: loadBefore, after: loadAfter },
+  ...machine,
   corpus: { utterances: corpus.length, audioSeconds, sampleRate: 16000, source: 'espeak-ng (en-us) + sox, CMU ARCTIC prompts' },
   args: 'EXTRACT_MFCC(32, 24, 1, 8000, 16000)',
   decodeSpeed: audioSeconds / decodeCpu,

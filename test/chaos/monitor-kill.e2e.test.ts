@@ -1,24 +1,16 @@
 import { rmSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterEach, expect, test } from 'vitest'
+import { expect, test } from 'vitest'
 import { DEFAULT_RETRY_POLICY, type PipelineSummary } from '../../core/domain/index.ts'
 import { checkIntegrity, EventLog, openDatabase, PipelineTable } from '../../core/monitor/index.ts'
-import type { Child } from '../support/child-process.ts'
+import { useProcessScope } from '../support/process-scope.ts'
 import { freePorts, type MonitorProcess, startMonitorProcess, startWorkerProcess, tempDataDir } from '../support/banzai-processes.ts'
 import { chaosSeed, seededRandom } from '../support/seeded-random.ts'
 import { serveArcticZips } from '../support/zip-server.ts'
 
 // Chaos: the monitor is SIGKILLed at 10 seeded-random instants while 2 real worker processes run
 // 30 pipelines, and restarted each time on the same data folder and ports.
-const children: Child[] = []
-const cleanups: (() => Promise<void> | void)[] = []
-afterEach(async () => {
-  for (const c of children.splice(0)) {
-    c.kill('SIGKILL')
-    await c.exited
-  }
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
-})
+const { children, cleanups } = useProcessScope()
 
 const KILLS = 10
 const ENDED = new Set(['succeeded', 'failed', 'cancelled'])

@@ -1,24 +1,16 @@
 import { existsSync, readdirSync, rmSync } from 'node:fs'
 import { createServer } from 'node:http'
 import { join } from 'node:path'
-import { afterEach, expect, test } from 'vitest'
+import { expect, test } from 'vitest'
 import type { StoredEvent, TransportEndpoints } from '../../core/domain/index.ts'
-import type { Child } from '../support/child-process.ts'
+import { useProcessScope } from '../support/process-scope.ts'
 import { freePorts, startMonitorProcess, startWorkerProcess, tempDataDir } from '../support/banzai-processes.ts'
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.ts'
 
 // Chaos: a network partition. Worker A reaches the monitor only through userspace TCP proxies
 // (one per ZeroMQ endpoint), which the test severs while A runs a SLEEP and restores after A's
 // lease has expired and the unit has moved to worker B.
-const children: Child[] = []
-const cleanups: (() => Promise<void> | void)[] = []
-afterEach(async () => {
-  for (const c of children.splice(0)) {
-    c.kill('SIGKILL')
-    await c.exited
-  }
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
-})
+const { children, cleanups } = useProcessScope()
 
 const SLEEP_MS = 3_000
 

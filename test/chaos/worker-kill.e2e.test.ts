@@ -1,21 +1,14 @@
 import { rmSync } from 'node:fs'
-import { afterEach, expect, test } from 'vitest'
+import { expect, test } from 'vitest'
 import type { StoredEvent } from '../../core/domain/index.ts'
+import { useProcessScope } from '../support/process-scope.ts'
 import type { Child } from '../support/child-process.ts'
 import { type ApiHelper, freePorts, startMonitorProcess, startWorkerProcess, tempDataDir } from '../support/banzai-processes.ts'
 import { serveArcticZips } from '../support/zip-server.ts'
 
 // Chaos: a worker is SIGKILLed while it computes an EXTRACT_MFCC shard; the shard's lease
 // expires and it runs again on the other worker.
-const children: Child[] = []
-const cleanups: (() => Promise<void> | void)[] = []
-afterEach(async () => {
-  for (const c of children.splice(0)) {
-    c.kill('SIGKILL')
-    await c.exited
-  }
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
-})
+const { children, cleanups } = useProcessScope()
 
 const SPEAKERS = ['sf3', 'ssc', 'sus']
 const LEASE_MS = 1_000
