@@ -5,9 +5,13 @@ import type { Tick } from './tick.ts'
 
 /** Whether the store still holds an output and every CID it references (a memo hit counts only then). */
 export async function isReadable(ctx: EngineContext, output: Cid, refs: readonly Cid[]): Promise<boolean> {
-  if (!(await ctx.store.has(output))) return false
-  for (const ref of refs) if (!(await ctx.store.has(ref))) return false
-  return true
+  try {
+    if (!(await ctx.store.has(output))) return false
+    for (const ref of refs) if (!(await ctx.store.has(ref))) return false
+    return true
+  } catch {
+    return false // a store that cannot answer (an IPFS node down) gives no hit: the step runs
+  }
 }
 
 /** The live pipeline (other than `self`) whose step with this memo key is running: the single-flight leader. */
