@@ -16,7 +16,8 @@ registerStoreCommands(program)
 try {
   await program.parseAsync(process.argv)
 } catch (error) {
-  process.exitCode = exitCodeOf(error)
+  // Exit now: a command that failed half-way may still hold sockets and timers open.
+  process.exit(exitCodeOf(error))
 }
 
 function exitCodeOf(error: unknown): number {
@@ -34,6 +35,11 @@ function exitCodeOf(error: unknown): number {
     for (const e of error.problem.errors ?? []) console.error(`  ${e.message}`)
     return error.status === 422 || error.status === 400 ? EXIT.usage : EXIT.failed
   }
-  console.error(`banzai: ${error instanceof Error ? error.message : String(error)}`)
+  const message = error instanceof Error ? error.message : String(error)
+  if (/EADDRINUSE|address already in use/i.test(message)) {
+    console.error(`banzai: ${message}: another process holds that port; choose others with --port and --zmq-port (or BANZAI_PORT, BANZAI_ZMQ_PORT)`)
+    return EXIT.usage
+  }
+  console.error(`banzai: ${message}`)
   return EXIT.failed
 }

@@ -64,7 +64,16 @@ export async function startMonitor(settings: Settings): Promise<RunningMonitor> 
     uiDir: UI_DIR,
     logger,
   })
-  const server = await startApiServer(app, { port: settings.port, host: settings.host })
+  let server: Awaited<ReturnType<typeof startApiServer>>
+  try {
+    server = await startApiServer(app, { port: settings.port, host: settings.host })
+  } catch (error) {
+    await monitor.stop()
+    await transport.close()
+    await store.close()
+    db.close()
+    throw error
+  }
   logger.info({ url: server.url, data, zmq: transport.endpoints() }, 'monitor ready')
   return {
     url: server.url,
