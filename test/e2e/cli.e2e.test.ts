@@ -62,6 +62,19 @@ describe('banzai run, status, events', () => {
     const unknown = await banzai(['frobnicate'])
     expect(unknown.code).toBe(2)
   })
+
+  test('a monitor whose port is taken exits 2 at once, saying which port (it does not hang)', async () => {
+    const { createServer } = await import('node:net')
+    const holder = createServer()
+    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve))
+    const taken = (holder.address() as { port: number }).port
+    const zmqPort = await freePorts(4)
+    const result = await banzai(['monitor', '--port', String(taken), '--zmq-port', String(zmqPort), '--data', join(data, 'taken'), '--log-level', 'silent'])
+    holder.close()
+    expect(result.code).toBe(2)
+    expect(result.err).toContain(`127.0.0.1:${taken}`)
+    expect(result.err).toMatch(/--port/)
+  })
 })
 
 describe('banzai cache clear, gc, keygen', () => {
