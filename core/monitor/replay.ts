@@ -4,6 +4,7 @@ import {
   type PipelineDetail,
   type PipelineSnapshot,
   type RetryPolicy,
+  type StoredEvent,
   stepPipeline,
 } from '../domain/index.ts'
 import type { EventLog } from './event-log.ts'
@@ -28,21 +29,23 @@ export function replayFromZero(log: EventLog, policy: RetryPolicy): Map<string, 
   for (const event of log.readAll()) {
     if (event.seq !== expectedSeq) throw new Error(`seq gap: expected ${expectedSeq}, found ${event.seq}`)
     expectedSeq++
-    let current = out.get(event.pipelineId)
-    if (!current) {
-      if (event.type !== 'PipelineSubmitted') throw new Error(`pipeline ${event.pipelineId} starts with ${event.type} at seq ${event.seq}`)
-      const snapshot = createPipeline({ id: event.pipelineId, submitted: event.data, policy })
-      current = { snapshot, detail: null as unknown as PipelineDetail, commands: 0 }
-      out.set(event.pipelineId, current)
+    const current = out.get(event.pipelineId)
+    if (!current && event.type !== 'PipelineSubmitted') {
+      throw new Error(`pipeline ${event.pipelineId} starts with ${event.type} at seq ${event.seq}`)
     }
-    const expectedPipelineSeq = (current.detail?.pipelineSeq ?? 0) + 1
+    const expectedPipelineSeq = (current?.detail.pipelineSeq ?? 0) + 1
     if (event.pipelineSeq !== expectedPipelineSeq) {
       throw new Error(`pipeline ${event.pipelineId}: pipelineSeq ${event.pipelineSeq} where ${expectedPipelineSeq} was expected`)
     }
-    const { snapshot, commands } = stepPipeline(current.snapshot, event, event.at)
-    current.snapshot = snapshot
-    current.detail = evolveDetail(current.detail, event)
-    current.commands += commands.length
+    const before =
+      current?.snapshot ??
+      createPipeline({ id: event.pipelineId, submitted: (event as StoredEvent & { type: 'PipelineSubmitted' }).data, policy })
+    const { snapshot, commands } = stepPipeline(before, event, event.at)
+    out.set(event.pipelineId, {
+      snapshot,
+      detail: evolveDetail(current?.detail ?? null, event),
+      commands: (current?.commands ?? 0) + commands.length,
+    })
   }
   return out
 }

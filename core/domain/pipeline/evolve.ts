@@ -45,7 +45,7 @@ function afterStep(state: PipelineState, step: number, output: StepState['output
 /** A unit attempt was lost or failed: retry within the policy, or fail its step. */
 function retryOrFail(state: PipelineState, step: number, unit: UnitState, counts: boolean, error: string): Evolution {
   const failures = unit.failures + (counts ? 1 : 0)
-  const next = updateUnit(state, step, unit.shard, (u) => ({ ...u, failures, status: 'queued', orderId: u.orderId }))
+  const next = updateUnit(state, step, unit.shard, (u) => ({ ...u, failures, status: 'queued' }))
   if (failures < state.policy.maxAttempts) {
     // An attempt that never started (lost order, worker full) is re-queued almost at once.
     const delayMs = counts ? backoffDelay(state.policy, failures) : Math.min(state.policy.backoffBaseMs, 100)

@@ -214,7 +214,7 @@ export class Monitor implements EngineContext {
   }
 
   private async runTick(batch: Input[]): Promise<void> {
-    const tick = new Tick(this.seq)
+    const tick = new Tick()
     const settled: (() => void)[] = []
     const failed: ((error: unknown) => void)[] = []
     for (const input of batch) {

@@ -31,7 +31,7 @@ export class Tick {
   readonly finished = new Set<PipelineId>()
   private readonly saved = new Map<PipelineId, SavedActor>()
 
-  constructor(readonly seqBefore: number) {}
+
 
   /** Remembers an actor as it was before this tick first changed it. */
   touch(id: PipelineId, actor: Actor | undefined): void {
