@@ -4,7 +4,17 @@ import tseslint from 'typescript-eslint'
 import importX from 'eslint-plugin-import-x'
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'ui/dist/**', 'bench/results/**', 'bench/cache/**', 'test-output/**', '**/*.js', '**/*.cjs'] },
+  {
+    ignores: [
+      'node_modules/**',
+      'ui/dist/**',
+      'bench/results/**',
+      'bench/cache/**',
+      'test-output/**',
+      '**/*.js',
+      '**/*.cjs',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -28,7 +38,10 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { regex: '^(?!zod$|xstate$|\\.{1,2}/).*', message: 'core/domain may import only zod, xstate and itself' },
+            {
+              regex: '^(?!zod$|xstate$|\\.{1,2}/).*',
+              message: 'core/domain may import only zod, xstate and itself',
+            },
             { regex: '^\\.\\./\\.\\./', message: 'core/domain may not import outside itself' },
           ],
         },

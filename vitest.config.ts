@@ -10,7 +10,12 @@ export default defineConfig({
         // The dashboard's component tests need the Solid JSX transform; jsdom is chosen per file.
         plugins: [solid()],
         resolve: { conditions: ['development', 'browser'] },
-        test: { name: 'ui', include: ['ui/**/*.test.tsx'], exclude: ['**/node_modules/**', 'ui/dist/**'], testTimeout: 30_000 },
+        test: {
+          name: 'ui',
+          include: ['ui/**/*.test.tsx'],
+          exclude: ['**/node_modules/**', 'ui/dist/**'],
+          testTimeout: 30_000,
+        },
       },
       {
         test: {

@@ -21,7 +21,11 @@ const benches = readdirSync(root, { withFileTypes: true })
 let failed = 0
 for (const name of reportOnly ? [] : benches) {
   console.log(`\n== bench/${name}`)
-  const run = spawnSync(process.execPath, ['--import', 'tsx', `bench/${name}/run.ts`, ...(quick ? ['--quick'] : [])], { stdio: 'inherit', cwd: fileURLToPath(new URL('../', import.meta.url)) })
+  const run = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', `bench/${name}/run.ts`, ...(quick ? ['--quick'] : [])],
+    { stdio: 'inherit', cwd: fileURLToPath(new URL('../', import.meta.url)) },
+  )
   if (run.status !== 0) {
     failed++
     console.error(`bench/${name} failed (exit ${run.status})`)
@@ -30,8 +34,14 @@ for (const name of reportOnly ? [] : benches) {
 
 const sections = readdirSync(results)
   .filter((f) => f.endsWith('.md') && f !== 'README.md')
-  .sort((a, b) => (ORDER.indexOf(a.replace('.md', '')) + 1 || 99) - (ORDER.indexOf(b.replace('.md', '')) + 1 || 99))
+  .sort(
+    (a, b) =>
+      (ORDER.indexOf(a.replace('.md', '')) + 1 || 99) - (ORDER.indexOf(b.replace('.md', '')) + 1 || 99),
+  )
   .map((f) => readFileSync(`${results}${f}`, 'utf8').trim().replace(/^# /, '## '))
-writeFileSync(`${results}README.md`, `# Benchmark results\n\nWritten by \`npm run bench\`; each section comes from its own \`bench/<name>/run.ts\` (JSON beside it).\n\n${sections.join('\n\n')}\n`)
+writeFileSync(
+  `${results}README.md`,
+  `# Benchmark results\n\nWritten by \`npm run bench\`; each section comes from its own \`bench/<name>/run.ts\` (JSON beside it).\n\n${sections.join('\n\n')}\n`,
+)
 console.log(`\nbench/results/README.md written${failed ? `; ${failed} benchmark(s) failed` : ''}`)
 process.exitCode = failed ? 1 : 0

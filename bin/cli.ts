@@ -37,7 +37,9 @@ function exitCodeOf(error: unknown): number {
   }
   const message = error instanceof Error ? error.message : String(error)
   if (/EADDRINUSE|address already in use/i.test(message)) {
-    console.error(`banzai: ${message}: another process holds that port; choose others with --port and --zmq-port (or BANZAI_PORT, BANZAI_ZMQ_PORT)`)
+    console.error(
+      `banzai: ${message}: another process holds that port; choose others with --port and --zmq-port (or BANZAI_PORT, BANZAI_ZMQ_PORT)`,
+    )
     return EXIT.usage
   }
   console.error(`banzai: ${message}`)

@@ -17,12 +17,20 @@ export class ApiError extends Error {
 export class ApiClient {
   private readonly base: string
 
-  constructor(monitorUrl: string, private readonly token = '') {
+  constructor(
+    monitorUrl: string,
+    private readonly token = '',
+  ) {
     this.base = monitorUrl.replace(/\/+$/, '')
   }
 
   /** Calls a route; throws BanzaiError('unavailable') when the monitor cannot be reached, ApiError for an error answer. */
-  async call<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
+  async call<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<T> {
     let response: Response
     try {
       response = await fetch(`${this.base}/api${path}`, {
@@ -36,12 +44,13 @@ export class ApiClient {
         signal: AbortSignal.timeout(30_000),
       })
     } catch (error) {
-      const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : String(error)
+      const cause =
+        error instanceof Error && error.cause instanceof Error ? error.cause.message : String(error)
       throw new BanzaiError('unavailable', `the monitor at ${this.base} is unreachable (${cause})`)
     }
     const text = await response.text()
     const parsed: unknown = text ? JSON.parse(text) : null
-    if (!response.ok) throw new ApiError(response.status, (parsed ?? {}))
+    if (!response.ok) throw new ApiError(response.status, parsed ?? {})
     return parsed as T
   }
 }

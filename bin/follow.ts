@@ -16,10 +16,22 @@ function describe(task: PipelineDetail['tasks'][number]): string {
  * Follows a pipeline until it ends: progress bars on a terminal, plain lines (one per change)
  * otherwise. Polls the detail route a few times per second.
  */
-export async function followPipeline(client: ApiClient, id: string, output: NodeJS.WriteStream = process.stdout): Promise<PipelineDetail> {
+export async function followPipeline(
+  client: ApiClient,
+  id: string,
+  output: NodeJS.WriteStream = process.stdout,
+): Promise<PipelineDetail> {
   const isTty = output.isTTY === true
   const bars = isTty
-    ? new cliProgress.MultiBar({ format: ' {bar} {percentage}% | {name} {info}', hideCursor: true, clearOnComplete: false, stream: output }, cliProgress.Presets.shades_classic)
+    ? new cliProgress.MultiBar(
+        {
+          format: ' {bar} {percentage}% | {name} {info}',
+          hideCursor: true,
+          clearOnComplete: false,
+          stream: output,
+        },
+        cliProgress.Presets.shades_classic,
+      )
     : null
   const rows = new Map<number, cliProgress.SingleBar>()
   const last = new Map<number, string>()

@@ -8,7 +8,10 @@ describe('settings', () => {
     expect(resolveSettings({}, { BANZAI_PORT: '9000' }).port).toBe(9000)
     expect(resolveSettings({ port: '9100' }, { BANZAI_PORT: '9000' }).port).toBe(9100)
     expect(resolveSettings({}, { BANZAI_LANES: 'default, gpu' }).lanes).toEqual(['default', 'gpu'])
-    expect(resolveSettings({}, { BANZAI_ZMQ_PORT: '6000', BANZAI_BIND: 'tcp://0.0.0.0' })).toMatchObject({ zmqPort: 6000, bind: 'tcp://0.0.0.0' })
+    expect(resolveSettings({}, { BANZAI_ZMQ_PORT: '6000', BANZAI_BIND: 'tcp://0.0.0.0' })).toMatchObject({
+      zmqPort: 6000,
+      bind: 'tcp://0.0.0.0',
+    })
   })
 
   test('a bad value names the flag or the variable and the rule', () => {
@@ -25,6 +28,17 @@ describe('settings', () => {
       expect(s.env).toMatch(/^BANZAI_[A-Z_]+$/)
       expect(table).toContain(s.env)
     }
-    expect(SETTINGS.map((s) => s.env)).toEqual(expect.arrayContaining(['BANZAI_BIND', 'BANZAI_ZMQ_PORT', 'BANZAI_LANES', 'BANZAI_IPFS_API', 'BANZAI_CURVE_SECRET', 'BANZAI_CURVE_ALLOW', 'BANZAI_TOKEN', 'BANZAI_READ_TOKEN']))
+    expect(SETTINGS.map((s) => s.env)).toEqual(
+      expect.arrayContaining([
+        'BANZAI_BIND',
+        'BANZAI_ZMQ_PORT',
+        'BANZAI_LANES',
+        'BANZAI_IPFS_API',
+        'BANZAI_CURVE_SECRET',
+        'BANZAI_CURVE_ALLOW',
+        'BANZAI_TOKEN',
+        'BANZAI_READ_TOKEN',
+      ]),
+    )
   })
 })

@@ -51,7 +51,11 @@ class Tracker {
     else if (event.type === 'UnitDispatched') t.dispatched ??= at
     else if (event.type === 'UnitStarted') t.started ??= at
     else if (event.type === 'UnitSucceeded') t.unitSucceeded = at
-    else if (event.type === 'PipelineSucceeded' || event.type === 'PipelineFailed' || event.type === 'PipelineCancelled') {
+    else if (
+      event.type === 'PipelineSucceeded' ||
+      event.type === 'PipelineFailed' ||
+      event.type === 'PipelineCancelled'
+    ) {
       t.ended = at
       t.endType = event.type
       t.arrivedEndMs = arrivedMs
@@ -64,12 +68,18 @@ class Tracker {
   ended(id: string): Promise<number> {
     const seen = this.timelines.get(id)?.arrivedEndMs
     if (seen !== undefined) return Promise.resolve(seen)
-    return new Promise((resolve) => this.waiters.set(id, () => resolve(this.timelines.get(id)!.arrivedEndMs!)))
+    return new Promise((resolve) =>
+      this.waiters.set(id, () => resolve(this.timelines.get(id)!.arrivedEndMs!)),
+    )
   }
 }
 
 /** Submit → final event, one pipeline at a time: the per-task overhead with nothing else queued. */
-async function runSequential(up: BanzaiUp, tracker: Tracker, count: number): Promise<{ ids: string[]; roundTripMs: number[] }> {
+async function runSequential(
+  up: BanzaiUp,
+  tracker: Tracker,
+  count: number,
+): Promise<{ ids: string[]; roundTripMs: number[] }> {
   const ids: string[] = []
   const roundTripMs: number[] = []
   for (let i = 0; i < count; i++) {
@@ -83,7 +93,12 @@ async function runSequential(up: BanzaiUp, tracker: Tracker, count: number): Pro
 }
 
 /** `count` pipelines with at most `inFlight` unfinished at once; returns ids and the wall time. */
-async function runSustained(up: BanzaiUp, tracker: Tracker, count: number, inFlight: number): Promise<{ ids: string[]; seconds: number; endsMs: number[]; startMs: number }> {
+async function runSustained(
+  up: BanzaiUp,
+  tracker: Tracker,
+  count: number,
+  inFlight: number,
+): Promise<{ ids: string[]; seconds: number; endsMs: number[]; startMs: number }> {
   const ids: string[] = []
   const endsMs: number[] = []
   let next = 0
@@ -100,7 +115,10 @@ async function runSustained(up: BanzaiUp, tracker: Tracker, count: number, inFli
   return { ids, seconds: (performance.now() - startMs) / 1000, endsMs, startMs }
 }
 
-function logFigures(tracker: Tracker, ids: string[]): { dispatchToSucceededMs: number[]; submittedToEndedMs: number[]; failed: number } {
+function logFigures(
+  tracker: Tracker,
+  ids: string[],
+): { dispatchToSucceededMs: number[]; submittedToEndedMs: number[]; failed: number } {
   const dispatchToSucceededMs: number[] = []
   const submittedToEndedMs: number[] = []
   let failed = 0
@@ -110,7 +128,8 @@ function logFigures(tracker: Tracker, ids: string[]): { dispatchToSucceededMs: n
       failed++
       continue
     }
-    if (t.dispatched !== undefined && t.unitSucceeded !== undefined) dispatchToSucceededMs.push(t.unitSucceeded - t.dispatched)
+    if (t.dispatched !== undefined && t.unitSucceeded !== undefined)
+      dispatchToSucceededMs.push(t.unitSucceeded - t.dispatched)
     if (t.submitted !== undefined && t.ended !== undefined) submittedToEndedMs.push(t.ended - t.submitted)
   }
   return { dispatchToSucceededMs, submittedToEndedMs, failed }
@@ -127,7 +146,11 @@ async function measure(workers: number) {
     const seqLog = logFigures(tracker, sequential.ids)
     // CPU per task, by process: on a shared machine a steadier figure than tasks per second.
     const monitorPid = up.child.process.pid ?? 0
-    const cpuBefore = { monitor: processCpuSeconds(monitorPid), workers: totalCpuSeconds(up.workerPids()), client: process.cpuUsage() }
+    const cpuBefore = {
+      monitor: processCpuSeconds(monitorPid),
+      workers: totalCpuSeconds(up.workerPids()),
+      client: process.cpuUsage(),
+    }
     const sustained = await runSustained(up, tracker, SUSTAINED, IN_FLIGHT)
     const client = process.cpuUsage(cpuBefore.client)
     const cpuMsPerTask = (seconds: number): number => Number(((seconds * 1000) / SUSTAINED).toFixed(2))

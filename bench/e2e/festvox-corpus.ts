@@ -45,7 +45,11 @@ async function exists(path: string): Promise<boolean> {
 }
 
 /** Runs `work` over `items`, `concurrency` at a time, in order of start. */
-async function forEachLimited<T>(items: T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
+async function forEachLimited<T>(
+  items: T[],
+  concurrency: number,
+  work: (item: T) => Promise<void>,
+): Promise<void> {
   let next = 0
   const lane = async (): Promise<void> => {
     while (next < items.length) await work(items[next++]!)
@@ -59,8 +63,13 @@ async function packSpeaker(voice: SyntheticVoice, prompts: Prompt[], path: strin
   const zip = new ZipFile()
   // A fixed mtime makes the zip (and so its CID) the same on every machine.
   const mtime = new Date('2026-01-01T00:00:00Z')
-  zip.addBuffer(Buffer.from(prompts.map((p) => `( ${p.id} "${p.text}" )\n`).join('')), `${root}/etc/txt.done.data`, { mtime })
-  for (const p of prompts) zip.addFile(join(voice.wavDir, `${p.id}.wav`), `${root}/wav/${p.id}.wav`, { mtime, compress: true })
+  zip.addBuffer(
+    Buffer.from(prompts.map((p) => `( ${p.id} "${p.text}" )\n`).join('')),
+    `${root}/etc/txt.done.data`,
+    { mtime },
+  )
+  for (const p of prompts)
+    zip.addFile(join(voice.wavDir, `${p.id}.wav`), `${root}/wav/${p.id}.wav`, { mtime, compress: true })
   zip.end()
   const tmp = `${path}.tmp`
   await pipeline(zip.outputStream, createWriteStream(tmp))
@@ -72,7 +81,12 @@ async function packSpeaker(voice: SyntheticVoice, prompts: Prompt[], path: strin
  * i mod voices.length, each voice packed as its own Festvox zip. Synthesizes missing WAVs
  * with espeak-ng + sox, two at a time; `onProgress` is called every 50 synthesized files.
  */
-export async function buildFestvoxCorpus(prompts: Prompt[], voices: SyntheticVoice[], cacheDir: string, onProgress?: (done: number, total: number) => void): Promise<FestvoxCorpus> {
+export async function buildFestvoxCorpus(
+  prompts: Prompt[],
+  voices: SyntheticVoice[],
+  cacheDir: string,
+  onProgress?: (done: number, total: number) => void,
+): Promise<FestvoxCorpus> {
   const index = join(cacheDir, 'corpus.json')
   if (await exists(index)) {
     const cached = JSON.parse(await readFile(index, 'utf8')) as FestvoxCorpus
@@ -101,9 +115,22 @@ export async function buildFestvoxCorpus(prompts: Prompt[], voices: SyntheticVoi
     const file = `cmu_us_${voice.speaker}_arctic-0.90-release.zip`
     await packSpeaker(voice, own, join(cacheDir, file))
     const { size } = await stat(join(cacheDir, file))
-    speakers.push({ speaker: voice.speaker, voice: voice.voice, file, items: own.length, seconds, bytes: size })
+    speakers.push({
+      speaker: voice.speaker,
+      voice: voice.voice,
+      file,
+      items: own.length,
+      seconds,
+      bytes: size,
+    })
   }
-  const corpus: FestvoxCorpus = { dir: cacheDir, prompts: prompts.length, speakers, seconds: speakers.reduce((s, x) => s + x.seconds, 0), durations }
+  const corpus: FestvoxCorpus = {
+    dir: cacheDir,
+    prompts: prompts.length,
+    speakers,
+    seconds: speakers.reduce((s, x) => s + x.seconds, 0),
+    durations,
+  }
   await writeFile(index, JSON.stringify(corpus) + '\n')
   return corpus
 }

@@ -45,7 +45,11 @@ const STEP_END = new Set(['StepSucceeded', 'StepFailed', 'StepCacheHit'])
  * /proc) when each step starts and ends — the run must be the only one in flight.
  * `onLine` hears a line per finished step.
  */
-export async function runMeasured(up: BanzaiUp, doc: { tasks: { call: string }[] }, onLine: (line: string) => void = () => {}): Promise<RunFigures> {
+export async function runMeasured(
+  up: BanzaiUp,
+  doc: { tasks: { call: string }[] },
+  onLine: (line: string) => void = () => {},
+): Promise<RunFigures> {
   const marks: Mark[] = []
   const finals = new Map<string, () => void>()
   const ended = new Set<string>()
@@ -69,7 +73,9 @@ export async function runMeasured(up: BanzaiUp, doc: { tasks: { call: string }[]
   try {
     id = await up.api.submit(doc)
     const pipelineId = id
-    await new Promise<void>((resolve) => (ended.has(pipelineId) ? resolve() : finals.set(pipelineId, resolve)))
+    await new Promise<void>((resolve) =>
+      ended.has(pipelineId) ? resolve() : finals.set(pipelineId, resolve),
+    )
   } finally {
     listener.close()
   }
@@ -92,7 +98,10 @@ export async function runMeasured(up: BanzaiUp, doc: { tasks: { call: string }[]
       for (const [k, v] of Object.entries(m.event.data.stats)) stats[k] = (stats[k] ?? 0) + v
     }
     const cacheHit = end?.event.type === 'StepCacheHit'
-    const output = end && (end.event.type === 'StepSucceeded' || end.event.type === 'StepCacheHit') ? end.event.data.output : null
+    const output =
+      end && (end.event.type === 'StepSucceeded' || end.event.type === 'StepCacheHit')
+        ? end.event.data.output
+        : null
     outputs.push(output)
     steps.push({
       step,
@@ -105,6 +114,20 @@ export async function runMeasured(up: BanzaiUp, doc: { tasks: { call: string }[]
     })
     if (end) previousEnd = end
   })
-  const error = final.event.type === 'PipelineFailed' ? final.event.data.error : final.event.type === 'PipelineCancelled' ? final.event.data.reason : null
-  return { pipelineId: id, status: final.event.type, error, wallSeconds: (at(final) - at(submitted)) / 1000, steps, monitorCpuSeconds, outputs, events: own.length }
+  const error =
+    final.event.type === 'PipelineFailed'
+      ? final.event.data.error
+      : final.event.type === 'PipelineCancelled'
+        ? final.event.data.reason
+        : null
+  return {
+    pipelineId: id,
+    status: final.event.type,
+    error,
+    wallSeconds: (at(final) - at(submitted)) / 1000,
+    steps,
+    monitorCpuSeconds,
+    outputs,
+    events: own.length,
+  }
 }

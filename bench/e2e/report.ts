@@ -30,7 +30,15 @@ export interface E2eReport {
   corpus: { dir: string; prompts: number; speakers: SpeakerZip[]; seconds: number; minSeconds: number }
   pipeline: { call: string; args: unknown[] }[]
   scenarios: Scenario[]
-  model: { task: string; backend: string; labels: string[]; metrics: { epochs: unknown[]; test: { accuracy?: number; frameAccuracy?: number; recordings?: number } | null } } | null
+  model: {
+    task: string
+    backend: string
+    labels: string[]
+    metrics: {
+      epochs: unknown[]
+      test: { accuracy?: number; frameAccuracy?: number; recordings?: number } | null
+    }
+  } | null
   /** Other benchmarks' JSON results, when present. */
   quoted: { dispatch: Record<string, unknown> | null; eventLog: Record<string, unknown> | null }
 }
@@ -45,7 +53,8 @@ function numberAt(value: unknown, path: (string | number)[]): number | null {
   return typeof here === 'number' ? here : null
 }
 
-const fixed = (x: number | null | undefined, digits = 1): string => (x === null || x === undefined || !Number.isFinite(x) ? '–' : x.toFixed(digits))
+const fixed = (x: number | null | undefined, digits = 1): string =>
+  x === null || x === undefined || !Number.isFinite(x) ? '–' : x.toFixed(digits)
 
 /** Figures derived from a scenario's runs. */
 export function deriveFigures(s: Scenario) {
@@ -61,8 +70,10 @@ export function deriveFigures(s: Scenario) {
     mfccPerCpu: mfcc?.workerCpuSeconds ? s.filteredSeconds / mfcc.workerCpuSeconds : null,
     mfccPerWall: mfcc?.wallSeconds ? s.filteredSeconds / mfcc.wallSeconds : null,
     /** Worker CPU over wall time during EXTRACT_MFCC: how many cores the workers actually got. */
-    mfccCoresBusy: mfcc?.wallSeconds && mfcc.workerCpuSeconds !== null ? mfcc.workerCpuSeconds / mfcc.wallSeconds : null,
-    learnTrainPerEpoch: learn?.stats.trainMs !== undefined && epochs > 0 ? learn.stats.trainMs / 1000 / epochs : null,
+    mfccCoresBusy:
+      mfcc?.wallSeconds && mfcc.workerCpuSeconds !== null ? mfcc.workerCpuSeconds / mfcc.wallSeconds : null,
+    learnTrainPerEpoch:
+      learn?.stats.trainMs !== undefined && epochs > 0 ? learn.stats.trainMs / 1000 / epochs : null,
     learnWallPerEpoch: learn?.wallSeconds != null && epochs > 0 ? learn.wallSeconds / epochs : null,
     epochs,
     fetchFraction: fetchFirst && fetchRerun !== null ? fetchRerun / fetchFirst : null,
@@ -75,7 +86,8 @@ function markdown(r: E2eReport): string {
   const d1 = one ? deriveFigures(one) : null
   const d2 = two ? deriveFigures(two) : null
   const cell = (s: Scenario | undefined, f: (s: Scenario) => string): string => (s ? f(s) : '–')
-  const row = (label: string, f: (s: Scenario) => string): string => `| ${label} | ${cell(one, f)} | ${cell(two, f)} |`
+  const row = (label: string, f: (s: Scenario) => string): string =>
+    `| ${label} | ${cell(one, f)} | ${cell(two, f)} |`
   const wall = (i: number) => (s: Scenario) => fixed(s.first.steps[i]?.wallSeconds)
   const speedup = d1?.mfccWall && d2?.mfccWall ? d1.mfccWall / d2.mfccWall : null
   const dispatch = r.quoted.dispatch
@@ -100,21 +112,40 @@ function markdown(r: E2eReport): string {
     row('pipeline, submitted → succeeded (s)', (s) => fixed(s.first.wallSeconds)),
     row('EXTRACT_MFCC audio-s per worker CPU-s (all workers)', (s) => fixed(deriveFigures(s).mfccPerCpu, 0)),
     row('EXTRACT_MFCC audio-s per wall-s', (s) => fixed(deriveFigures(s).mfccPerWall, 0)),
-    row('EXTRACT_MFCC worker CPU-s per wall-s (cores the workers got)', (s) => fixed(deriveFigures(s).mfccCoresBusy, 2)),
+    row('EXTRACT_MFCC worker CPU-s per wall-s (cores the workers got)', (s) =>
+      fixed(deriveFigures(s).mfccCoresBusy, 2),
+    ),
     `| EXTRACT_MFCC fan-out speedup, 2 vs 1 workers, wall time (${d1?.mfccShards ?? '–'} shards)${speedup !== null && speedup > 2 ? ' ¹' : ''} | 1.00 | ${fixed(speedup, 2)} |`,
-    row('LEARN training s per epoch (worker’s `trainMs` / epochs)', (s) => fixed(deriveFigures(s).learnTrainPerEpoch, 2)),
+    row('LEARN training s per epoch (worker’s `trainMs` / epochs)', (s) =>
+      fixed(deriveFigures(s).learnTrainPerEpoch, 2),
+    ),
     row('LEARN step wall s per epoch', (s) => fixed(deriveFigures(s).learnWallPerEpoch, 2)),
     row('monitor process CPU during the run (s)', (s) => fixed(s.first.monitorCpuSeconds)),
     row('**rerun** on the same data: submitted → succeeded (s)', (s) => fixed(s.rerun.wallSeconds, 2)),
-    row('rerun: FETCH revalidation (s; fraction of first FETCH)', (s) => `${fixed(s.rerun.steps[0]?.wallSeconds, 2)} (${fixed((deriveFigures(s).fetchFraction ?? NaN) * 100, 1)} %)`),
-    row('rerun: steps answered from the memo; 304s from the mirror', (s) => `${deriveFigures(s).rerunHits} of ${s.rerun.steps.length}; ${s.rerunNotModified}`),
+    row(
+      'rerun: FETCH revalidation (s; fraction of first FETCH)',
+      (s) =>
+        `${fixed(s.rerun.steps[0]?.wallSeconds, 2)} (${fixed((deriveFigures(s).fetchFraction ?? NaN) * 100, 1)} %)`,
+    ),
+    row(
+      'rerun: steps answered from the memo; 304s from the mirror',
+      (s) => `${deriveFigures(s).rerunHits} of ${s.rerun.steps.length}; ${s.rerunNotModified}`,
+    ),
     `| dispatch overhead, NOOP submit → succeeded p50 / p99 (ms, from dispatch.json) | ${fixed(d(['sequential', 'clientRoundTripMs', 'p50']))} / ${fixed(d(['sequential', 'clientRoundTripMs', 'p99']))} | ${fixed(numberAt(dispatch, ['runs', 1, 'sequential', 'clientRoundTripMs', 'p50']))} / ${fixed(numberAt(dispatch, ['runs', 1, 'sequential', 'clientRoundTripMs', 'p99']))} |`,
     `| dispatch throughput, NOOP tasks/s (dispatch.json) | ${fixed(d(['sustained', 'tasksPerSecond']))} | ${fixed(numberAt(dispatch, ['runs', 1, 'sustained', 'tasksPerSecond']))} |`,
     `| monitor restart with 100k / 1M events in the log (ms, event-log.json) | ${fixed(numberAt(log, ['restart_ms_100000']), 0)} / ${fixed(numberAt(log, ['restart_ms_1000000']), 0)} | (same monitor) |`,
     ...(speedup !== null && speedup > 2
-      ? ['', `¹ More than 2× from a second worker is the shared machine, not the code: the two runs got different shares of the 2 cores (see the cores row); the CPU figures compare better.`]
+      ? [
+          '',
+          `¹ More than 2× from a second worker is the shared machine, not the code: the two runs got different shares of the 2 cores (see the cores row); the CPU figures compare better.`,
+        ]
       : []),
-    ...(numberAt(log, ['restart_ms_1000000']) === null ? ['', '(– in a quoted figure: that benchmark has not been run, or only with `--quick`; `npm run bench` fills it in.)'] : []),
+    ...(numberAt(log, ['restart_ms_1000000']) === null
+      ? [
+          '',
+          '(– in a quoted figure: that benchmark has not been run, or only with `--quick`; `npm run bench` fills it in.)',
+        ]
+      : []),
     '',
     r.model
       ? `LEARN: ${r.model.task} over ${r.model.labels.join(', ')} on ${r.model.backend}, ${r.model.metrics.epochs.length} epochs; held-out recordings: ${test?.accuracy !== undefined ? `${(test.accuracy * 100).toFixed(1)} % right of ${test.recordings ?? '?'} (frame accuracy ${fixed((test.frameAccuracy ?? NaN) * 100, 1)} %)` : 'no test split'}.`
@@ -144,13 +175,22 @@ export async function writeE2eReport(dir: string, report: E2eReport): Promise<vo
     title: `Step wall time, ${report.corpus.prompts} utterances (${(report.corpus.seconds / 60).toFixed(0)} min of speech)`,
     unit: 's (event times)',
     scale: 'per-group',
-    series: [...report.scenarios.map((s) => `${s.workers} worker${s.workers > 1 ? 's' : ''}`), 'rerun, 2 workers (memo)'],
+    series: [
+      ...report.scenarios.map((s) => `${s.workers} worker${s.workers > 1 ? 's' : ''}`),
+      'rerun, 2 workers (memo)',
+    ],
     groups: report.pipeline.map((t, i) => ({
       label: t.call,
-      values: [...report.scenarios.map((s) => s.first.steps[i]?.wallSeconds ?? null), report.scenarios.at(-1)?.rerun.steps[i]?.wallSeconds ?? null],
+      values: [
+        ...report.scenarios.map((s) => s.first.steps[i]?.wallSeconds ?? null),
+        report.scenarios.at(-1)?.rerun.steps[i]?.wallSeconds ?? null,
+      ],
     })),
   })
-  const json = { ...report, derived: report.scenarios.map((s) => ({ workers: s.workers, ...deriveFigures(s) })) }
+  const json = {
+    ...report,
+    derived: report.scenarios.map((s) => ({ workers: s.workers, ...deriveFigures(s) })),
+  }
   await writeFile(join(dir, 'e2e.json'), JSON.stringify(json, null, 2) + '\n')
   await writeFile(join(dir, 'e2e.md'), markdown(report))
   await writeFile(join(dir, 'e2e.svg'), svg)

@@ -23,7 +23,10 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 const { values: flags } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
-    prompts: { type: 'string', default: process.env.BANZAI_BENCH_PROMPTS ?? resolve(ROOT, '../shared/fixtures/cmuarctic.data') },
+    prompts: {
+      type: 'string',
+      default: process.env.BANZAI_BENCH_PROMPTS ?? resolve(ROOT, '../shared/fixtures/cmuarctic.data'),
+    },
     'min-seconds': { type: 'string', default: '2' },
     'lease-ms': { type: 'string', default: '5000' },
     'report-only': { type: 'boolean', default: false },
@@ -45,11 +48,21 @@ const VOICES: SyntheticVoice[] = [
 async function measureAll(): Promise<Omit<E2eReport, 'quoted'>> {
   const allPrompts = parsePrompts(await readFile(flags.prompts, 'utf8'))
   const prompts = quick ? allPrompts.slice(0, 60) : allPrompts
-  const corpus = await buildFestvoxCorpus(prompts, VOICES, resolve(ROOT, `bench/cache/e2e/${prompts.length}-prompts`), (done, total) => console.log(`synthesized ${done} / ${total}`))
+  const corpus = await buildFestvoxCorpus(
+    prompts,
+    VOICES,
+    resolve(ROOT, `bench/cache/e2e/${prompts.length}-prompts`),
+    (done, total) => console.log(`synthesized ${done} / ${total}`),
+  )
   const kept = corpus.durations.filter((s) => s >= MIN_SECONDS).length
-  console.log(`corpus: ${corpus.prompts} utterances, ${(corpus.seconds / 60).toFixed(1)} min over ${corpus.speakers.map((s) => `${s.speaker} (${s.voice})`).join(', ')}; FILTER_LONGER(${MIN_SECONDS}) keeps ${kept}`)
+  console.log(
+    `corpus: ${corpus.prompts} utterances, ${(corpus.seconds / 60).toFixed(1)} min over ${corpus.speakers.map((s) => `${s.speaker} (${s.voice})`).join(', ')}; FILTER_LONGER(${MIN_SECONDS}) keeps ${kept}`,
+  )
 
-  const server = await serveZips(corpus.dir, corpus.speakers.map((s) => s.file))
+  const server = await serveZips(
+    corpus.dir,
+    corpus.speakers.map((s) => s.file),
+  )
   const doc = {
     name: `bench: e2e ${corpus.prompts} prompts`,
     tasks: [
@@ -68,7 +81,9 @@ async function measureAll(): Promise<Omit<E2eReport, 'quoted'>> {
   }
 
   function describe(run: RunFigures): string {
-    return run.steps.map((s) => `${s.call} ${s.wallSeconds?.toFixed(1) ?? '-'} s${s.cacheHit ? ' (hit)' : ''}`).join(', ')
+    return run.steps
+      .map((s) => `${s.call} ${s.wallSeconds?.toFixed(1) ?? '-'} s${s.cacheHit ? ' (hit)' : ''}`)
+      .join(', ')
   }
 
   const loadBefore = loadNow()
@@ -80,7 +95,8 @@ async function measureAll(): Promise<Omit<E2eReport, 'quoted'>> {
     try {
       const first = await runMeasured(up, doc, console.log)
       console.log(`first run ${first.status} in ${first.wallSeconds.toFixed(1)} s: ${describe(first)}`)
-      if (first.status !== 'PipelineSucceeded') throw new Error(`pipeline ${first.pipelineId} ended ${first.status}: ${first.error ?? ''}`)
+      if (first.status !== 'PipelineSucceeded')
+        throw new Error(`pipeline ${first.pipelineId} ended ${first.status}: ${first.error ?? ''}`)
       const notModifiedBefore = server.counts.notModified
       const rerun = await runMeasured(up, doc, console.log)
       console.log(`rerun ${rerun.status} in ${rerun.wallSeconds.toFixed(1)} s: ${describe(rerun)}`)
@@ -107,8 +123,17 @@ async function measureAll(): Promise<Omit<E2eReport, 'quoted'>> {
     ...machineInfo(loadBefore),
     quick,
     leaseMs: LEASE_MS,
-    corpus: { dir: corpus.dir.replace(ROOT, ''), prompts: corpus.prompts, speakers: corpus.speakers, seconds: corpus.seconds, minSeconds: MIN_SECONDS },
-    pipeline: doc.tasks.map((t) => ({ call: t.call, args: t.call === 'FETCH_FESTVOX' ? corpus.speakers.map((s) => s.file) : t.args })),
+    corpus: {
+      dir: corpus.dir.replace(ROOT, ''),
+      prompts: corpus.prompts,
+      speakers: corpus.speakers,
+      seconds: corpus.seconds,
+      minSeconds: MIN_SECONDS,
+    },
+    pipeline: doc.tasks.map((t) => ({
+      call: t.call,
+      args: t.call === 'FETCH_FESTVOX' ? corpus.speakers.map((s) => s.file) : t.args,
+    })),
     scenarios,
     model: scenarios[0]?.model ?? null,
   }
@@ -121,5 +146,10 @@ const readResult = async (name: string): Promise<Record<string, unknown> | null>
   )
 
 // --report-only: rewrites e2e.md and e2e.svg from e2e.json, quoting the other results afresh.
-const measured = flags['report-only'] ? ((await readResult('e2e')) as unknown as E2eReport) : await measureAll()
-await writeE2eReport(resolve(ROOT, 'bench/results'), { ...measured, quoted: { dispatch: await readResult('dispatch'), eventLog: await readResult('event-log') } })
+const measured = flags['report-only']
+  ? ((await readResult('e2e')) as unknown as E2eReport)
+  : await measureAll()
+await writeE2eReport(resolve(ROOT, 'bench/results'), {
+  ...measured,
+  quoted: { dispatch: await readResult('dispatch'), eventLog: await readResult('event-log') },
+})

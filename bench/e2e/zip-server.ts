@@ -41,7 +41,11 @@ export function serveZips(dir: string, files: string[]): Promise<ZipServer> {
     server.listen(0, '127.0.0.1', () => {
       const address = server.address()
       const port = typeof address === 'object' && address ? address.port : 0
-      resolve({ url: `http://127.0.0.1:${port}`, counts, close: () => new Promise<void>((done) => server.close(() => done())) })
+      resolve({
+        url: `http://127.0.0.1:${port}`,
+        counts,
+        close: () => new Promise<void>((done) => server.close(() => done())),
+      })
     }),
   )
 }

@@ -19,7 +19,14 @@ import {
   stepPipeline,
   type StoredEvent,
 } from '../../core/domain/index.ts'
-import { EventLog, Monitor, monitorSettings, openDatabase, PipelineTable, replayFromZero } from '../../core/monitor/index.ts'
+import {
+  EventLog,
+  Monitor,
+  monitorSettings,
+  openDatabase,
+  PipelineTable,
+  replayFromZero,
+} from '../../core/monitor/index.ts'
 import { createMemoryStore } from '../../transport/memory/index.ts'
 
 const quick = process.argv.includes('--quick')
@@ -31,14 +38,30 @@ const CID = 'bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku' as Cid
 function history(id: PipelineId, progress: number, finish: boolean): DomainEvent[] {
   const orderId = `${id}.0.0.1` as OrderId
   const events: DomainEvent[] = [
-    { type: 'PipelineSubmitted', data: { name: id, tasks: [{ call: 'SLEEP', args: [1], version: 1, lane: 'default', timeoutMs: 86_400_000 }], labels: {}, cache: false, retryOf: null } },
+    {
+      type: 'PipelineSubmitted',
+      data: {
+        name: id,
+        tasks: [{ call: 'SLEEP', args: [1], version: 1, lane: 'default', timeoutMs: 86_400_000 }],
+        labels: {},
+        cache: false,
+        retryOf: null,
+      },
+    },
     { type: 'StepStarted', data: { step: 0, input: null, shards: 1, memoKey: 'k' } },
     { type: 'UnitDispatched', data: { step: 0, shard: 0, attempt: 1, orderId, lane: 'default' } },
     { type: 'UnitStarted', data: { step: 0, shard: 0, attempt: 1, orderId, worker: 'w1' } },
   ]
-  for (let i = 1; i <= progress; i++) events.push({ type: 'UnitProgressed', data: { step: 0, shard: 0, attempt: 1, done: i, total: progress, unit: 'items' } })
+  for (let i = 1; i <= progress; i++)
+    events.push({
+      type: 'UnitProgressed',
+      data: { step: 0, shard: 0, attempt: 1, done: i, total: progress, unit: 'items' },
+    })
   if (finish) {
-    events.push({ type: 'UnitSucceeded', data: { step: 0, shard: 0, attempt: 1, output: CID, refs: [], stats: {} } })
+    events.push({
+      type: 'UnitSucceeded',
+      data: { step: 0, shard: 0, attempt: 1, output: CID, refs: [], stats: {} },
+    })
     events.push({ type: 'StepSucceeded', data: { step: 0, output: CID, refs: [] } })
     events.push({ type: 'PipelineSucceeded', data: { output: CID } })
   }
@@ -58,7 +81,11 @@ function fillLog(file: string, total: number, live: number): { pipelines: number
     for (let p = 0; p < 100 && seq < total; p++) {
       const id = `p${String(pipelines++).padStart(8, '0')}` as PipelineId
       const finish = pipelines > live
-      let snapshot = createPipeline({ id, submitted: (history(id, 0, false)[0] as DomainEvent & { type: 'PipelineSubmitted' }).data, policy: DEFAULT_RETRY_POLICY })
+      let snapshot = createPipeline({
+        id,
+        submitted: (history(id, 0, false)[0] as DomainEvent & { type: 'PipelineSubmitted' }).data,
+        policy: DEFAULT_RETRY_POLICY,
+      })
       let detail: PipelineDetail | null = null
       let pipelineSeq = 0
       for (const event of history(id, 93, finish)) {
@@ -78,12 +105,26 @@ function fillLog(file: string, total: number, live: number): { pipelines: number
   return { pipelines }
 }
 
-const silent: MonitorTransport = { sendOrder: () => {}, publish: () => {}, onMessage: () => {}, dropped: () => ({}), close: async () => {} }
+const silent: MonitorTransport = {
+  sendOrder: () => {},
+  publish: () => {},
+  onMessage: () => {},
+  dropped: () => ({}),
+  close: async () => {},
+}
 
-async function measureRestart(file: string): Promise<{ restartMs: number; live: number; fullReplayMs: number | null }> {
+async function measureRestart(
+  file: string,
+): Promise<{ restartMs: number; live: number; fullReplayMs: number | null }> {
   const t0 = performance.now()
   const db = openDatabase(file)
-  const monitor = new Monitor({ db, store: createMemoryStore(), transport: silent, catalogue, settings: monitorSettings({ tickMs: 60_000 }) })
+  const monitor = new Monitor({
+    db,
+    store: createMemoryStore(),
+    transport: silent,
+    catalogue,
+    settings: monitorSettings({ tickMs: 60_000 }),
+  })
   monitor.start()
   const restartMs = performance.now() - t0
   const live = monitor.actors.size
@@ -105,7 +146,14 @@ function measureAppend(file: string, batchSize: number, seconds: number): number
     const batch: StoredEvent[] = []
     for (let i = 0; i < batchSize; i++) {
       seq++
-      batch.push({ type: 'UnitProgressed', seq, pipelineId: 'bench' as PipelineId, pipelineSeq: seq, at: T, data: { step: 0, shard: 0, attempt: 1, done: i, total: batchSize, unit: 'items' } })
+      batch.push({
+        type: 'UnitProgressed',
+        seq,
+        pipelineId: 'bench' as PipelineId,
+        pipelineSeq: seq,
+        at: T,
+        data: { step: 0, shard: 0, attempt: 1, done: i, total: batchSize, unit: 'items' },
+      })
     }
     db.transaction(() => log.append(batch))()
     appended += batchSize
@@ -114,24 +162,38 @@ function measureAppend(file: string, batchSize: number, seconds: number): number
   return appended / seconds
 }
 
-const results: Record<string, number | string | null> = { date: new Date().toISOString(), node: process.version }
+const results: Record<string, number | string | null> = {
+  date: new Date().toISOString(),
+  node: process.version,
+}
 for (const batch of [1, 10, 100]) {
-  results[`append_events_per_s_batch_${batch}`] = Math.round(measureAppend(join(root, `append-${batch}.db`), batch, quick ? 1 : 3))
-  console.log(`append, ${batch} per transaction: ${results[`append_events_per_s_batch_${batch}`]} events/s (durable: WAL, synchronous=FULL)`)
+  results[`append_events_per_s_batch_${batch}`] = Math.round(
+    measureAppend(join(root, `append-${batch}.db`), batch, quick ? 1 : 3),
+  )
+  console.log(
+    `append, ${batch} per transaction: ${results[`append_events_per_s_batch_${batch}`]} events/s (durable: WAL, synchronous=FULL)`,
+  )
 }
 for (const total of quick ? [100_000] : [100_000, 1_000_000]) {
   const file = join(root, `restart-${total}.db`)
   const t0 = performance.now()
   const { pipelines } = fillLog(file, total, 100)
-  console.log(`filled ${total} events (${pipelines} pipelines, 100 live) in ${Math.round(performance.now() - t0)} ms`)
+  console.log(
+    `filled ${total} events (${pipelines} pipelines, 100 live) in ${Math.round(performance.now() - t0)} ms`,
+  )
   const r = await measureRestart(file)
   results[`restart_ms_${total}`] = Math.round(r.restartMs)
   results[`full_replay_ms_${total}`] = r.fullReplayMs === null ? null : Math.round(r.fullReplayMs)
-  console.log(`restart with ${total} events: ${Math.round(r.restartMs)} ms (${r.live} live pipelines loaded from snapshots); a full replay from zero takes ${Math.round(r.fullReplayMs ?? 0)} ms`)
+  console.log(
+    `restart with ${total} events: ${Math.round(r.restartMs)} ms (${r.live} live pipelines loaded from snapshots); a full replay from zero takes ${Math.round(r.fullReplayMs ?? 0)} ms`,
+  )
 }
 rmSync(root, { recursive: true, force: true })
 const dir = new URL('../results/', import.meta.url)
 mkdirSync(dir, { recursive: true })
 writeFileSync(new URL('event-log.json', dir), JSON.stringify(results, null, 2) + '\n')
 const rows = Object.entries(results).map(([k, v]) => `| ${k} | ${v} |`)
-writeFileSync(new URL('event-log.md', dir), `# Event log benchmark\n\n| figure | value |\n|---|---|\n${rows.join('\n')}\n`)
+writeFileSync(
+  new URL('event-log.md', dir),
+  `# Event log benchmark\n\n| figure | value |\n|---|---|\n${rows.join('\n')}\n`,
+)

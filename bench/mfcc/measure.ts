@@ -12,7 +12,12 @@ export interface Pass {
 }
 
 /** Runs `work` over every item `repeats` times, measuring each pass in CPU time. */
-export function measurePasses<T>(items: T[], audioSeconds: number, repeats: number, work: (item: T) => void): Pass[] {
+export function measurePasses<T>(
+  items: T[],
+  audioSeconds: number,
+  repeats: number,
+  work: (item: T) => void,
+): Pass[] {
   const passes: Pass[] = []
   for (let r = 0; r < repeats; r++) {
     const start = cpuSeconds()

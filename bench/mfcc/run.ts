@@ -20,7 +20,10 @@ const TARGET = 2_500
 
 const { values: flags } = parseArgs({
   options: {
-    prompts: { type: 'string', default: process.env.BANZAI_BENCH_PROMPTS ?? resolve(ROOT, '../shared/fixtures/cmuarctic.data') },
+    prompts: {
+      type: 'string',
+      default: process.env.BANZAI_BENCH_PROMPTS ?? resolve(ROOT, '../shared/fixtures/cmuarctic.data'),
+    },
     minutes: { type: 'string', default: '10' },
     repeats: { type: 'string', default: '3' },
   },
@@ -51,10 +54,17 @@ function bench(engine: string, params: MfccParams, passes: number, work?: (i: nu
   const each = work ?? ((i: number) => void computeFeatures(signals[i]!, params))
   // Warm-up: let V8 optimise the hot loops before measuring.
   for (let i = 0; i < Math.min(20, signals.length); i++) each(i)
-  const measured = measurePasses(signals.map((_, i) => i), audioSeconds, passes, each)
+  const measured = measurePasses(
+    signals.map((_, i) => i),
+    audioSeconds,
+    passes,
+    each,
+  )
   const speeds = measured.map((p) => p.speed)
   const result = { engine, passes: measured, medianSpeed: median(speeds), bestSpeed: Math.max(...speeds) }
-  console.log(`${engine}: median ${result.medianSpeed.toFixed(0)} audio-s per CPU-s (best ${result.bestSpeed.toFixed(0)}, ${passes} passes)`)
+  console.log(
+    `${engine}: median ${result.medianSpeed.toFixed(0)} audio-s per CPU-s (best ${result.bestSpeed.toFixed(0)}, ${passes} passes)`,
+  )
   return result
 }
 
@@ -88,14 +98,25 @@ const loadAfter = machine.loadAverage1m.after
 
 const report = {
   ...machine,
-  corpus: { utterances: corpus.length, audioSeconds, sampleRate: 16000, source: 'espeak-ng (en-us) + sox, CMU ARCTIC prompts' },
+  corpus: {
+    utterances: corpus.length,
+    audioSeconds,
+    sampleRate: 16000,
+    source: 'espeak-ng (en-us) + sox, CMU ARCTIC prompts',
+  },
   args: 'EXTRACT_MFCC(32, 24, 1, 8000, 16000)',
   decodeSpeed: audioSeconds / decodeCpu,
   resampledInput: { rate: 22_050, audioSeconds: minuteSeconds, audioSecondsPerCpuSecond: resampled },
-  target: { engine: 'banzai (default)', audioSecondsPerCpuSecond: TARGET, met: results[0]!.medianSpeed >= TARGET },
+  target: {
+    engine: 'banzai (default)',
+    audioSecondsPerCpuSecond: TARGET,
+    met: results[0]!.medianSpeed >= TARGET,
+  },
   results,
 }
-const rows = results.map((r) => `| ${r.engine} | ${r.medianSpeed.toFixed(0)} | ${r.bestSpeed.toFixed(0)} | ${r.passes.length} |`)
+const rows = results.map(
+  (r) => `| ${r.engine} | ${r.medianSpeed.toFixed(0)} | ${r.bestSpeed.toFixed(0)} | ${r.passes.length} |`,
+)
 const md = [
   '# MFCC throughput',
   '',

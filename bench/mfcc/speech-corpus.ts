@@ -50,7 +50,12 @@ export async function synthesize(prompt: Prompt, path: string, voice = 'en-us'):
  * Returns cached utterances (synthesizing the missing ones, in prompt order) until they add up
  * to at least `minSeconds` of speech. Needs espeak-ng and sox only for files not yet cached.
  */
-export async function buildCorpus(prompts: Prompt[], cacheDir: string, minSeconds: number, onFile?: (n: number, seconds: number) => void): Promise<CorpusFile[]> {
+export async function buildCorpus(
+  prompts: Prompt[],
+  cacheDir: string,
+  minSeconds: number,
+  onFile?: (n: number, seconds: number) => void,
+): Promise<CorpusFile[]> {
   await mkdir(cacheDir, { recursive: true })
   const files: CorpusFile[] = []
   let total = 0
@@ -63,6 +68,9 @@ export async function buildCorpus(prompts: Prompt[], cacheDir: string, minSecond
     total += seconds
     onFile?.(files.length, total)
   }
-  if (total < minSeconds) throw new Error(`only ${total.toFixed(0)} s of speech from ${prompts.length} prompts; ${minSeconds} s asked`)
+  if (total < minSeconds)
+    throw new Error(
+      `only ${total.toFixed(0)} s of speech from ${prompts.length} prompts; ${minSeconds} s asked`,
+    )
   return files
 }

@@ -16,7 +16,11 @@ export interface BanzaiUp {
 /** Reads the ids of a process's direct children from /proc (Linux). */
 function childPids(pid: number): number[] {
   try {
-    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number)
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
+      .trim()
+      .split(/\s+/)
+      .filter(Boolean)
+      .map(Number)
   } catch {
     return []
   }
@@ -27,15 +31,40 @@ function childPids(pid: number): number[] {
  * `banzai is up` and the monitor lists all N workers. Slots per worker: 1 unless given; lease:
  * the monitor's default (5 s) unless `leaseMs` is given.
  */
-export async function startBanzaiUp(options: { data: string; workers: number; slots?: number; leaseMs?: number; env?: Record<string, string> }): Promise<BanzaiUp> {
+export async function startBanzaiUp(options: {
+  data: string
+  workers: number
+  slots?: number
+  leaseMs?: number
+  env?: Record<string, string>
+}): Promise<BanzaiUp> {
   const zmqPort = await freePorts(3)
   const port = await freePorts(1)
-  const args = ['up', '--data', options.data, '--port', String(port), '--zmq-port', String(zmqPort), '--workers', String(options.workers), '--slots', String(options.slots ?? 1), '--log-level', 'warn', ...(options.leaseMs === undefined ? [] : ['--lease-ms', String(options.leaseMs)])]
+  const args = [
+    'up',
+    '--data',
+    options.data,
+    '--port',
+    String(port),
+    '--zmq-port',
+    String(zmqPort),
+    '--workers',
+    String(options.workers),
+    '--slots',
+    String(options.slots ?? 1),
+    '--log-level',
+    'warn',
+    ...(options.leaseMs === undefined ? [] : ['--lease-ms', String(options.leaseMs)]),
+  ]
   const child = spawnTs('bin/banzai.js', args, options.env)
   const line = await child.waitForLine((l) => l.startsWith('banzai is up: '), '`banzai up` to start', 120_000)
   const url = /banzai is up: (\S+)/.exec(line)?.[1] ?? `http://127.0.0.1:${port}`
   const api = new ApiHelper(url)
-  await api.until(async () => (await api.workers()).length >= options.workers, `${options.workers} worker(s) to be listed`, 120_000)
+  await api.until(
+    async () => (await api.workers()).length >= options.workers,
+    `${options.workers} worker(s) to be listed`,
+    120_000,
+  )
   const pid = child.process.pid ?? 0
   return {
     url,

@@ -11,10 +11,17 @@ export interface EventListener {
  * each stored event and the `performance.now()` at which its frame arrived, in log order.
  * Resolves once the stream is open, so no event committed after that is missed.
  */
-export async function listenToEvents(url: string, onEvent: (event: StoredEvent, arrivedMs: number) => void, after?: number): Promise<EventListener> {
+export async function listenToEvents(
+  url: string,
+  onEvent: (event: StoredEvent, arrivedMs: number) => void,
+  after?: number,
+): Promise<EventListener> {
   const abort = new AbortController()
   const query = after === undefined ? '' : `?after=${after}`
-  const response = await fetch(`${url}/api/events${query}`, { headers: { accept: 'text/event-stream' }, signal: abort.signal })
+  const response = await fetch(`${url}/api/events${query}`, {
+    headers: { accept: 'text/event-stream' },
+    signal: abort.signal,
+  })
   if (!response.ok || !response.body) throw new Error(`GET /api/events: HTTP ${response.status}`)
   const reader = response.body.pipeThrough(new TextDecoderStream()).getReader()
   const pump = async (): Promise<void> => {

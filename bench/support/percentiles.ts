@@ -7,7 +7,16 @@ export function percentile(values: number[], p: number): number {
 }
 
 /** p50, p90, p99 and max of some numbers, rounded to `digits` decimals. */
-export function summarize(values: number[], digits = 1): { n: number; p50: number; p90: number; p99: number; max: number } {
+export function summarize(
+  values: number[],
+  digits = 1,
+): { n: number; p50: number; p90: number; p99: number; max: number } {
   const round = (x: number): number => Number(x.toFixed(digits))
-  return { n: values.length, p50: round(percentile(values, 50)), p90: round(percentile(values, 90)), p99: round(percentile(values, 99)), max: round(percentile(values, 100)) }
+  return {
+    n: values.length,
+    p50: round(percentile(values, 50)),
+    p90: round(percentile(values, 90)),
+    p99: round(percentile(values, 99)),
+    max: round(percentile(values, 100)),
+  }
 }

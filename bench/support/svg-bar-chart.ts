@@ -19,7 +19,7 @@ function escapeXml(text: string): string {
 function niceCeiling(max: number): number {
   if (max <= 0) return 1
   const power = 10 ** Math.floor(Math.log10(max))
-  return ([1, 2, 5, 10].map((m) => m * power).find((v) => v >= max) ?? 10 * power)
+  return [1, 2, 5, 10].map((m) => m * power).find((v) => v >= max) ?? 10 * power
 }
 
 function formatValue(value: number): string {
@@ -48,7 +48,10 @@ export function renderBarChart(chart: BarChart): string {
   ]
   chart.series.forEach((name, i) => {
     const lx = left + i * 170
-    out.push(`<rect x="${lx}" y="32" width="12" height="12" fill="${COLORS[i % COLORS.length]}"/>`, `<text x="${lx + 16}" y="42">${escapeXml(name)}</text>`)
+    out.push(
+      `<rect x="${lx}" y="32" width="12" height="12" fill="${COLORS[i % COLORS.length]}"/>`,
+      `<text x="${lx + 16}" y="42">${escapeXml(name)}</text>`,
+    )
   })
   const bottom = height - 30
   for (let t = 0; t <= 5 && !perGroup; t++) {
@@ -59,10 +62,14 @@ export function renderBarChart(chart: BarChart): string {
     )
   }
   const axisNote = perGroup ? `${chart.unit}; each row scaled to its own longest bar` : chart.unit
-  out.push(`<text x="${left + plotWidth / 2}" y="${bottom + 28}" text-anchor="middle" fill="#555">${escapeXml(axisNote)}</text>`)
+  out.push(
+    `<text x="${left + plotWidth / 2}" y="${bottom + 28}" text-anchor="middle" fill="#555">${escapeXml(axisNote)}</text>`,
+  )
   chart.groups.forEach((group, g) => {
     const gy = top + g * (groupHeight + groupGap)
-    out.push(`<text x="${left - 8}" y="${gy + groupHeight / 2 + 4}" text-anchor="end">${escapeXml(group.label)}</text>`)
+    out.push(
+      `<text x="${left - 8}" y="${gy + groupHeight / 2 + 4}" text-anchor="end">${escapeXml(group.label)}</text>`,
+    )
     const groupMax = perGroup ? Math.max(...numbers(group.values), Number.MIN_VALUE) : max
     group.values.forEach((value, s) => {
       const y = gy + s * (bar + gap)

@@ -28,19 +28,30 @@ function readDocument(file: string): unknown {
 
 /** Prints how a pipeline ended and returns the exit code of SPEC §9. */
 export function reportOutcome(detail: PipelineDetail): number {
-  console.log(`${detail.id} ${detail.status}${detail.output ? ` output ${detail.output}` : ''}${detail.error ? `: ${detail.error}` : ''}`)
+  console.log(
+    `${detail.id} ${detail.status}${detail.output ? ` output ${detail.output}` : ''}${detail.error ? `: ${detail.error}` : ''}`,
+  )
   return detail.status === 'succeeded' ? EXIT.ok : EXIT.failed
 }
 
 function printSummaries(items: PipelineSummary[]): void {
   for (const p of items) {
-    console.log(`${p.id}  ${p.status.padEnd(9)}  step ${p.step + 1}/${p.steps}  ${String(Math.round(p.progress * 100)).padStart(3)}%  ${p.createdAt}  ${p.name}`)
+    console.log(
+      `${p.id}  ${p.status.padEnd(9)}  step ${p.step + 1}/${p.steps}  ${String(Math.round(p.progress * 100)).padStart(3)}%  ${p.createdAt}  ${p.name}`,
+    )
   }
 }
 
 /** `banzai run`, `status`, `events`, `cancel`, `retry`: clients of the REST API. */
 export function registerClientCommands(program: Command): void {
-  withSettings(program.command('run <file>').description('submits a pipeline document (- for stdin); with --follow, waits and exits with its outcome'), 'run')
+  withSettings(
+    program
+      .command('run <file>')
+      .description(
+        'submits a pipeline document (- for stdin); with --follow, waits and exits with its outcome',
+      ),
+    'run',
+  )
     .option('--follow', 'show progress until the pipeline ends; exit 0 on success, 1 otherwise')
     .action(async (file: string, flags: Record<string, unknown>) => {
       const client = clientOf(flags)
@@ -49,37 +60,54 @@ export function registerClientCommands(program: Command): void {
       if (flags.follow) process.exitCode = reportOutcome(await followPipeline(client, detail.id))
     })
 
-  withSettings(program.command('status [id]').description('lists pipelines, or shows one'), 'status').action(async (id: string | undefined, flags: Record<string, unknown>) => {
-    const client = clientOf(flags)
-    if (!id) {
-      printSummaries((await client.call<{ items: PipelineSummary[] }>('GET', '/pipelines?limit=50')).items)
-      return
-    }
-    const detail = await client.call<PipelineDetail>('GET', `/pipelines/${encodeURIComponent(id)}`)
-    console.log(`${detail.id} ${detail.name}: ${detail.status}${detail.error ? ` — ${detail.error}` : ''}`)
-    for (const t of detail.tasks) {
-      const p = t.progress ? ` ${t.progress.done}/${t.progress.total} ${t.progress.unit}` : ''
-      console.log(`  ${t.index} ${t.call.padEnd(14)} ${t.status.padEnd(9)} attempt ${t.attempt}${p}${t.cacheHit ? ' cached' : ''}${t.output ? ` ${t.output}` : ''}${t.error ? ` — ${t.error}` : ''}`)
-    }
-  })
+  withSettings(program.command('status [id]').description('lists pipelines, or shows one'), 'status').action(
+    async (id: string | undefined, flags: Record<string, unknown>) => {
+      const client = clientOf(flags)
+      if (!id) {
+        printSummaries((await client.call<{ items: PipelineSummary[] }>('GET', '/pipelines?limit=50')).items)
+        return
+      }
+      const detail = await client.call<PipelineDetail>('GET', `/pipelines/${encodeURIComponent(id)}`)
+      console.log(`${detail.id} ${detail.name}: ${detail.status}${detail.error ? ` — ${detail.error}` : ''}`)
+      for (const t of detail.tasks) {
+        const p = t.progress ? ` ${t.progress.done}/${t.progress.total} ${t.progress.unit}` : ''
+        console.log(
+          `  ${t.index} ${t.call.padEnd(14)} ${t.status.padEnd(9)} attempt ${t.attempt}${p}${t.cacheHit ? ' cached' : ''}${t.output ? ` ${t.output}` : ''}${t.error ? ` — ${t.error}` : ''}`,
+        )
+      }
+    },
+  )
 
-  withSettings(program.command('events <id>').description("prints a pipeline's events, one JSON per line"), 'events').action(async (id: string, flags: Record<string, unknown>) => {
+  withSettings(
+    program.command('events <id>').description("prints a pipeline's events, one JSON per line"),
+    'events',
+  ).action(async (id: string, flags: Record<string, unknown>) => {
     const client = clientOf(flags)
     let after = 0
     for (;;) {
-      const page = await client.call<{ events: StoredEvent[]; next: number | null }>('GET', `/pipelines/${encodeURIComponent(id)}/events?after=${after}&limit=1000`)
+      const page = await client.call<{ events: StoredEvent[]; next: number | null }>(
+        'GET',
+        `/pipelines/${encodeURIComponent(id)}/events?after=${after}&limit=1000`,
+      )
       for (const e of page.events) console.log(JSON.stringify(e))
       if (page.next === null) return
       after = page.next
     }
   })
 
-  withSettings(program.command('cancel <id>').description('cancels a pipeline'), 'cancel').action(async (id: string, flags: Record<string, unknown>) => {
-    await clientOf(flags).call('POST', `/pipelines/${encodeURIComponent(id)}/cancel`)
-    console.log(`cancelled ${id}`)
-  })
+  withSettings(program.command('cancel <id>').description('cancels a pipeline'), 'cancel').action(
+    async (id: string, flags: Record<string, unknown>) => {
+      await clientOf(flags).call('POST', `/pipelines/${encodeURIComponent(id)}/cancel`)
+      console.log(`cancelled ${id}`)
+    },
+  )
 
-  withSettings(program.command('retry <id>').description('submits a finished pipeline again (succeeded steps become cache hits)'), 'retry')
+  withSettings(
+    program
+      .command('retry <id>')
+      .description('submits a finished pipeline again (succeeded steps become cache hits)'),
+    'retry',
+  )
     .option('--follow', 'show progress until the new pipeline ends')
     .action(async (id: string, flags: Record<string, unknown>) => {
       const client = clientOf(flags)

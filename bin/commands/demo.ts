@@ -12,7 +12,11 @@ import { spawnWorkers, stopWorkers } from './server-commands.ts'
 
 const DATASETS = fileURLToPath(new URL('../../fixtures/arctic/', import.meta.url))
 /** The bundled speakers the demo trains on (synthetic speech, real ARCTIC prompts). */
-export const DEMO_ZIPS = ['cmu_us_sus_arctic-0.90-release.zip', 'cmu_us_ssc_arctic-0.90-release.zip', 'cmu_us_sf3_arctic-0.90-release.zip']
+export const DEMO_ZIPS = [
+  'cmu_us_sus_arctic-0.90-release.zip',
+  'cmu_us_ssc_arctic-0.90-release.zip',
+  'cmu_us_sf3_arctic-0.90-release.zip',
+]
 
 /** Serves the bundled dataset zips over HTTP on 127.0.0.1, as a Festvox mirror would. */
 function serveDatasets(): Promise<{ server: Server; url: string }> {
@@ -26,10 +30,15 @@ function serveDatasets(): Promise<{ server: Server; url: string }> {
     res.writeHead(200, { 'content-type': 'application/zip' })
     createReadStream(join(DATASETS, name)).pipe(res)
   })
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => {
-    const address = server.address()
-    resolve({ server, url: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}` })
-  }))
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address()
+      resolve({
+        server,
+        url: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`,
+      })
+    }),
+  )
 }
 
 interface ModelDocument {
@@ -66,13 +75,25 @@ export async function runDemo(settings: Settings): Promise<number> {
       console.log(`demo ${detail.status}: ${detail.error ?? ''}`)
       return EXIT.failed
     }
-    const response = await fetch(`${running.url}/api/blobs/${detail.output}`, settings.token ? { headers: { authorization: `Bearer ${settings.token}` } } : {})
+    const response = await fetch(
+      `${running.url}/api/blobs/${detail.output}`,
+      settings.token ? { headers: { authorization: `Bearer ${settings.token}` } } : {},
+    )
     const model = (await response.json()) as ModelDocument
     const test = model.metrics.test
-    const result = test?.accuracy !== undefined ? `held-out utterance accuracy ${(test.accuracy * 100).toFixed(1)} %` : test?.mse !== undefined ? `test mse ${test.mse.toFixed(4)} (baseline ${test.baselineMse?.toFixed(4)})` : `no test split (${model.reason ?? ''})`
-    console.log(`LEARN: ${model.task} over ${model.labels.join(', ')} on ${model.backend}, ${model.metrics.epochs.length} epochs: ${result}`)
+    const result =
+      test?.accuracy !== undefined
+        ? `held-out utterance accuracy ${(test.accuracy * 100).toFixed(1)} %`
+        : test?.mse !== undefined
+          ? `test mse ${test.mse.toFixed(4)} (baseline ${test.baselineMse?.toFixed(4)})`
+          : `no test split (${model.reason ?? ''})`
+    console.log(
+      `LEARN: ${model.task} over ${model.labels.join(', ')} on ${model.backend}, ${model.metrics.epochs.length} epochs: ${result}`,
+    )
     console.log(`model: ${detail.output}`)
-    console.log(`to browse this run later: npx banzai up --data ${settings.data} --port ${settings.port}, then open ${running.url}/#/pipelines/${submitted.id}`)
+    console.log(
+      `to browse this run later: npx banzai up --data ${settings.data} --port ${settings.port}, then open ${running.url}/#/pipelines/${submitted.id}`,
+    )
     return EXIT.ok
   } finally {
     await stopWorkers(workers)

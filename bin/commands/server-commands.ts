@@ -21,10 +21,25 @@ export function untilSignal(): Promise<NodeJS.Signals> {
 /** Starts `count` worker processes against a monitor URL, on the same data folder. */
 export function spawnWorkers(settings: Settings, monitorUrl: string, count: number): ChildProcess[] {
   return Array.from({ length: count }, () =>
-    spawn(process.execPath, [BANZAI, 'worker', '--monitor', monitorUrl, '--data', settings.data, '--slots', String(settings.slots), '--log-level', settings.logLevel], {
-      stdio: ['ignore', 'inherit', 'inherit'],
-      env: process.env,
-    }),
+    spawn(
+      process.execPath,
+      [
+        BANZAI,
+        'worker',
+        '--monitor',
+        monitorUrl,
+        '--data',
+        settings.data,
+        '--slots',
+        String(settings.slots),
+        '--log-level',
+        settings.logLevel,
+      ],
+      {
+        stdio: ['ignore', 'inherit', 'inherit'],
+        env: process.env,
+      },
+    ),
   )
 }
 
@@ -44,7 +59,10 @@ export async function stopWorkers(children: ChildProcess[]): Promise<void> {
 
 /** `banzai up`, `banzai monitor`, `banzai worker`, `banzai demo`. */
 export function registerServerCommands(program: Command): void {
-  withSettings(program.command('up').description('monitor, API, dashboard and N local worker processes, in one command'), 'up').action(async (flags: Record<string, unknown>) => {
+  withSettings(
+    program.command('up').description('monitor, API, dashboard and N local worker processes, in one command'),
+    'up',
+  ).action(async (flags: Record<string, unknown>) => {
     const settings = resolveSettings(flags)
     const running = await startMonitor(settings)
     const workers = spawnWorkers(settings, running.url, settings.workers || availableParallelism())
@@ -54,20 +72,31 @@ export function registerServerCommands(program: Command): void {
     await running.stop()
   })
 
-  withSettings(program.command('monitor').description('the monitor with its API and dashboard, one process'), 'monitor').action(async (flags: Record<string, unknown>) => {
+  withSettings(
+    program.command('monitor').description('the monitor with its API and dashboard, one process'),
+    'monitor',
+  ).action(async (flags: Record<string, unknown>) => {
     const running = await startMonitor(resolveSettings(flags))
     console.log(`banzai monitor: ${running.url}`)
     await untilSignal()
     await running.stop()
   })
 
-  withSettings(program.command('worker').description('a worker: discovers the monitor from its API and runs tasks'), 'worker').action(async (flags: Record<string, unknown>) => {
+  withSettings(
+    program.command('worker').description('a worker: discovers the monitor from its API and runs tasks'),
+    'worker',
+  ).action(async (flags: Record<string, unknown>) => {
     const worker = await startWorker(resolveSettings(flags))
     await untilSignal()
     await worker.stop(true)
   })
 
-  withSettings(program.command('demo').description('runs the bundled example datasets end to end and prints the outcome'), 'demo').action(async (flags: Record<string, unknown>) => {
+  withSettings(
+    program
+      .command('demo')
+      .description('runs the bundled example datasets end to end and prints the outcome'),
+    'demo',
+  ).action(async (flags: Record<string, unknown>) => {
     process.exitCode = await runDemo(resolveSettings(flags))
   })
 }

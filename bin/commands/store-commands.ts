@@ -17,7 +17,10 @@ function openDataDb(data: string) {
 /** `banzai cache clear`, `banzai gc`, `banzai keygen`. */
 export function registerStoreCommands(program: Command): void {
   const cache = program.command('cache').description('the memo of task results')
-  withSettings(cache.command('clear').description('forgets memoized results (all, or of one task); blobs stay until gc'), 'cache')
+  withSettings(
+    cache.command('clear').description('forgets memoized results (all, or of one task); blobs stay until gc'),
+    'cache',
+  )
     .option('--task <name>', 'only this task (e.g. EXTRACT_MFCC)')
     .action((flags: Record<string, unknown>) => {
       const settings = resolveSettings(flags)
@@ -33,12 +36,22 @@ export function registerStoreCommands(program: Command): void {
     .action(async (flags: Record<string, unknown>) => {
       const settings = resolveSettings(flags)
       const maxBytes = flags.maxBytes === undefined ? undefined : Number(flags.maxBytes)
-      if (maxBytes !== undefined && !(Number.isInteger(maxBytes) && maxBytes >= 0)) throw new ValidationError(`--max-bytes must be a whole number of bytes, got ${JSON.stringify(flags.maxBytes)}`)
+      if (maxBytes !== undefined && !(Number.isInteger(maxBytes) && maxBytes >= 0))
+        throw new ValidationError(
+          `--max-bytes must be a whole number of bytes, got ${JSON.stringify(flags.maxBytes)}`,
+        )
       const db = openDataDb(settings.data)
       const store = await openStore(settings)
       try {
-        const report = await collectGarbage(new EventLog(db), new PipelineTable(db), store, maxBytes === undefined ? {} : { maxBytes })
-        console.log(`removed ${report.removed} blob(s) (${report.removedBytes} bytes); kept ${report.kept} (${report.keptBytes} bytes), ${report.referenced} referenced`)
+        const report = await collectGarbage(
+          new EventLog(db),
+          new PipelineTable(db),
+          store,
+          maxBytes === undefined ? {} : { maxBytes },
+        )
+        console.log(
+          `removed ${report.removed} blob(s) (${report.removedBytes} bytes); kept ${report.kept} (${report.keptBytes} bytes), ${report.referenced} referenced`,
+        )
       } finally {
         await store.close()
         db.close()

@@ -21,7 +21,8 @@ function decodeZ85(text: string): Uint8Array {
  * Node's crypto), so that BANZAI_CURVE_SECRET alone is enough to turn CURVE on.
  */
 export function curvePublicKey(secretKey: string): string {
-  if (!isZ85Key(secretKey)) throw new ValidationError('BANZAI_CURVE_SECRET must be a 40-character Z85 key (see `banzai keygen`)')
+  if (!isZ85Key(secretKey))
+    throw new ValidationError('BANZAI_CURVE_SECRET must be a 40-character Z85 key (see `banzai keygen`)')
   const d = Buffer.from(decodeZ85(secretKey)).toString('base64url')
   const privateKey = createPrivateKey({ key: { kty: 'OKP', crv: 'X25519', d, x: '' }, format: 'jwk' })
   const jwk = createPublicKey(privateKey).export({ format: 'jwk' })
@@ -40,7 +41,10 @@ export function readAllowedKeys(file: string): string[] {
   text.split('\n').forEach((line, i) => {
     const key = line.trim()
     if (!key || (key.startsWith('#') && key.length !== 40)) return
-    if (!isZ85Key(key)) throw new ValidationError(`BANZAI_CURVE_ALLOW: ${file} line ${i + 1} is not a 40-character Z85 public key`)
+    if (!isZ85Key(key))
+      throw new ValidationError(
+        `BANZAI_CURVE_ALLOW: ${file} line ${i + 1} is not a 40-character Z85 public key`,
+      )
     keys.push(key)
   })
   return keys

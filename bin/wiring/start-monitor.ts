@@ -60,7 +60,10 @@ export async function startMonitor(settings: Settings): Promise<RunningMonitor> 
     store,
     catalogue,
     transportInfo: () => transport.endpoints(),
-    auth: { ...(settings.token ? { token: settings.token } : {}), ...(settings.readToken ? { readToken: settings.readToken } : {}) },
+    auth: {
+      ...(settings.token ? { token: settings.token } : {}),
+      ...(settings.readToken ? { readToken: settings.readToken } : {}),
+    },
     uiDir: UI_DIR,
     logger,
   })

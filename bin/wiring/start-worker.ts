@@ -28,11 +28,21 @@ export async function startWorker(settings: Settings): Promise<RunningWorker> {
   const curve =
     endpoints.curveServerKey !== null
       ? settings.curveSecret
-        ? { secretKey: settings.curveSecret, publicKey: curvePublicKey(settings.curveSecret), serverKey: endpoints.curveServerKey }
+        ? {
+            secretKey: settings.curveSecret,
+            publicKey: curvePublicKey(settings.curveSecret),
+            serverKey: endpoints.curveServerKey,
+          }
         : undefined
       : undefined
-  if (endpoints.curveServerKey !== null && !curve) throw new Error('the monitor uses CURVE: set BANZAI_CURVE_SECRET (see `banzai keygen`)')
-  const transport = createZmqWorkerTransport({ endpoints, lanes: settings.lanes, ...(curve ? { curve } : {}), log: (msg) => logger.warn(msg) })
+  if (endpoints.curveServerKey !== null && !curve)
+    throw new Error('the monitor uses CURVE: set BANZAI_CURVE_SECRET (see `banzai keygen`)')
+  const transport = createZmqWorkerTransport({
+    endpoints,
+    lanes: settings.lanes,
+    ...(curve ? { curve } : {}),
+    log: (msg) => logger.warn(msg),
+  })
   const store = await openStore({ ...settings, data })
   const id = `${hostname()}-${process.pid}`
   const host = createWorkerHost({
@@ -40,7 +50,11 @@ export async function startWorker(settings: Settings): Promise<RunningWorker> {
     implementations,
     catalogue,
     store,
-    settings: { dataDir: data, allowedRoots: [join(data), FIXTURES, ...settings.allowedRoots.map((r) => resolve(r))], workerId: id },
+    settings: {
+      dataDir: data,
+      allowedRoots: [join(data), FIXTURES, ...settings.allowedRoots.map((r) => resolve(r))],
+      workerId: id,
+    },
     lanes: settings.lanes,
     slots: settings.slots,
     heartbeatMs: settings.heartbeatMs,

@@ -42,11 +42,14 @@ export async function writeJson(store: Store, value: unknown): Promise<Cid> {
 
 /** Reads a dataset manifest (SPEC §3), checking its shape. */
 export async function readManifest(store: Store, cid: Cid | null): Promise<DatasetManifest> {
-  if (cid === null) throw new ValidationError('this task needs a dataset as input, and the step before produced none')
+  if (cid === null)
+    throw new ValidationError('this task needs a dataset as input, and the step before produced none')
   const parsed = DatasetManifest.safeParse(await readJson(store, cid))
   if (!parsed.success) {
     const issue = parsed.error.issues[0]
-    throw new ValidationError(`input ${cid} is not a dataset manifest: ${issue?.path.join('.') ?? ''} ${issue?.message ?? ''}`)
+    throw new ValidationError(
+      `input ${cid} is not a dataset manifest: ${issue?.path.join('.') ?? ''} ${issue?.message ?? ''}`,
+    )
   }
   return parsed.data
 }
@@ -61,4 +64,3 @@ export function manifestRefs(manifest: DatasetManifest): Cid[] {
   }
   return [...refs]
 }
-

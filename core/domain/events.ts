@@ -43,7 +43,12 @@ export const StepCacheHit = event('StepCacheHit', {
   from: z.object({ pipelineId: PipelineId, step }),
 })
 export const StepJoined = event('StepJoined', { step, leader: PipelineId, memoKey: z.string() })
-export const UnitDispatched = event('UnitDispatched', { ...unit, orderId: OrderId, lane: z.string(), items: ItemRange.optional() })
+export const UnitDispatched = event('UnitDispatched', {
+  ...unit,
+  orderId: OrderId,
+  lane: z.string(),
+  items: ItemRange.optional(),
+})
 export const UnitStarted = event('UnitStarted', { ...unit, orderId: OrderId, worker: z.string() })
 export const UnitProgressed = event('UnitProgressed', {
   ...unit,
@@ -51,7 +56,12 @@ export const UnitProgressed = event('UnitProgressed', {
   total: z.number().min(0),
   unit: z.string(),
 })
-export const UnitSucceeded = event('UnitSucceeded', { ...unit, output: Cid, refs: z.array(Cid), stats: UnitStats })
+export const UnitSucceeded = event('UnitSucceeded', {
+  ...unit,
+  output: Cid,
+  refs: z.array(Cid),
+  stats: UnitStats,
+})
 export const UnitFailed = event('UnitFailed', { ...unit, error: z.string(), retryable: z.boolean() })
 export const UnitLeaseExpired = event('UnitLeaseExpired', { ...unit, worker: z.string().nullable() })
 export const UnitRetryScheduled = event('UnitRetryScheduled', { ...unit, notBefore: IsoTime })
@@ -100,4 +110,8 @@ export const StoredEvent = z.intersection(
 export type StoredEvent = z.infer<typeof StoredEvent>
 
 /** Event types after which a pipeline is final. */
-export const FINAL_EVENTS: ReadonlySet<EventType> = new Set(['PipelineSucceeded', 'PipelineFailed', 'PipelineCancelled'])
+export const FINAL_EVENTS: ReadonlySet<EventType> = new Set([
+  'PipelineSucceeded',
+  'PipelineFailed',
+  'PipelineCancelled',
+])

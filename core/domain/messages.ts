@@ -38,7 +38,12 @@ export const LogLine = z.object({
 })
 export type LogLine = z.infer<typeof LogLine>
 
-const report = { v: z.literal(PROTOCOL_VERSION), orderId: OrderId, workerId: WorkerId, logs: z.array(LogLine).max(100).optional() }
+const report = {
+  v: z.literal(PROTOCOL_VERSION),
+  orderId: OrderId,
+  workerId: WorkerId,
+  logs: z.array(LogLine).max(100).optional(),
+}
 
 export const OrderReceived = z.object({ type: z.literal('OrderReceived'), ...report })
 export const OrderProgress = z.object({
@@ -86,7 +91,11 @@ export type WorkerMessage = z.infer<typeof WorkerMessage>
 export type OrderReport = Exclude<WorkerMessage, { type: 'Heartbeat' }>
 export type Heartbeat = z.infer<typeof Heartbeat>
 /** The final reports, which the monitor acknowledges. */
-export const FINAL_REPORTS: ReadonlySet<WorkerMessage['type']> = new Set(['OrderSucceeded', 'OrderFailed', 'OrderCancelled'])
+export const FINAL_REPORTS: ReadonlySet<WorkerMessage['type']> = new Set([
+  'OrderSucceeded',
+  'OrderFailed',
+  'OrderCancelled',
+])
 
 export const CancelOrder = z.object({ type: z.literal('CancelOrder'), orderId: OrderId })
 export const Ack = z.object({ type: z.literal('Ack'), orderIds: z.array(OrderId) })

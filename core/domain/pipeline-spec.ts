@@ -37,13 +37,20 @@ function checkTask(task: unknown, i: number, catalogue: Catalogue, out: FieldErr
     return null
   }
   for (const key of Object.keys(task)) {
-    if (!TASK_KEYS.includes(key)) out.push({ path: `${path}.${key}`, message: `${path}.${key} is not a known field (known: ${TASK_KEYS.join(', ')})` })
+    if (!TASK_KEYS.includes(key))
+      out.push({
+        path: `${path}.${key}`,
+        message: `${path}.${key} is not a known field (known: ${TASK_KEYS.join(', ')})`,
+      })
   }
   const call = task.call
   const decl = typeof call === 'string' ? catalogue.get(call) : undefined
   if (!decl) {
     const known = [...catalogue.keys()].join(', ')
-    out.push({ path: `${path}.call`, message: `${path}.call must be a known task (${known}), got ${describeValue(call)}` })
+    out.push({
+      path: `${path}.call`,
+      message: `${path}.call must be a known task (${known}), got ${describeValue(call)}`,
+    })
     return null
   }
   const args = task.args ?? []
@@ -56,12 +63,28 @@ function checkTask(task: unknown, i: number, catalogue: Catalogue, out: FieldErr
   let lane = decl.lane
   if (task.lane !== undefined) {
     if (Lane.safeParse(task.lane).success) lane = task.lane as string
-    else out.push({ path: `${path}.lane`, message: `${path}.lane must be a lowercase lane name like "gpu", got ${describeValue(task.lane)}` })
+    else
+      out.push({
+        path: `${path}.lane`,
+        message: `${path}.lane must be a lowercase lane name like "gpu", got ${describeValue(task.lane)}`,
+      })
   }
   let timeoutMs = decl.timeoutMs
   if (task.timeoutMs !== undefined) {
-    if (z.number().int().min(1).max(7 * 86_400_000).safeParse(task.timeoutMs).success) timeoutMs = task.timeoutMs as number
-    else out.push({ path: `${path}.timeoutMs`, message: `${path}.timeoutMs must be an integer between 1 and 604800000 (ms), got ${describeValue(task.timeoutMs)}` })
+    if (
+      z
+        .number()
+        .int()
+        .min(1)
+        .max(7 * 86_400_000)
+        .safeParse(task.timeoutMs).success
+    )
+      timeoutMs = task.timeoutMs as number
+    else
+      out.push({
+        path: `${path}.timeoutMs`,
+        message: `${path}.timeoutMs must be an integer between 1 and 604800000 (ms), got ${describeValue(task.timeoutMs)}`,
+      })
   }
   if (out.length > before) return null
   return { call: decl.name, args, version: decl.version, lane, timeoutMs }
@@ -82,30 +105,46 @@ export function parsePipelineDocument(doc: unknown, catalogue: Catalogue): Pipel
     tasksInput = doc
   } else if (isRecord(doc)) {
     for (const key of Object.keys(doc)) {
-      if (!DOC_KEYS.includes(key)) out.push({ path: key, message: `${key} is not a known field (known: ${DOC_KEYS.join(', ')})` })
+      if (!DOC_KEYS.includes(key))
+        out.push({ path: key, message: `${key} is not a known field (known: ${DOC_KEYS.join(', ')})` })
     }
     tasksInput = doc.tasks
     if (doc.name !== undefined) {
       if (typeof doc.name === 'string' && doc.name.length >= 1 && doc.name.length <= 200) name = doc.name
-      else out.push({ path: 'name', message: `name must be a string of 1 to 200 characters, got ${describeValue(doc.name)}` })
+      else
+        out.push({
+          path: 'name',
+          message: `name must be a string of 1 to 200 characters, got ${describeValue(doc.name)}`,
+        })
     }
     if (doc.labels !== undefined) {
       const parsed = z.record(z.string().min(1).max(100), z.string().max(500)).safeParse(doc.labels)
       if (parsed.success && Object.keys(parsed.data).length <= 50) labels = parsed.data
-      else out.push({ path: 'labels', message: `labels must be an object of at most 50 string values, got ${describeValue(doc.labels)}` })
+      else
+        out.push({
+          path: 'labels',
+          message: `labels must be an object of at most 50 string values, got ${describeValue(doc.labels)}`,
+        })
     }
     if (doc.cache !== undefined) {
       if (typeof doc.cache === 'boolean') cache = doc.cache
-      else out.push({ path: 'cache', message: `cache must be true or false, got ${describeValue(doc.cache)}` })
+      else
+        out.push({ path: 'cache', message: `cache must be true or false, got ${describeValue(doc.cache)}` })
     }
   } else {
     throw new ValidationError('a pipeline document must be an array of tasks or an object with "tasks"', [
-      { path: '', message: `the document must be an array of tasks or {"name", "tasks"}, got ${describeValue(doc)}` },
+      {
+        path: '',
+        message: `the document must be an array of tasks or {"name", "tasks"}, got ${describeValue(doc)}`,
+      },
     ])
   }
   const tasks: ResolvedTask[] = []
   if (!Array.isArray(tasksInput) || tasksInput.length === 0 || tasksInput.length > MAX_TASKS) {
-    out.push({ path: 'tasks', message: `tasks must be an array of 1 to ${MAX_TASKS} tasks, got ${describeValue(tasksInput)}` })
+    out.push({
+      path: 'tasks',
+      message: `tasks must be an array of 1 to ${MAX_TASKS} tasks, got ${describeValue(tasksInput)}`,
+    })
   } else {
     tasksInput.forEach((task, i) => {
       const resolved = checkTask(task, i, catalogue, out)

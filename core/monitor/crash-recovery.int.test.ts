@@ -22,7 +22,9 @@ test('a monitor killed with SIGKILL while 20 pipelines run restarts on the same 
   await first.exited
 
   const db = openDatabase(join(dir, 'banzai.db'))
-  const live = db.prepare('SELECT COUNT(*) AS n FROM pipelines WHERE machine IS NOT NULL').get() as { n: number }
+  const live = db.prepare('SELECT COUNT(*) AS n FROM pipelines WHERE machine IS NOT NULL').get() as {
+    n: number
+  }
   db.close()
   expect(live.n).toBeGreaterThan(0)
 
@@ -41,6 +43,8 @@ test('a monitor killed with SIGKILL while 20 pipelines run restarts on the same 
     )
     .all()
   expect(twice).toEqual([])
-  expect(checkIntegrity(new EventLog(check), new PipelineTable(check), DEFAULT_RETRY_POLICY).problems).toEqual([])
+  expect(
+    checkIntegrity(new EventLog(check), new PipelineTable(check), DEFAULT_RETRY_POLICY).problems,
+  ).toEqual([])
   check.close()
 })

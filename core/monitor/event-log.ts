@@ -20,7 +20,10 @@ function toEvent(row: EventRow): StoredEvent {
     type: row.type,
     data: JSON.parse(row.data) as unknown,
   })
-  if (!parsed.success) throw new ValidationError(`event ${row.seq} (${row.type}) does not match its schema: ${parsed.error.message}`)
+  if (!parsed.success)
+    throw new ValidationError(
+      `event ${row.seq} (${row.type}) does not match its schema: ${parsed.error.message}`,
+    )
   return parsed.data
 }
 
@@ -33,20 +36,25 @@ export class EventLog {
   private readonly last
 
   constructor(private readonly db: Db) {
-    this.insert = db.prepare('INSERT INTO events (seq, pipeline_id, pipeline_seq, type, at, data) VALUES (?, ?, ?, ?, ?, ?)')
+    this.insert = db.prepare(
+      'INSERT INTO events (seq, pipeline_id, pipeline_seq, type, at, data) VALUES (?, ?, ?, ?, ?, ?)',
+    )
     this.byPipeline = db.prepare<[string, number, number], EventRow>(
       'SELECT * FROM events WHERE pipeline_id = ? AND pipeline_seq > ? ORDER BY pipeline_seq LIMIT ?',
     )
     this.byPipelineUpTo = db.prepare<[string, number, number], EventRow>(
       'SELECT * FROM events WHERE pipeline_id = ? AND pipeline_seq > ? AND pipeline_seq <= ? ORDER BY pipeline_seq',
     )
-    this.after = db.prepare<[number, number], EventRow>('SELECT * FROM events WHERE seq > ? ORDER BY seq LIMIT ?')
+    this.after = db.prepare<[number, number], EventRow>(
+      'SELECT * FROM events WHERE seq > ? ORDER BY seq LIMIT ?',
+    )
     this.last = db.prepare<[], { seq: number | null }>('SELECT MAX(seq) AS seq FROM events')
   }
 
   /** Writes events; call inside the tick's transaction. */
   append(events: readonly StoredEvent[]): void {
-    for (const e of events) this.insert.run(e.seq, e.pipelineId, e.pipelineSeq, e.type, e.at, JSON.stringify(e.data))
+    for (const e of events)
+      this.insert.run(e.seq, e.pipelineId, e.pipelineSeq, e.type, e.at, JSON.stringify(e.data))
   }
 
   /** The highest committed seq, 0 for an empty log. */

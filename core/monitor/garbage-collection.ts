@@ -32,9 +32,17 @@ export function referencedCids(log: EventLog): Set<string> {
  * at most that many bytes. A referenced blob is never removed. Refuses while pipelines run,
  * since their units may have stored blobs that no event names yet.
  */
-export async function collectGarbage(log: EventLog, pipelines: PipelineTable, store: Store, options: { maxBytes?: number } = {}): Promise<GcReport> {
+export async function collectGarbage(
+  log: EventLog,
+  pipelines: PipelineTable,
+  store: Store,
+  options: { maxBytes?: number } = {},
+): Promise<GcReport> {
   const live = pipelines.loadLive().length
-  if (live > 0) throw new Error(`${live} pipeline(s) are still running; run gc when none is (their blobs are not all named in the log yet)`)
+  if (live > 0)
+    throw new Error(
+      `${live} pipeline(s) are still running; run gc when none is (their blobs are not all named in the log yet)`,
+    )
   const referenced = referencedCids(log)
   const candidates: { cid: Cid; size: number }[] = []
   let total = 0

@@ -22,5 +22,7 @@ export function stepMemoKey(parts: MemoParts): string {
 
 /** The memo key of one item of a perItem step: the same parts, with the item's audio CID as input. */
 export function itemMemoKey(call: string, version: number, args: unknown[], itemCid: string): string {
-  return createHash('sha256').update(canonicalJson({ call, version, args, item: itemCid })).digest('hex')
+  return createHash('sha256')
+    .update(canonicalJson({ call, version, args, item: itemCid }))
+    .digest('hex')
 }

@@ -51,10 +51,18 @@ export class MemoTable {
 
   constructor(private readonly db: Db) {
     this.getStmt = db.prepare<[string], MemoRow>('SELECT * FROM memo WHERE key = ?')
-    this.putStmt = db.prepare('INSERT OR REPLACE INTO memo (key, call, parts, output, refs, pipeline_id, step, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-    this.latestOfCall = db.prepare<[string, string, number], MemoRow>('SELECT * FROM memo WHERE call = ? AND at <= ? ORDER BY at DESC LIMIT ?')
-    this.getItem = db.prepare<[string], { result: string; refs: string }>('SELECT result, refs FROM item_memo WHERE key = ?')
-    this.putItem = db.prepare('INSERT OR REPLACE INTO item_memo (key, call, result, refs, at) VALUES (?, ?, ?, ?, ?)')
+    this.putStmt = db.prepare(
+      'INSERT OR REPLACE INTO memo (key, call, parts, output, refs, pipeline_id, step, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    )
+    this.latestOfCall = db.prepare<[string, string, number], MemoRow>(
+      'SELECT * FROM memo WHERE call = ? AND at <= ? ORDER BY at DESC LIMIT ?',
+    )
+    this.getItem = db.prepare<[string], { result: string; refs: string }>(
+      'SELECT result, refs FROM item_memo WHERE key = ?',
+    )
+    this.putItem = db.prepare(
+      'INSERT OR REPLACE INTO item_memo (key, call, result, refs, at) VALUES (?, ?, ?, ?, ?)',
+    )
   }
 
   /** The memoized result of a step key, or null. */
@@ -65,7 +73,16 @@ export class MemoTable {
 
   /** Records a step result; call inside the tick's transaction. */
   put(entry: MemoEntry): void {
-    this.putStmt.run(entry.key, entry.parts.call, JSON.stringify(entry.parts), entry.output, JSON.stringify(entry.refs), entry.pipelineId, entry.step, entry.at)
+    this.putStmt.run(
+      entry.key,
+      entry.parts.call,
+      JSON.stringify(entry.parts),
+      entry.output,
+      JSON.stringify(entry.refs),
+      entry.pipelineId,
+      entry.step,
+      entry.at,
+    )
   }
 
   /** Forgets a memo entry (e.g. its output is no longer readable). */
@@ -101,7 +118,9 @@ export class MemoTable {
   /** Every CID a memo entry points to (kept by garbage collection while the entry exists). */
   allReferencedCids(): Set<string> {
     const out = new Set<string>()
-    for (const row of this.db.prepare<[], { output: string; refs: string }>('SELECT output, refs FROM memo').iterate()) {
+    for (const row of this.db
+      .prepare<[], { output: string; refs: string }>('SELECT output, refs FROM memo')
+      .iterate()) {
       out.add(row.output)
       for (const r of JSON.parse(row.refs) as string[]) out.add(r)
     }

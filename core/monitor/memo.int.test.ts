@@ -48,9 +48,22 @@ describe('memoization you can trust', () => {
 
   test('retry of a finished pipeline turns every step that succeeded into a cache hit', async () => {
     env = startInProcess()
-    const first = await env.monitor.submit(spec([{ call: 'MAKE_DATASET', args: [3] }, { call: 'ECHO_ITEMS' }, { call: 'FAIL', args: ['last step broken'] }]))
+    const first = await env.monitor.submit(
+      spec([
+        { call: 'MAKE_DATASET', args: [3] },
+        { call: 'ECHO_ITEMS' },
+        { call: 'FAIL', args: ['last step broken'] },
+      ]),
+    )
     await env.waitForEnd([first.id])
-    const retry = await env.monitor.submit(spec([{ call: 'MAKE_DATASET', args: [3] }, { call: 'ECHO_ITEMS' }, { call: 'FAIL', args: ['last step broken'] }]), { retryOf: first.id })
+    const retry = await env.monitor.submit(
+      spec([
+        { call: 'MAKE_DATASET', args: [3] },
+        { call: 'ECHO_ITEMS' },
+        { call: 'FAIL', args: ['last step broken'] },
+      ]),
+      { retryOf: first.id },
+    )
     await env.waitForEnd([retry.id])
     const detail = env.queries.detail(retry.id)
     expect(detail.retryOf).toBe(first.id)
@@ -64,7 +77,10 @@ describe('memoization you can trust', () => {
     await env.waitForEnd([first.id])
     const second = await env.monitor.submit(spec([{ call: 'SLEEP', args: [2] }]))
     await env.waitForEnd([second.id])
-    expect(env.queries.cache(second.id, 0)).toMatchObject({ status: 'miss', nearest: { pipelineId: first.id, differs: ['args'] } })
+    expect(env.queries.cache(second.id, 0)).toMatchObject({
+      status: 'miss',
+      nearest: { pipelineId: first.id, differs: ['args'] },
+    })
   })
 
   test('garbage collection removes unreferenced blobs and keeps every referenced one', async () => {
@@ -72,7 +88,9 @@ describe('memoization you can trust', () => {
     dirs.push(dir)
     const store = await createEmbeddedStore({ dir: join(dir, 'store') })
     env = startInProcess({ store })
-    const { id } = await env.monitor.submit(spec([{ call: 'MAKE_DATASET', args: [5] }, { call: 'ECHO_ITEMS' }]))
+    const { id } = await env.monitor.submit(
+      spec([{ call: 'MAKE_DATASET', args: [5] }, { call: 'ECHO_ITEMS' }]),
+    )
     await env.waitForEnd([id])
     const orphans: Cid[] = []
     for (let i = 0; i < 4; i++) orphans.push((await store.put(new TextEncoder().encode(`orphan ${i}`))).cid)
@@ -80,7 +98,9 @@ describe('memoization you can trust', () => {
     await store.pin(pinned)
     const referenced = referencedCids(env.monitor.log)
     expect(referenced.size).toBeGreaterThan(5)
-    const capped = await collectGarbage(env.monitor.log, env.monitor.pipelines, store, { maxBytes: 1_000_000_000 })
+    const capped = await collectGarbage(env.monitor.log, env.monitor.pipelines, store, {
+      maxBytes: 1_000_000_000,
+    })
     expect(capped.removed).toBe(0) // under the cap, caches stay
     const report = await collectGarbage(env.monitor.log, env.monitor.pipelines, store)
     expect(report.removed).toBe(4)
@@ -95,6 +115,8 @@ describe('memoization you can trust', () => {
     env = startInProcess()
     const { id } = await env.monitor.submit(spec([{ call: 'SLEEP', args: [60_000] }]))
     await env.waitUntil(() => env!.queries.detail(id).status === 'running', 'the sleep to run')
-    await expect(collectGarbage(env.monitor.log, env.monitor.pipelines, env.store)).rejects.toThrow(/still running/)
+    await expect(collectGarbage(env.monitor.log, env.monitor.pipelines, env.store)).rejects.toThrow(
+      /still running/,
+    )
   })
 })

@@ -17,7 +17,11 @@ describe('the monitor engine (real SQLite, in-process workers)', () => {
   test('20 pipelines of utility tasks all succeed, on both workers, and the log passes the integrity check', async () => {
     env = startInProcess({ workers: 2 })
     const ids = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => env!.monitor.submit(spec({ name: `p${i}`, tasks: [{ call: 'SLEEP', args: [5 + i] }, { call: 'NOOP' }], cache: false }))),
+      Array.from({ length: 20 }, (_, i) =>
+        env!.monitor.submit(
+          spec({ name: `p${i}`, tasks: [{ call: 'SLEEP', args: [5 + i] }, { call: 'NOOP' }], cache: false }),
+        ),
+      ),
     )
     await env.waitForEnd(ids.map((r) => r.id))
     const workers = new Set<string>()
@@ -26,7 +30,9 @@ describe('the monitor engine (real SQLite, in-process workers)', () => {
       for (const e of eventsOf(env, id)) if (e.type === 'UnitStarted') workers.add(e.data.worker)
     }
     expect(workers).toEqual(new Set(['w1', 'w2']))
-    expect(checkIntegrity(env.monitor.log, env.monitor.pipelines, env.monitor.settings.retry).problems).toEqual([])
+    expect(
+      checkIntegrity(env.monitor.log, env.monitor.pipelines, env.monitor.settings.retry).problems,
+    ).toEqual([])
   })
 
   test('a second identical pipeline is all cache hits and dispatches nothing', async () => {
@@ -41,16 +47,27 @@ describe('the monitor engine (real SQLite, in-process workers)', () => {
     expect(detail.tasks.map((t) => t.cacheHit)).toEqual([true, true, true])
     expect(typesOf(env, second.id).filter((t) => t === 'UnitDispatched')).toEqual([])
     expect(detail.output).toBe(env.queries.detail(first.id).output)
-    expect(env.queries.cache(second.id, 1)).toMatchObject({ status: 'hit', from: { pipelineId: first.id, step: 1 } })
+    expect(env.queries.cache(second.id, 1)).toMatchObject({
+      status: 'hit',
+      from: { pipelineId: first.id, step: 1 },
+    })
   })
 
   test('5 identical pipelines submitted at once execute each step once (single flight)', async () => {
     env = startInProcess()
-    const doc = [{ call: 'SLEEP', args: [50] }, { call: 'MAKE_DATASET', args: [5] }]
+    const doc = [
+      { call: 'SLEEP', args: [50] },
+      { call: 'MAKE_DATASET', args: [5] },
+    ]
     const ids = await Promise.all(Array.from({ length: 5 }, () => env!.monitor.submit(spec(doc))))
     await env.waitForEnd(ids.map((r) => r.id))
     const all = ids.flatMap(({ id }) => eventsOf(env!, id))
-    expect(all.filter((e) => e.type === 'StepStarted').map((e) => ('step' in e.data ? e.data.step : -1)).sort()).toEqual([0, 1])
+    expect(
+      all
+        .filter((e) => e.type === 'StepStarted')
+        .map((e) => ('step' in e.data ? e.data.step : -1))
+        .sort(),
+    ).toEqual([0, 1])
     expect(all.filter((e) => e.type === 'UnitSucceeded')).toHaveLength(2)
     expect(ids.every(({ id }) => env!.queries.detail(id).status === 'succeeded')).toBe(true)
     expect(new Set(ids.map(({ id }) => env!.queries.detail(id).output)).size).toBe(1)
@@ -68,18 +85,32 @@ describe('the monitor engine (real SQLite, in-process workers)', () => {
 
   test('a perItem step is split into shards and merged in item order; per-item results are reused', async () => {
     env = startInProcess({ settings: { shardSize: 10 } })
-    const first = await env.monitor.submit(spec([{ call: 'MAKE_DATASET', args: [45] }, { call: 'ECHO_ITEMS', args: [] }]))
+    const first = await env.monitor.submit(
+      spec([
+        { call: 'MAKE_DATASET', args: [45] },
+        { call: 'ECHO_ITEMS', args: [] },
+      ]),
+    )
     await env.waitForEnd([first.id])
     const detail = env.queries.detail(first.id)
     expect(detail.tasks[1]!.shards).toEqual({ total: 5, succeeded: 5, running: 0 })
     const { readManifest } = await import('../domain/index.ts')
     const manifest = await readManifest(env.store, detail.output)
-    expect(manifest.items.map((i) => i.id)).toEqual(Array.from({ length: 45 }, (_, i) => `synthetic/item-${String(i + 1).padStart(5, '0')}`))
+    expect(manifest.items.map((i) => i.id)).toEqual(
+      Array.from({ length: 45 }, (_, i) => `synthetic/item-${String(i + 1).padStart(5, '0')}`),
+    )
     expect(manifest.items.every((i) => typeof (i as Record<string, unknown>).echo === 'string')).toBe(true)
     // 60 items, of which the first 45 were computed before: only 15 are computed now.
-    const second = await env.monitor.submit(spec([{ call: 'MAKE_DATASET', args: [60] }, { call: 'ECHO_ITEMS', args: [] }]))
+    const second = await env.monitor.submit(
+      spec([
+        { call: 'MAKE_DATASET', args: [60] },
+        { call: 'ECHO_ITEMS', args: [] },
+      ]),
+    )
     await env.waitForEnd([second.id])
-    const stats = eventsOf(env, second.id).flatMap((e) => (e.type === 'UnitSucceeded' && e.data.step === 1 ? [e.data.stats] : []))
+    const stats = eventsOf(env, second.id).flatMap((e) =>
+      e.type === 'UnitSucceeded' && e.data.step === 1 ? [e.data.stats] : [],
+    )
     expect(stats.reduce((n, s) => n + (s.computed ?? 0), 0)).toBe(15)
     expect(stats.reduce((n, s) => n + (s.reused ?? 0), 0)).toBe(45)
   })
@@ -124,9 +155,12 @@ describe('the monitor engine (real SQLite, in-process workers)', () => {
 
   test('a lane with no worker keeps its units queued without spending attempts, until a worker serves it', async () => {
     env = startInProcess()
-    const { id } = await env.monitor.submit(spec([{ call: 'NOOP' }, { call: 'SLEEP', args: [1], lane: 'gpu' }]))
+    const { id } = await env.monitor.submit(
+      spec([{ call: 'NOOP' }, { call: 'SLEEP', args: [1], lane: 'gpu' }]),
+    )
     await env.waitUntil(() => env!.queries.detail(id).tasks[1]!.status === 'queued', 'the gpu step to queue')
-    const gpuDispatches = () => eventsOf(env!, id).filter((e) => e.type === 'UnitDispatched' && e.data.step === 1)
+    const gpuDispatches = () =>
+      eventsOf(env!, id).filter((e) => e.type === 'UnitDispatched' && e.data.step === 1)
     expect(gpuDispatches()).toEqual([])
     env.addWorker(['gpu'], 'gpu-1')
     await env.waitForEnd([id])

@@ -29,21 +29,29 @@ export class PipelineTable {
        ON CONFLICT (id) DO UPDATE SET status = @status, updated_at = @updatedAt, last_seq = @lastSeq,
          pipeline_seq = @pipelineSeq, detail = @detail, machine = @machine`,
     )
-    this.one = db.prepare<[string], { detail: string; last_seq: number; machine: string | null; idempotency_key: string | null }>(
-      'SELECT detail, last_seq, machine, idempotency_key FROM pipelines WHERE id = ?',
-    )
+    this.one = db.prepare<
+      [string],
+      { detail: string; last_seq: number; machine: string | null; idempotency_key: string | null }
+    >('SELECT detail, last_seq, machine, idempotency_key FROM pipelines WHERE id = ?')
     this.live = db.prepare<[], { id: string; detail: string; last_seq: number; machine: string }>(
       'SELECT id, detail, last_seq, machine FROM pipelines WHERE machine IS NOT NULL ORDER BY id',
     )
     this.byKey = db.prepare<[string], { id: string }>('SELECT id FROM pipelines WHERE idempotency_key = ?')
-    this.checkpoint = db.prepare('INSERT OR REPLACE INTO checkpoints (pipeline_id, pipeline_seq, detail) VALUES (?, ?, ?)')
+    this.checkpoint = db.prepare(
+      'INSERT OR REPLACE INTO checkpoints (pipeline_id, pipeline_seq, detail) VALUES (?, ?, ?)',
+    )
     this.nearestCheckpoint = db.prepare<[string, number], { pipeline_seq: number; detail: string }>(
       'SELECT pipeline_seq, detail FROM checkpoints WHERE pipeline_id = ? AND pipeline_seq <= ? ORDER BY pipeline_seq DESC LIMIT 1',
     )
   }
 
   /** Writes a pipeline's snapshot; call inside the tick's transaction. */
-  save(detail: PipelineDetail, lastSeq: number, machine: PipelineRecord['machine'], idempotencyKey: string | null): void {
+  save(
+    detail: PipelineDetail,
+    lastSeq: number,
+    machine: PipelineRecord['machine'],
+    idempotencyKey: string | null,
+  ): void {
     this.upsert.run({
       id: detail.id,
       name: detail.name,
@@ -57,7 +65,8 @@ export class PipelineTable {
       idempotencyKey,
       retryOf: detail.retryOf,
     })
-    if (detail.pipelineSeq % CHECKPOINT_EVERY === 0) this.checkpoint.run(detail.id, detail.pipelineSeq, JSON.stringify(detail))
+    if (detail.pipelineSeq % CHECKPOINT_EVERY === 0)
+      this.checkpoint.run(detail.id, detail.pipelineSeq, JSON.stringify(detail))
   }
 
   /** One pipeline's snapshot, or null. */
@@ -73,7 +82,12 @@ export class PipelineTable {
   }
 
   /** The pipelines not yet final, with their machines: what a restart loads. */
-  loadLive(): { id: string; detail: PipelineDetail; lastSeq: number; machine: NonNullable<PipelineRecord['machine']> }[] {
+  loadLive(): {
+    id: string
+    detail: PipelineDetail
+    lastSeq: number
+    machine: NonNullable<PipelineRecord['machine']>
+  }[] {
     return this.live.all().map((r) => ({
       id: r.id,
       detail: JSON.parse(r.detail) as PipelineDetail,
@@ -106,7 +120,9 @@ export class PipelineTable {
       params.push(options.after)
     }
     const sql = `SELECT detail FROM pipelines ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`
-    const rows = this.db.prepare<(string | number)[], { detail: string }>(sql).all(...params, options.limit + 1)
+    const rows = this.db
+      .prepare<(string | number)[], { detail: string }>(sql)
+      .all(...params, options.limit + 1)
     const items = rows.slice(0, options.limit).map((r) => summarize(JSON.parse(r.detail) as PipelineDetail))
     const next = rows.length > options.limit ? (items[items.length - 1]?.id ?? null) : null
     return { items, next }
@@ -114,12 +130,19 @@ export class PipelineTable {
 
   /** Counts by status, for metrics. */
   countByStatus(): Record<string, number> {
-    const rows = this.db.prepare<[], { status: string; n: number }>('SELECT status, COUNT(*) AS n FROM pipelines GROUP BY status').all()
+    const rows = this.db
+      .prepare<[], { status: string; n: number }>(
+        'SELECT status, COUNT(*) AS n FROM pipelines GROUP BY status',
+      )
+      .all()
     return Object.fromEntries(rows.map((r) => [r.status, r.n]))
   }
 
   /** Every pipeline id (for garbage collection and integrity checks). */
   allIds(): string[] {
-    return this.db.prepare<[], { id: string }>('SELECT id FROM pipelines ORDER BY id').all().map((r) => r.id)
+    return this.db
+      .prepare<[], { id: string }>('SELECT id FROM pipelines ORDER BY id')
+      .all()
+      .map((r) => r.id)
   }
 }

@@ -75,11 +75,30 @@ export class MonitorQueries {
     const hit = events.find((e) => e.type === 'StepCacheHit')
     const started = events.find((e) => e.type === 'StepStarted')
     const joined = events.find((e) => e.type === 'StepJoined')
-    const input = started?.type === 'StepStarted' ? started.data.input : step === 0 ? null : (detail.tasks[step - 1]?.output ?? null)
+    const input =
+      started?.type === 'StepStarted'
+        ? started.data.input
+        : step === 0
+          ? null
+          : (detail.tasks[step - 1]?.output ?? null)
     const parts: MemoParts = { call: task.call, version, args: task.args, input }
-    const key = started?.type === 'StepStarted' ? started.data.memoKey : joined?.type === 'StepJoined' ? joined.data.memoKey : stepMemoKey(parts)
-    if (hit?.type === 'StepCacheHit') return { step, status: 'hit', key: stepMemoKey(parts), parts, from: hit.data.from, nearest: null }
-    if (joined?.type === 'StepJoined' && !started) return { step, status: 'joined', key, parts, from: { pipelineId: joined.data.leader, step }, nearest: null }
+    const key =
+      started?.type === 'StepStarted'
+        ? started.data.memoKey
+        : joined?.type === 'StepJoined'
+          ? joined.data.memoKey
+          : stepMemoKey(parts)
+    if (hit?.type === 'StepCacheHit')
+      return { step, status: 'hit', key: stepMemoKey(parts), parts, from: hit.data.from, nearest: null }
+    if (joined?.type === 'StepJoined' && !started)
+      return {
+        step,
+        status: 'joined',
+        key,
+        parts,
+        from: { pipelineId: joined.data.leader, step },
+        nearest: null,
+      }
     if (!started) return { step, status: 'pending', key: null, parts: null, from: null, nearest: null }
     const status = detail.cache ? 'miss' : 'bypassed'
     return { step, status, key, parts, from: null, nearest: this.nearest(parts, id, detail.createdAt) }
@@ -90,7 +109,8 @@ export class MonitorQueries {
     let after = 0
     for (;;) {
       const page = this.log.readPipeline(id, after, 1000)
-      for (const e of page) if ('step' in e.data && e.data.step === step && e.type.startsWith('Step')) out.push(e)
+      for (const e of page)
+        if ('step' in e.data && e.data.step === step && e.type.startsWith('Step')) out.push(e)
       if (page.length < 1000) return out
       after = page[page.length - 1]!.pipelineSeq
     }
@@ -103,7 +123,8 @@ export class MonitorQueries {
       const differs = (['version', 'args', 'input'] as const).filter(
         (k) => JSON.stringify(entry.parts[k]) !== JSON.stringify(parts[k]),
       )
-      if (!best || differs.length < best.differs.length) best = { pipelineId: entry.pipelineId, step: entry.step, key: entry.key, differs }
+      if (!best || differs.length < best.differs.length)
+        best = { pipelineId: entry.pipelineId, step: entry.step, key: entry.key, differs }
     }
     return best
   }

@@ -24,14 +24,19 @@ const LOGS = fileURLToPath(new URL('../../fixtures/logs/', import.meta.url))
 const dir = mkdtempSync(join(tmpdir(), 'banzai-replay-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
-const logs = readdirSync(LOGS).filter((f) => f.endsWith('.events.jsonl')).map((f) => f.replace('.events.jsonl', ''))
+const logs = readdirSync(LOGS)
+  .filter((f) => f.endsWith('.events.jsonl'))
+  .map((f) => f.replace('.events.jsonl', ''))
 
 describe.each(logs)('the recorded log %s', (name) => {
   const events = readFileSync(join(LOGS, `${name}.events.jsonl`), 'utf8')
     .split('\n')
     .filter((l) => l.trim() !== '')
     .map((l) => StoredEvent.parse(JSON.parse(l)))
-  const recorded = JSON.parse(readFileSync(join(LOGS, `${name}.details.json`), 'utf8')) as Record<string, unknown>
+  const recorded = JSON.parse(readFileSync(join(LOGS, `${name}.details.json`), 'utf8')) as Record<
+    string,
+    unknown
+  >
 
   function loadInto(file: string) {
     const db = openDatabase(join(dir, file))
@@ -51,7 +56,9 @@ describe.each(logs)('the recorded log %s', (name) => {
     const { db, log } = loadInto(`${name}-b.db`)
     const once = replayFromZero(log, DEFAULT_RETRY_POLICY)
     const twice = replayFromZero(log, DEFAULT_RETRY_POLICY)
-    expect([...twice].map(([id, r]) => [id, r.detail, r.snapshot.context])).toEqual([...once].map(([id, r]) => [id, r.detail, r.snapshot.context]))
+    expect([...twice].map(([id, r]) => [id, r.detail, r.snapshot.context])).toEqual(
+      [...once].map(([id, r]) => [id, r.detail, r.snapshot.context]),
+    )
     db.close()
   })
 
@@ -73,7 +80,13 @@ describe.each(logs)('the recorded log %s', (name) => {
       dropped: () => ({}),
       close: async () => {},
     }
-    const monitor = new Monitor({ db, store: createMemoryStore(), transport, catalogue, settings: monitorSettings({ tickMs: 20 }) })
+    const monitor = new Monitor({
+      db,
+      store: createMemoryStore(),
+      transport,
+      catalogue,
+      settings: monitorSettings({ tickMs: 20 }),
+    })
     monitor.start()
     await monitor.stop()
     expect(sent.filter((m) => m.type !== 'Hello')).toEqual([])

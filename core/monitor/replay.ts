@@ -35,11 +35,17 @@ export function replayFromZero(log: EventLog, policy: RetryPolicy): Map<string, 
     }
     const expectedPipelineSeq = (current?.detail.pipelineSeq ?? 0) + 1
     if (event.pipelineSeq !== expectedPipelineSeq) {
-      throw new Error(`pipeline ${event.pipelineId}: pipelineSeq ${event.pipelineSeq} where ${expectedPipelineSeq} was expected`)
+      throw new Error(
+        `pipeline ${event.pipelineId}: pipelineSeq ${event.pipelineSeq} where ${expectedPipelineSeq} was expected`,
+      )
     }
     const before =
       current?.snapshot ??
-      createPipeline({ id: event.pipelineId, submitted: (event as StoredEvent & { type: 'PipelineSubmitted' }).data, policy })
+      createPipeline({
+        id: event.pipelineId,
+        submitted: (event as StoredEvent & { type: 'PipelineSubmitted' }).data,
+        policy,
+      })
     const { snapshot, commands } = stepPipeline(before, event, event.at)
     out.set(event.pipelineId, {
       snapshot,
@@ -61,7 +67,11 @@ export interface IntegrityReport {
  * Checks the log (sequences gap-free, every history accepted by the machine) and that the
  * stored projections and live machines equal a replay from zero.
  */
-export function checkIntegrity(log: EventLog, pipelines: PipelineTable, policy: RetryPolicy): IntegrityReport {
+export function checkIntegrity(
+  log: EventLog,
+  pipelines: PipelineTable,
+  policy: RetryPolicy,
+): IntegrityReport {
   const problems: string[] = []
   let replayed: Map<string, Replayed>
   try {
@@ -76,13 +86,16 @@ export function checkIntegrity(log: EventLog, pipelines: PipelineTable, policy: 
       problems.push(`pipeline ${id} has a snapshot but no events`)
       continue
     }
-    if (JSON.stringify(fresh.detail) !== JSON.stringify(record.detail)) problems.push(`pipeline ${id}: stored detail differs from the replay`)
+    if (JSON.stringify(fresh.detail) !== JSON.stringify(record.detail))
+      problems.push(`pipeline ${id}: stored detail differs from the replay`)
     const live = fresh.snapshot.context.status === 'active'
-    if (live !== (record.machine !== null)) problems.push(`pipeline ${id}: live=${live} but the snapshot says otherwise`)
+    if (live !== (record.machine !== null))
+      problems.push(`pipeline ${id}: live=${live} but the snapshot says otherwise`)
     if (record.machine && JSON.stringify(record.machine.context) !== JSON.stringify(fresh.snapshot.context)) {
       problems.push(`pipeline ${id}: stored machine differs from the replay`)
     }
   }
-  if (replayed.size !== pipelines.allIds().length) problems.push(`${replayed.size} pipelines in the log, ${pipelines.allIds().length} snapshots`)
+  if (replayed.size !== pipelines.allIds().length)
+    problems.push(`${replayed.size} pipelines in the log, ${pipelines.allIds().length} snapshots`)
   return { events: log.lastSeq(), pipelines: replayed.size, problems }
 }

@@ -11,7 +11,9 @@ export class TaskLogTable {
   private readonly read
 
   constructor(db: Db) {
-    this.insert = db.prepare('INSERT INTO task_logs (pipeline_id, step, shard, attempt, at, level, msg) VALUES (?, ?, ?, ?, ?, ?, ?)')
+    this.insert = db.prepare(
+      'INSERT INTO task_logs (pipeline_id, step, shard, attempt, at, level, msg) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    )
     this.count = db.prepare<[string, number, number, number], { n: number }>(
       'SELECT COUNT(*) AS n FROM task_logs WHERE pipeline_id = ? AND step = ? AND shard = ? AND attempt = ?',
     )
@@ -29,7 +31,15 @@ export class TaskLogTable {
     for (const l of kept) this.insert.run(pipelineId, step, shard, attempt, l.at, l.level, l.msg)
     if (kept.length < lines.length) {
       const last = kept[kept.length - 1]?.at ?? lines[0]!.at
-      this.insert.run(pipelineId, step, shard, attempt, last, 'warn', `log truncated: more than ${MAX_LOG_LINES_PER_ATTEMPT} lines`)
+      this.insert.run(
+        pipelineId,
+        step,
+        shard,
+        attempt,
+        last,
+        'warn',
+        `log truncated: more than ${MAX_LOG_LINES_PER_ATTEMPT} lines`,
+      )
     }
   }
 

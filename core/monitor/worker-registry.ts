@@ -19,7 +19,15 @@ export class WorkerRegistry {
   beat(hb: Heartbeat, monotonicNow: number, wallNow: string): boolean {
     const isNew = !this.workers.has(hb.workerId)
     this.workers.set(hb.workerId, {
-      info: { id: hb.workerId, host: hb.host, pid: hb.pid, lanes: hb.lanes, slots: hb.slots, inFlight: hb.inFlight, lastHeartbeat: wallNow },
+      info: {
+        id: hb.workerId,
+        host: hb.host,
+        pid: hb.pid,
+        lanes: hb.lanes,
+        slots: hb.slots,
+        inFlight: hb.inFlight,
+        lastHeartbeat: wallNow,
+      },
       seenAt: monotonicNow,
     })
     return isNew

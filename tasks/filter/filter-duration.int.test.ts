@@ -1,6 +1,12 @@
 import { readFile } from 'node:fs/promises'
 import { describe, expect, it } from 'vitest'
-import { type Cid, DATASET_KIND, type DatasetItem, type DatasetManifest, type TaskImplementation } from '../../core/domain/index.ts'
+import {
+  type Cid,
+  DATASET_KIND,
+  type DatasetItem,
+  type DatasetManifest,
+  type TaskImplementation,
+} from '../../core/domain/index.ts'
 import { makeTaskContext, type TestTaskContext } from '../../test/support/task-context.ts'
 import { readManifest, writeJson } from '../documents.ts'
 import { parseWavHeader } from '../wav/index.ts'
@@ -13,14 +19,34 @@ async function edgeDataset(ctx: TestTaskContext): Promise<Cid> {
     const bytes = await readFile(new URL(`../../fixtures/golden/${utterance}.wav`, import.meta.url))
     const { sampleRate, channels, samples, seconds } = parseWavHeader(bytes)
     const { cid } = await ctx.store.put(bytes)
-    items.push({ id: `edge/${utterance}`, speaker: 'edge', utterance, audio: cid, sampleRate, channels, samples, seconds })
+    items.push({
+      id: `edge/${utterance}`,
+      speaker: 'edge',
+      utterance,
+      audio: cid,
+      sampleRate,
+      channels,
+      samples,
+      seconds,
+    })
   }
   const zip = await ctx.store.put(new TextEncoder().encode('the zip the items came from'))
-  const manifest: DatasetManifest = { kind: DATASET_KIND, sources: [{ url: 'file:///edge.zip', cid: zip.cid, skipped: [] }], items }
+  const manifest: DatasetManifest = {
+    kind: DATASET_KIND,
+    sources: [{ url: 'file:///edge.zip', cid: zip.cid, skipped: [] }],
+    items,
+  }
   return writeJson(ctx.store, manifest)
 }
 
-async function run(task: TaskImplementation, seconds: number): Promise<{ ctx: TestTaskContext; kept: string[]; result: Awaited<ReturnType<Extract<TaskImplementation, { kind: 'whole' }>['run']>> }> {
+async function run(
+  task: TaskImplementation,
+  seconds: number,
+): Promise<{
+  ctx: TestTaskContext
+  kept: string[]
+  result: Awaited<ReturnType<Extract<TaskImplementation, { kind: 'whole' }>['run']>>
+}> {
   if (task.kind !== 'whole') throw new Error('filters are whole-dataset tasks')
   const ctx = makeTaskContext('FILTER_LONGER', { args: [seconds] })
   const input = await edgeDataset(ctx)
@@ -50,7 +76,9 @@ describe('FILTER_LONGER / FILTER_SHORTER on the 5 s boundary', () => {
     const { kept, ctx, result } = await run(filterShorter, 0)
     expect(kept).toEqual([])
     expect(result.stats).toEqual({ kept: 0, dropped: 2 })
-    expect(ctx.logs).toContain('info FILTER_SHORTER(0): none of the 2 items lasts less than 0 s; the dataset is empty')
+    expect(ctx.logs).toContain(
+      'info FILTER_SHORTER(0): none of the 2 items lasts less than 0 s; the dataset is empty',
+    )
   })
 
   it('keeps the sources and the other manifest fields', async () => {
@@ -64,7 +92,9 @@ describe('FILTER_LONGER / FILTER_SHORTER on the 5 s boundary', () => {
     if (filterLonger.kind !== 'whole') throw new Error('whole task expected')
     const ctx = makeTaskContext('FILTER_LONGER')
     const input = await edgeDataset(ctx)
-    await expect(filterLonger.run(input, ['5s'], ctx)).rejects.toThrow('FILTER_LONGER args[0] (seconds) must be a number ≥ 0, got "5s"')
+    await expect(filterLonger.run(input, ['5s'], ctx)).rejects.toThrow(
+      'FILTER_LONGER args[0] (seconds) must be a number ≥ 0, got "5s"',
+    )
     await expect(filterLonger.run(null, [5], ctx)).rejects.toThrow('needs a dataset as input')
   })
 })

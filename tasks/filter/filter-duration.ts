@@ -9,13 +9,19 @@ export function itemSeconds(item: DatasetItem): number {
 function readSeconds(args: unknown[], call: string): number {
   const seconds = args[0]
   if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds < 0) {
-    throw new ValidationError(`${call} args[0] (seconds) must be a number ≥ 0, got ${JSON.stringify(seconds)}`)
+    throw new ValidationError(
+      `${call} args[0] (seconds) must be a number ≥ 0, got ${JSON.stringify(seconds)}`,
+    )
   }
   return seconds
 }
 
 /** Builds a whole-dataset task keeping the items for which `keep(duration, seconds)` holds. */
-function filterByDuration(call: string, keep: (duration: number, seconds: number) => boolean, wording: string): TaskImplementation {
+function filterByDuration(
+  call: string,
+  keep: (duration: number, seconds: number) => boolean,
+  wording: string,
+): TaskImplementation {
   return {
     kind: 'whole',
     async run(input, args, ctx) {
@@ -26,7 +32,10 @@ function filterByDuration(call: string, keep: (duration: number, seconds: number
       const items = manifest.items.filter((item) => keep(itemSeconds(item), seconds))
       ctx.progress(total, total, 'items')
       const dropped = total - items.length
-      if (items.length === 0) ctx.log.info(`${call}(${seconds}): none of the ${total} items lasts ${wording} ${seconds} s; the dataset is empty`)
+      if (items.length === 0)
+        ctx.log.info(
+          `${call}(${seconds}): none of the ${total} items lasts ${wording} ${seconds} s; the dataset is empty`,
+        )
       else ctx.log.info(`${call}(${seconds}): kept ${items.length} of ${total} items, dropped ${dropped}`)
       const filtered = { ...manifest, items }
       const output = await writeJson(ctx.store, filtered)
@@ -36,7 +45,15 @@ function filterByDuration(call: string, keep: (duration: number, seconds: number
 }
 
 /** FILTER_LONGER(seconds): keeps the items lasting at least `seconds` (samples / sampleRate ≥ seconds). */
-export const filterLonger = filterByDuration('FILTER_LONGER', (duration, seconds) => duration >= seconds, 'at least')
+export const filterLonger = filterByDuration(
+  'FILTER_LONGER',
+  (duration, seconds) => duration >= seconds,
+  'at least',
+)
 
 /** FILTER_SHORTER(seconds): keeps the items lasting less than `seconds`. */
-export const filterShorter = filterByDuration('FILTER_SHORTER', (duration, seconds) => duration < seconds, 'less than')
+export const filterShorter = filterByDuration(
+  'FILTER_SHORTER',
+  (duration, seconds) => duration < seconds,
+  'less than',
+)

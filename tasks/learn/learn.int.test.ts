@@ -91,7 +91,9 @@ describe('LEARN task', () => {
   it('rejects bad options with the field and the rule', async () => {
     const { store, input } = await setUp()
     const bad = [{ epochs: 0, dropout: 0.5 }]
-    const error = await run(input, bad, makeTaskContext('LEARN', { store, args: bad })).catch((e: unknown) => e)
+    const error = await run(input, bad, makeTaskContext('LEARN', { store, args: bad })).catch(
+      (e: unknown) => e,
+    )
     expect(error).toBeInstanceOf(ValidationError)
     expect((error as ValidationError).message).toMatch(
       /args\[0\]\.epochs \(epochs\) must be an integer between 1 and 1000, got 0/,

@@ -18,7 +18,10 @@ async function addItem(ctx: TestTaskContext, fixture: string): Promise<DatasetIt
   return { id: `test/${utterance}`, speaker: 'test', utterance, audio: cid, ...info }
 }
 
-async function runItem(fixture: string, args: unknown[] = ARGS): Promise<{ data: Float32Array; shape: number[]; frames: unknown }> {
+async function runItem(
+  fixture: string,
+  args: unknown[] = ARGS,
+): Promise<{ data: Float32Array; shape: number[]; frames: unknown }> {
   if (extractMfcc.kind !== 'perItem') throw new Error('EXTRACT_MFCC must be a perItem task')
   const ctx = makeTaskContext('EXTRACT_MFCC', { args })
   const outcome = await extractMfcc.runItem(await addItem(ctx, fixture), args, ctx)
@@ -29,10 +32,16 @@ async function runItem(fixture: string, args: unknown[] = ARGS): Promise<{ data:
 }
 
 /** Mean and max |ours − golden| over frames, and the mean over speech frames (c0 above its lower quartile). */
-function compare(ours: { data: Float32Array; shape: number[] }, golden: GoldenMfcc): { max: number; mean: number; speechMean: number } {
+function compare(
+  ours: { data: Float32Array; shape: number[] },
+  golden: GoldenMfcc,
+): { max: number; mean: number; speechMean: number } {
   const c0 = golden.mfcc.map((row) => row[0]!).sort((a, b) => a - b)
   const quartile = c0[Math.floor(c0.length / 4)]!
-  let max = 0, sum = 0, speech = 0, speechCount = 0
+  let max = 0,
+    sum = 0,
+    speech = 0,
+    speechCount = 0
   golden.mfcc.forEach((row, f) =>
     row.forEach((v, k) => {
       const e = Math.abs(ours.data[f * golden.shape[1] + k]! - v)
@@ -48,13 +57,16 @@ function compare(ours: { data: Float32Array; shape: number[] }, golden: GoldenMf
 }
 
 describe('EXTRACT_MFCC per item', () => {
-  it.each(GOLDEN_UTTERANCES)('%s: stores a [frames, 24] float32 .npy matching the reference within 1e-3', async (utt) => {
-    const ours = await runItem(`golden/${utt}.wav`)
-    const golden = await readGolden(`${utt}.mfcc.json`)
-    expect(ours.shape).toEqual(golden.shape)
-    expect(ours.frames).toBe(golden.shape[0])
-    expect(compare(ours, golden).max).toBeLessThanOrEqual(1e-3)
-  })
+  it.each(GOLDEN_UTTERANCES)(
+    '%s: stores a [frames, 24] float32 .npy matching the reference within 1e-3',
+    async (utt) => {
+      const ours = await runItem(`golden/${utt}.wav`)
+      const golden = await readGolden(`${utt}.mfcc.json`)
+      expect(ours.shape).toEqual(golden.shape)
+      expect(ours.frames).toBe(golden.shape[0])
+      expect(compare(ours, golden).max).toBeLessThanOrEqual(1e-3)
+    },
+  )
 
   it('uses the meyda engine when asked', async () => {
     const ours = await runItem('golden/arctic_a0002.wav', [...ARGS, { engine: 'meyda' }])
@@ -89,7 +101,16 @@ describe('EXTRACT_MFCC per item', () => {
     if (extractMfcc.kind !== 'perItem') throw new Error('EXTRACT_MFCC must be a perItem task')
     const ctx = makeTaskContext('EXTRACT_MFCC', { args: ARGS })
     const { cid } = await ctx.store.put(new TextEncoder().encode('not a wav at all'))
-    const item: DatasetItem = { id: 'x/y', speaker: 'x', utterance: 'y', audio: cid, sampleRate: 16000, channels: 1, samples: 1, seconds: 0 }
+    const item: DatasetItem = {
+      id: 'x/y',
+      speaker: 'x',
+      utterance: 'y',
+      audio: cid,
+      sampleRate: 16000,
+      channels: 1,
+      samples: 1,
+      seconds: 0,
+    }
     await expect(extractMfcc.runItem(item, ARGS, ctx)).rejects.toThrow(WavFormatError)
   })
 

@@ -22,16 +22,22 @@ export async function readGolden(name: string): Promise<GoldenMfcc> {
 
 /** Decodes a WAV of fixtures/ (path relative to fixtures/) into mono samples. */
 export async function readFixtureWav(path: string): Promise<{ sampleRate: number; signal: Float32Array }> {
-  const { sampleRate, channelData } = decodeWav(await readFile(new URL(`../../fixtures/${path}`, import.meta.url)))
+  const { sampleRate, channelData } = decodeWav(
+    await readFile(new URL(`../../fixtures/${path}`, import.meta.url)),
+  )
   return { sampleRate, signal: mixToMono(channelData) }
 }
 
 /** Largest |ours − reference| over the whole matrix; shapes must agree. */
 export function maxAbsError(ours: MfccMatrix, golden: GoldenMfcc): number {
   if (ours.frames !== golden.shape[0] || ours.numcep !== golden.shape[1]) {
-    throw new Error(`shape [${ours.frames}, ${ours.numcep}] differs from the reference [${golden.shape.join(', ')}]`)
+    throw new Error(
+      `shape [${ours.frames}, ${ours.numcep}] differs from the reference [${golden.shape.join(', ')}]`,
+    )
   }
   let worst = 0
-  golden.mfcc.forEach((row, f) => row.forEach((v, k) => (worst = Math.max(worst, Math.abs(ours.data[f * ours.numcep + k]! - v)))))
+  golden.mfcc.forEach((row, f) =>
+    row.forEach((v, k) => (worst = Math.max(worst, Math.abs(ours.data[f * ours.numcep + k]! - v)))),
+  )
   return worst
 }

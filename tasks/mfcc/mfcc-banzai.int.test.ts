@@ -27,6 +27,8 @@ describe('computeMfcc options against the reference', () => {
     const { signal } = await readFixtureWav('golden/arctic_a0001.wav')
     const options = { winlen: 0.05, winstep: 0.02, nfft: 1024, ceplifter: 22, appendEnergy: true }
     const ours = computeMfcc(signal, parseMfccArgs([40, 13, 300, 7000, 16000, options]))
-    expect(maxAbsError(ours, await readGolden('arctic_a0001.mfcc_options.json'))).toBeLessThanOrEqual(TOLERANCE)
+    expect(maxAbsError(ours, await readGolden('arctic_a0001.mfcc_options.json'))).toBeLessThanOrEqual(
+      TOLERANCE,
+    )
   })
 })

@@ -49,18 +49,37 @@ describe('computeMfcc precision (float32 FFT, float64 where it cannot resolve a 
   // A loud 300 Hz tone over noise 120 dB below it: the upper filters hold ~1e-12 of the frame
   // energy, under float32's resolution (~1e-7 of the amplitude). The engine must redo those frames
   // in float64: float32 alone is off by 1.7e-4 at the defaults and 1.6e-3 with lifter 22.
-  const maxDiff = (a: Float32Array, b: Float32Array): number => a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i]!)), 0)
+  const maxDiff = (a: Float32Array, b: Float32Array): number =>
+    a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i]!)), 0)
   let seed = 1
   const noise = (): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31 - 0.5) * 1e-6
-  const signal = Float32Array.from({ length: 8000 }, (_, i) => 0.9 * Math.sin((2 * Math.PI * 300 * i) / 16000) + noise())
+  const signal = Float32Array.from(
+    { length: 8000 },
+    (_, i) => 0.9 * Math.sin((2 * Math.PI * 300 * i) / 16000) + noise(),
+  )
 
   it.each([
     ['the defaults', [32, 24, 1, 8000, 16000]],
-    ['lifter 22, nfft 1024, energy', [40, 13, 300, 7000, 16000, { winlen: 0.05, winstep: 0.02, nfft: 1024, ceplifter: 22, appendEnergy: true }]],
-    ['nfft 16 (a 32-point transform, even bins)', [8, 8, 0, 8000, 16000, { winlen: 0.001, winstep: 0.001, nfft: 16 }]],
+    [
+      'lifter 22, nfft 1024, energy',
+      [
+        40,
+        13,
+        300,
+        7000,
+        16000,
+        { winlen: 0.05, winstep: 0.02, nfft: 1024, ceplifter: 22, appendEnergy: true },
+      ],
+    ],
+    [
+      'nfft 16 (a 32-point transform, even bins)',
+      [8, 8, 0, 8000, 16000, { winlen: 0.001, winstep: 0.001, nfft: 16 }],
+    ],
   ] as const)('stays within 1e-4 of a float64 pipeline with %s', (_, args) => {
     const params = parseMfccArgs([...args])
     // FLOAT32_ERROR_BUDGET in mfcc-plan.ts: a tenth of the golden tolerance.
-    expect(maxDiff(computeMfcc(signal, params).data, computeMfccFloat64(signal, params).data)).toBeLessThanOrEqual(1e-4)
+    expect(
+      maxDiff(computeMfcc(signal, params).data, computeMfccFloat64(signal, params).data),
+    ).toBeLessThanOrEqual(1e-4)
   })
 })

@@ -23,7 +23,13 @@ export function countFrames(samples: number, frameLength: number, frameStep: num
  * in float64 as python_speech_features does, rather than on a copy of the signal: with p = 0 it
  * leaves x exact.
  */
-function loadFrame(plan: MfccPlan, heap: Float32Array, signal: Float32Array, start: number, preemph: number): void {
+function loadFrame(
+  plan: MfccPlan,
+  heap: Float32Array,
+  signal: Float32Array,
+  start: number,
+  preemph: number,
+): void {
   const { window, frameLength } = plan
   const base = plan.fft.inputIndex
   const present = Math.max(0, Math.min(frameLength, signal.length - start))

@@ -19,18 +19,23 @@ export function computeMfccFloat64(signal: Float32Array, params: MfccParams): Mf
   const data = new Float32Array(frames * numcep)
   for (let f = 0; f < frames; f++) {
     frame.fill(0)
-    for (let i = 0; i < frameLength && f * frameStep + i < x.length; i++) frame[i] = x[f * frameStep + i]! * window[i]!
+    for (let i = 0; i < frameLength && f * frameStep + i < x.length; i++)
+      frame[i] = x[f * frameStep + i]! * window[i]!
     fft.realTransform(spectrum, frame)
     const power = (k: number): number => (spectrum[2 * k]! ** 2 + spectrum[2 * k + 1]! ** 2) / nfft
     const logMel = Array.from({ length: nfilt }, (_, j) => {
       let sum = 0
-      for (let w = filterOffset[j]!, bin = filterStart[j]!; w < filterOffset[j + 1]!; w++, bin++) sum += filterWeights[w]! * power(bin)
+      for (let w = filterOffset[j]!, bin = filterStart[j]!; w < filterOffset[j + 1]!; w++, bin++)
+        sum += filterWeights[w]! * power(bin)
       return Math.log(sum === 0 ? FLOAT64_EPS : sum)
     })
     for (let k = 0; k < numcep; k++) {
       const lift = ceplifter > 0 ? 1 + (ceplifter / 2) * Math.sin((Math.PI * k) / ceplifter) : 1
       const scale = Math.sqrt((k === 0 ? 1 : 2) / nfilt) * lift
-      data[f * numcep + k] = logMel.reduce((c, v, n) => c + scale * v * Math.cos((Math.PI * k * (2 * n + 1)) / (2 * nfilt)), 0)
+      data[f * numcep + k] = logMel.reduce(
+        (c, v, n) => c + scale * v * Math.cos((Math.PI * k * (2 * n + 1)) / (2 * nfilt)),
+        0,
+      )
     }
     if (params.appendEnergy) {
       let energy = 0

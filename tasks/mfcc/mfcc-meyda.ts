@@ -32,7 +32,10 @@ function configureMeyda(p: MfccParams): void {
  * preemph, ceplifter and appendEnergy do not apply), ln(1 + x), unnormalised DCT-II.
  */
 export function computeMeydaMfcc(signal: Float32Array, params: MfccParams): MfccMatrix {
-  if (params.numcep > MEYDA_MAX_NUMCEP) throw new ValidationError(`engine "meyda" computes at most ${MEYDA_MAX_NUMCEP} coefficients, numcep is ${params.numcep}`)
+  if (params.numcep > MEYDA_MAX_NUMCEP)
+    throw new ValidationError(
+      `engine "meyda" computes at most ${MEYDA_MAX_NUMCEP} coefficients, numcep is ${params.numcep}`,
+    )
   configureMeyda(params)
   const size = params.nfft
   const hop = roundHalfUp(params.winstep * params.samplerate)

@@ -5,7 +5,10 @@ import type { MfccParams } from './mfcc-params.ts'
 import { resampleMono } from './resample.ts'
 
 /** Mono samples at `params.samplerate`: channels averaged, then resampled if the rate differs. */
-export async function prepareSignal(signal: { sampleRate: number; channelData: Float32Array[] }, params: MfccParams): Promise<Float32Array> {
+export async function prepareSignal(
+  signal: { sampleRate: number; channelData: Float32Array[] },
+  params: MfccParams,
+): Promise<Float32Array> {
   return resampleMono(mixToMono(signal.channelData), signal.sampleRate, params.samplerate)
 }
 

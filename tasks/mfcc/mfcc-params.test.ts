@@ -21,7 +21,9 @@ describe('parseMfccArgs', () => {
   })
 
   it('takes options', () => {
-    expect(parseMfccArgs([26, 13, 0, 4000, 8000, { nfft: 256, preemph: 0.97, engine: 'meyda' }])).toMatchObject({ nfft: 256, preemph: 0.97, engine: 'meyda' })
+    expect(
+      parseMfccArgs([26, 13, 0, 4000, 8000, { nfft: 256, preemph: 0.97, engine: 'meyda' }]),
+    ).toMatchObject({ nfft: 256, preemph: 0.97, engine: 'meyda' })
   })
 
   it.each([
@@ -32,7 +34,10 @@ describe('parseMfccArgs', () => {
     [[32, 33, 1, 8000, 16000], 'numcep (33) must be at most nfilt (32)'],
     [[32, 24, 1, 9000, 16000], 'highfreq (9000) must be at most samplerate / 2 (8000)'],
     [[32, 24, 8000, 8000, 16000], 'lowfreq (8000) must be below highfreq (8000)'],
-    [[32, 24, 1, 8000, 16000, { winlen: 0.05 }], 'frame length 800 samples (winlen × samplerate) exceeds nfft 512'],
+    [
+      [32, 24, 1, 8000, 16000, { winlen: 0.05 }],
+      'frame length 800 samples (winlen × samplerate) exceeds nfft 512',
+    ],
   ])('rejects %j', (args, message) => {
     expect(() => parseMfccArgs(args)).toThrow(ValidationError)
     expect(() => parseMfccArgs(args)).toThrow(message)

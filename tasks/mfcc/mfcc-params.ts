@@ -60,7 +60,9 @@ export function parseMfccArgs(args: unknown[]): MfccParams {
   const parsed = Args.safeParse(args)
   if (!parsed.success) {
     const issue = parsed.error.issues[0]
-    throw new ValidationError(`EXTRACT_MFCC args${issue?.path.map((p) => `[${String(p)}]`).join('') ?? ''}: ${issue?.message ?? 'invalid'}`)
+    throw new ValidationError(
+      `EXTRACT_MFCC args${issue?.path.map((p) => `[${String(p)}]`).join('') ?? ''}: ${issue?.message ?? 'invalid'}`,
+    )
   }
   const [nfilt, numcep, lowfreq, highfreq, samplerate, options] = parsed.data
   const params: MfccParams = { ...MFCC_DEFAULTS, ...options, nfilt, numcep, lowfreq, highfreq, samplerate }
@@ -71,12 +73,16 @@ export function parseMfccArgs(args: unknown[]): MfccParams {
 /** Throws ValidationError when the parameters cannot produce features (fft size, frame length, band edges). */
 export function checkMfccParams(p: MfccParams): void {
   // fft.js (and Meyda) transform powers of two only.
-  if (p.nfft < 2 || (p.nfft & (p.nfft - 1)) !== 0) throw new ValidationError(`nfft must be a power of two, got ${p.nfft}`)
+  if (p.nfft < 2 || (p.nfft & (p.nfft - 1)) !== 0)
+    throw new ValidationError(`nfft must be a power of two, got ${p.nfft}`)
   if (p.numcep > p.nfilt) throw new ValidationError(`numcep (${p.numcep}) must be at most nfilt (${p.nfilt})`)
-  if (p.highfreq > p.samplerate / 2) throw new ValidationError(`highfreq (${p.highfreq}) must be at most samplerate / 2 (${p.samplerate / 2})`)
-  if (p.lowfreq >= p.highfreq) throw new ValidationError(`lowfreq (${p.lowfreq}) must be below highfreq (${p.highfreq})`)
+  if (p.highfreq > p.samplerate / 2)
+    throw new ValidationError(`highfreq (${p.highfreq}) must be at most samplerate / 2 (${p.samplerate / 2})`)
+  if (p.lowfreq >= p.highfreq)
+    throw new ValidationError(`lowfreq (${p.lowfreq}) must be below highfreq (${p.highfreq})`)
   const frame = roundHalfUp(p.winlen * p.samplerate)
-  if (frame < 1 || roundHalfUp(p.winstep * p.samplerate) < 1) throw new ValidationError('winlen and winstep must each span at least one sample')
+  if (frame < 1 || roundHalfUp(p.winstep * p.samplerate) < 1)
+    throw new ValidationError('winlen and winstep must each span at least one sample')
   if (p.engine === 'banzai' && frame > p.nfft) {
     throw new ValidationError(`frame length ${frame} samples (winlen × samplerate) exceeds nfft ${p.nfft}`)
   }

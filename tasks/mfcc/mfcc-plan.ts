@@ -91,7 +91,8 @@ function buildDct(p: MfccParams): { dct: Float64Array; dctHalf: number } {
   for (let k = 0; k < p.numcep; k++) {
     const scale = Math.sqrt((k === 0 ? 1 : 2) / n)
     const lift = p.ceplifter > 0 ? 1 + (p.ceplifter / 2) * Math.sin((Math.PI * k) / p.ceplifter) : 1
-    for (let i = 0; i < half; i++) dct[k * half + i] = scale * lift * Math.cos((Math.PI * k * (2 * i + 1)) / (2 * n))
+    for (let i = 0; i < half; i++)
+      dct[k * half + i] = scale * lift * Math.cos((Math.PI * k * (2 * i + 1)) / (2 * n))
   }
   return { dct, dctHalf: half }
 }
@@ -111,7 +112,12 @@ const FLOAT32_EPS = 2 ** -23
  * at least E · W_j · (4 · eps32 · maxDct / budget)² / nfft. On that speech the defaults redo 0.1 %
  * of the frames in float64, lifter 22 (DCT weights up to 12×) 45 %.
  */
-function buildFilterFloor(p: MfccParams, filterOffset: Int32Array, filterWeights: Float64Array, dct: Float64Array): Float64Array {
+function buildFilterFloor(
+  p: MfccParams,
+  filterOffset: Int32Array,
+  filterWeights: Float64Array,
+  dct: Float64Array,
+): Float64Array {
   const maxDct = dct.reduce((m, d) => Math.max(m, Math.abs(d)), 0)
   const share = (4 * FLOAT32_EPS * maxDct) ** 2 / FLOAT32_ERROR_BUDGET ** 2 / p.nfft
   const floor = new Float64Array(p.nfilt)
@@ -127,7 +133,8 @@ function buildPlan(p: MfccParams): MfccPlan {
   const frameLength = roundHalfUp(p.winlen * p.samplerate)
   const window = new Float64Array(frameLength)
   // numpy.hamming(M): 0.54 − 0.46 cos(2πn / (M − 1)); M = 1 gives [1].
-  for (let i = 0; i < frameLength; i++) window[i] = frameLength === 1 ? 1 : 0.54 - 0.46 * Math.cos((2 * Math.PI * i) / (frameLength - 1))
+  for (let i = 0; i < frameLength; i++)
+    window[i] = frameLength === 1 ? 1 : 0.54 - 0.46 * Math.cos((2 * Math.PI * i) / (frameLength - 1))
   const filters = buildFilterBank(p)
   const dct = buildDct(p)
   return {
@@ -158,7 +165,17 @@ const MAX_PLANS = 16
 
 /** The plan for a parameter set, from the cache when it was built before. */
 export function planMfcc(p: MfccParams): MfccPlan {
-  const key = [p.samplerate, p.winlen, p.winstep, p.nfft, p.nfilt, p.numcep, p.lowfreq, p.highfreq, p.ceplifter].join(',')
+  const key = [
+    p.samplerate,
+    p.winlen,
+    p.winstep,
+    p.nfft,
+    p.nfilt,
+    p.numcep,
+    p.lowfreq,
+    p.highfreq,
+    p.ceplifter,
+  ].join(',')
   let plan = plans.get(key)
   if (plan === undefined) {
     if (plans.size >= MAX_PLANS) {

@@ -33,13 +33,15 @@ export function pffftHeap(): Float32Array {
 
 /** Sets up a real forward FFT of `size` points (a power of two ≥ PFFFT_MIN_SIZE), its buffers zeroed. */
 export function createRealFft(size: number): RealFft {
-  if (size < PFFFT_MIN_SIZE || (size & (size - 1)) !== 0) throw new Error(`PFFFT size must be a power of two ≥ ${PFFFT_MIN_SIZE}, got ${size}`)
+  if (size < PFFFT_MIN_SIZE || (size & (size - 1)) !== 0)
+    throw new Error(`PFFFT size must be a power of two ≥ ${PFFFT_MIN_SIZE}, got ${size}`)
   const setup = pffft._pffft_new_setup(size, PFFFT_REAL)
   const input = pffft._pffft_aligned_malloc(4 * size)
   const output = pffft._pffft_aligned_malloc(4 * size)
   // PFFFT's scratch area; NULL would put it on the (small) wasm stack for every call.
   const work = pffft._pffft_aligned_malloc(4 * size)
-  if (setup === 0 || input === 0 || output === 0 || work === 0) throw new Error(`PFFFT could not allocate a ${size}-point transform`)
+  if (setup === 0 || input === 0 || output === 0 || work === 0)
+    throw new Error(`PFFFT could not allocate a ${size}-point transform`)
   pffft.HEAPF32.fill(0, input >> 2, (input >> 2) + size)
   return {
     size,

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { decodeNpy, encodeNpy } from './index.ts'
 
-const headerText = (npy: Uint8Array): string => new TextDecoder('latin1').decode(npy.subarray(10, 10 + (npy[8]! | (npy[9]! << 8))))
+const headerText = (npy: Uint8Array): string =>
+  new TextDecoder('latin1').decode(npy.subarray(10, 10 + (npy[8]! | (npy[9]! << 8))))
 
 describe('encodeNpy / decodeNpy', () => {
   it('round-trips a 2-D float32 array', () => {
@@ -24,7 +25,10 @@ describe('encodeNpy / decodeNpy', () => {
 
   it('writes 1-D shapes as one-element tuples and handles empty arrays', () => {
     expect(headerText(encodeNpy(new Float32Array(5), [5]))).toContain("'shape': (5,)")
-    expect(decodeNpy(encodeNpy(new Float32Array(0), [0, 24]))).toEqual({ data: new Float32Array(0), shape: [0, 24] })
+    expect(decodeNpy(encodeNpy(new Float32Array(0), [0, 24]))).toEqual({
+      data: new Float32Array(0),
+      shape: [0, 24],
+    })
   })
 
   it('stores little-endian float32', () => {
@@ -33,14 +37,18 @@ describe('encodeNpy / decodeNpy', () => {
   })
 
   it('refuses a shape that does not match the data', () => {
-    expect(() => encodeNpy(new Float32Array(5), [2, 3])).toThrow('npy shape [2, 3] holds 6 values, data has 5')
+    expect(() => encodeNpy(new Float32Array(5), [2, 3])).toThrow(
+      'npy shape [2, 3] holds 6 values, data has 5',
+    )
     expect(() => encodeNpy(new Float32Array(0), [-1])).toThrow('non-negative integers')
   })
 
   it('rejects broken or foreign files', () => {
     const good = encodeNpy(new Float32Array(6), [2, 3])
     expect(() => decodeNpy(new Uint8Array([1, 2, 3]))).toThrow('not a .npy file')
-    expect(() => decodeNpy(good.subarray(0, good.length - 4))).toThrow('npy data is 20 bytes, shape [2, 3] needs 24')
+    expect(() => decodeNpy(good.subarray(0, good.length - 4))).toThrow(
+      'npy data is 20 bytes, shape [2, 3] needs 24',
+    )
     expect(() => decodeNpy(good.subarray(0, 40))).toThrow('npy header truncated')
     const f8 = good.slice()
     f8.set(new TextEncoder().encode("'<f8'"), 10 + 9)

@@ -13,9 +13,11 @@ export interface NpyArray {
 }
 
 function checkShape(shape: number[], length: number): void {
-  if (!shape.every((d) => Number.isInteger(d) && d >= 0)) throw new ValidationError(`npy shape must be non-negative integers, got [${shape.join(', ')}]`)
+  if (!shape.every((d) => Number.isInteger(d) && d >= 0))
+    throw new ValidationError(`npy shape must be non-negative integers, got [${shape.join(', ')}]`)
   const count = shape.reduce((n, d) => n * d, 1)
-  if (count !== length) throw new ValidationError(`npy shape [${shape.join(', ')}] holds ${count} values, data has ${length}`)
+  if (count !== length)
+    throw new ValidationError(`npy shape [${shape.join(', ')}] holds ${count} values, data has ${length}`)
 }
 
 /** Encodes float32 data as a NumPy 1.0 .npy file ('<f4', C order, header padded to 64 bytes). */
@@ -26,7 +28,8 @@ export function encodeNpy(data: Float32Array, shape: number[]): Uint8Array {
   // The header (preamble + dict + '\n') is space-padded so the data starts on a 64-byte boundary.
   const total = Math.ceil((PREAMBLE + dict.length + 1) / 64) * 64
   const header = dict.padEnd(total - PREAMBLE - 1, ' ') + '\n'
-  if (header.length > 0xffff) throw new ValidationError(`npy header too long for format 1.0: ${header.length} bytes`)
+  if (header.length > 0xffff)
+    throw new ValidationError(`npy header too long for format 1.0: ${header.length} bytes`)
   const out = new Uint8Array(total + data.length * 4)
   out.set(MAGIC, 0)
   out[6] = 1
@@ -42,18 +45,21 @@ function parseHeader(text: string): { descr: string; fortran: boolean; shape: nu
   const descr = /'descr'\s*:\s*'([^']*)'/.exec(text)?.[1]
   const fortran = /'fortran_order'\s*:\s*(True|False)/.exec(text)?.[1]
   const shape = /'shape'\s*:\s*\(([^)]*)\)/.exec(text)?.[1]
-  if (descr === undefined || fortran === undefined || shape === undefined) throw new ValidationError(`npy header is not a format dictionary: ${text.trim()}`)
+  if (descr === undefined || fortran === undefined || shape === undefined)
+    throw new ValidationError(`npy header is not a format dictionary: ${text.trim()}`)
   const dims = shape
     .split(',')
     .map((s) => s.trim())
     .filter((s) => s !== '')
-  if (!dims.every((d) => /^\d+$/.test(d))) throw new ValidationError(`npy shape is not a tuple of integers: (${shape})`)
+  if (!dims.every((d) => /^\d+$/.test(d)))
+    throw new ValidationError(`npy shape is not a tuple of integers: (${shape})`)
   return { descr, fortran: fortran === 'True', shape: dims.map(Number) }
 }
 
 /** Decodes a .npy file holding little-endian float32 in C order (format 1.0 to 3.0); throws ValidationError otherwise. */
 export function decodeNpy(bytes: Uint8Array): NpyArray {
-  if (bytes.length < PREAMBLE || MAGIC.some((b, i) => bytes[i] !== b)) throw new ValidationError('not a .npy file')
+  if (bytes.length < PREAMBLE || MAGIC.some((b, i) => bytes[i] !== b))
+    throw new ValidationError('not a .npy file')
   const major = bytes[6]!
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
   if (major < 1 || major > 3) throw new ValidationError(`unsupported .npy version ${major}.${bytes[7]}`)
@@ -62,12 +68,18 @@ export function decodeNpy(bytes: Uint8Array): NpyArray {
   const headerLength = major === 1 ? view.getUint16(8, true) : view.getUint32(8, true)
   const dataOffset = 8 + lengthBytes + headerLength
   if (dataOffset > bytes.length) throw new ValidationError('npy header truncated')
-  const header = parseHeader(new TextDecoder(major === 3 ? 'utf-8' : 'latin1').decode(bytes.subarray(8 + lengthBytes, dataOffset)))
-  if (header.descr !== '<f4') throw new ValidationError(`npy dtype ${header.descr} is not '<f4' (little-endian float32)`)
+  const header = parseHeader(
+    new TextDecoder(major === 3 ? 'utf-8' : 'latin1').decode(bytes.subarray(8 + lengthBytes, dataOffset)),
+  )
+  if (header.descr !== '<f4')
+    throw new ValidationError(`npy dtype ${header.descr} is not '<f4' (little-endian float32)`)
   if (header.fortran) throw new ValidationError('npy data in Fortran order is not supported')
   const count = header.shape.reduce((n, d) => n * d, 1)
   const present = bytes.length - dataOffset
-  if (present !== count * 4) throw new ValidationError(`npy data is ${present} bytes, shape [${header.shape.join(', ')}] needs ${count * 4}`)
+  if (present !== count * 4)
+    throw new ValidationError(
+      `npy data is ${present} bytes, shape [${header.shape.join(', ')}] needs ${count * 4}`,
+    )
   const data = new Float32Array(count)
   for (let i = 0; i < count; i++) data[i] = view.getFloat32(dataOffset + i * 4, true)
   return { data, shape: header.shape }

@@ -75,8 +75,14 @@ describe('utility tasks', () => {
 
   it('FAIL throws its message, retryable only when asked', async () => {
     const { ctx } = context()
-    await expect(whole('FAIL').run(null, ['nope'], ctx)).rejects.toMatchObject({ message: 'nope', retryable: false })
-    await expect(whole('FAIL').run(null, ['again', true], ctx)).rejects.toMatchObject({ message: 'again', retryable: true })
+    await expect(whole('FAIL').run(null, ['nope'], ctx)).rejects.toMatchObject({
+      message: 'nope',
+      retryable: false,
+    })
+    await expect(whole('FAIL').run(null, ['again', true], ctx)).rejects.toMatchObject({
+      message: 'again',
+      retryable: true,
+    })
   })
 
   it('MAKE_DATASET writes count distinct blobs and a manifest of them', async () => {

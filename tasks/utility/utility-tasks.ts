@@ -80,7 +80,11 @@ export const makeDataset: TaskImplementation = {
       if (index % 100 === 0 || index === count) ctx.progress(index, count, 'items')
     }
     const manifest: DatasetManifest = { kind: DATASET_KIND, sources: [], items }
-    return { output: await writeJson(ctx.store, manifest), refs: manifestRefs(manifest), stats: { items: count } }
+    return {
+      output: await writeJson(ctx.store, manifest),
+      refs: manifestRefs(manifest),
+      stats: { items: count },
+    }
   },
 }
 

@@ -5,14 +5,21 @@ export function abortError(signal: AbortSignal): Error {
 }
 
 /** Waits `ms` milliseconds; rejects as soon as `signal` aborts. Calls `tick(elapsedMs)` every `tickMs`. */
-export function waitAbortably(ms: number, signal: AbortSignal, tick?: (elapsedMs: number) => void, tickMs = 200): Promise<void> {
+export function waitAbortably(
+  ms: number,
+  signal: AbortSignal,
+  tick?: (elapsedMs: number) => void,
+  tickMs = 200,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal.aborted) {
       reject(abortError(signal))
       return
     }
     const started = performance.now()
-    const ticker = tick ? setInterval(() => tick(Math.min(ms, performance.now() - started)), tickMs) : undefined
+    const ticker = tick
+      ? setInterval(() => tick(Math.min(ms, performance.now() - started)), tickMs)
+      : undefined
     const onAbort = (): void => {
       clearTimeout(timer)
       clearInterval(ticker)

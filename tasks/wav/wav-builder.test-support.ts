@@ -68,7 +68,9 @@ export function buildWav(spec: WavSpec = {}): Uint8Array {
   const data = spec.data ?? new Uint8Array(0)
   const fmt = chunk('fmt ', fmtBody(spec))
   const dataChunk = chunk('data', data, spec.dataSize ?? data.length)
-  const middle = spec.dataFirst ? [dataChunk, ...(spec.between ?? []), fmt] : [fmt, ...(spec.between ?? []), dataChunk]
+  const middle = spec.dataFirst
+    ? [dataChunk, ...(spec.between ?? []), fmt]
+    : [fmt, ...(spec.between ?? []), dataChunk]
   const body = concat([...(spec.before ?? []), ...middle, ...(spec.after ?? [])])
   const header = new Uint8Array(12)
   const v = new DataView(header.buffer)

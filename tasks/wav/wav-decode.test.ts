@@ -26,7 +26,9 @@ function referenceDecode(wav: Uint8Array): Float32Array[] {
 
 describe('decodeWav', () => {
   it('scales 16-bit samples as wav-decoder does: s / 32768 below zero, s / 32767 above', () => {
-    const { channelData, sampleRate } = decodeWav(buildWav({ data: int16Bytes([-32768, -16384, 0, 16383, 32767]) }))
+    const { channelData, sampleRate } = decodeWav(
+      buildWav({ data: int16Bytes([-32768, -16384, 0, 16383, 32767]) }),
+    )
     expect(sampleRate).toBe(16_000)
     expect([...channelData[0]!]).toEqual([-1, -0.5, 0, Math.fround(16383 / 32767), 1])
   })
@@ -35,7 +37,8 @@ describe('decodeWav', () => {
     const data = noise((bits / 4) * 500, bits)
     if (bits === 24) {
       // wav-decoder misreads 0x800000 as positive (see wav-decode.ts); keep it out of this comparison.
-      for (let i = 2; i < data.length; i += 3) if (data[i] === 0x80 && data[i - 1] === 0 && data[i - 2] === 0) data[i] = 0x81
+      for (let i = 2; i < data.length; i += 3)
+        if (data[i] === 0x80 && data[i - 1] === 0 && data[i - 2] === 0) data[i] = 0x81
     }
     const wav = buildWav({ bitsPerSample: bits, channels: 2, data })
     const ours = decodeWav(wav).channelData
@@ -50,7 +53,9 @@ describe('decodeWav', () => {
 
   it('reads float32 and float64 samples as they are', () => {
     const f32 = new Float32Array([0.25, -0.5, 1.5])
-    expect([...decodeWav(buildWav({ tag: 3, bitsPerSample: 32, data: new Uint8Array(f32.buffer) })).channelData[0]!]).toEqual([0.25, -0.5, 1.5])
+    expect([
+      ...decodeWav(buildWav({ tag: 3, bitsPerSample: 32, data: new Uint8Array(f32.buffer) })).channelData[0]!,
+    ]).toEqual([0.25, -0.5, 1.5])
     const f64 = new Float64Array([0.125, -1])
     const wav = buildWav({ tag: 3, bitsPerSample: 64, data: new Uint8Array(f64.buffer) })
     expect([...decodeWav(wav).channelData[0]!]).toEqual([0.125, -1])

@@ -14,25 +14,25 @@ type SampleReader = (view: DataView, at: number) => number
 // wav-decoder sign-extends 24-bit with `> 0x800000`, turning the most negative value into
 // +1.0000001; we read it as -1.
 const READERS: Record<string, SampleReader> = {
-  'pcm8': (v, at) => {
+  pcm8: (v, at) => {
     const s = v.getUint8(at) - 128
     return s < 0 ? s / 128 : s / 127
   },
-  'pcm16': (v, at) => {
+  pcm16: (v, at) => {
     const s = v.getInt16(at, true)
     return s < 0 ? s / 32768 : s / 32767
   },
-  'pcm24': (v, at) => {
+  pcm24: (v, at) => {
     const u = v.getUint8(at) | (v.getUint8(at + 1) << 8) | (v.getUint8(at + 2) << 16)
     const s = u >= 0x800000 ? u - 0x1000000 : u
     return s < 0 ? s / 8388608 : s / 8388607
   },
-  'pcm32': (v, at) => {
+  pcm32: (v, at) => {
     const s = v.getInt32(at, true)
     return s < 0 ? s / 2147483648 : s / 2147483647
   },
-  'float32': (v, at) => v.getFloat32(at, true),
-  'float64': (v, at) => v.getFloat64(at, true),
+  float32: (v, at) => v.getFloat32(at, true),
+  float64: (v, at) => v.getFloat64(at, true),
 }
 
 function readerFor(info: WavInfo): SampleReader {

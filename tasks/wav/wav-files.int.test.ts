@@ -8,11 +8,16 @@ interface WavDecoder {
 }
 const wavDecoder = createRequire(import.meta.url)('wav-decoder') as WavDecoder
 
-const golden = (name: string): Promise<Buffer> => readFile(new URL(`../../fixtures/golden/${name}`, import.meta.url))
+const golden = (name: string): Promise<Buffer> =>
+  readFile(new URL(`../../fixtures/golden/${name}`, import.meta.url))
 
 describe('real WAV files', () => {
   it('parses the FILTER_LONGER(5) boundary files exactly', async () => {
-    expect(parseWavHeader(await golden('edge_5000ms.wav'))).toMatchObject({ sampleRate: 16_000, samples: 80_000, seconds: 5 })
+    expect(parseWavHeader(await golden('edge_5000ms.wav'))).toMatchObject({
+      sampleRate: 16_000,
+      samples: 80_000,
+      seconds: 5,
+    })
     expect(parseWavHeader(await golden('edge_4999ms.wav'))).toMatchObject({ samples: 79_999 })
   })
 

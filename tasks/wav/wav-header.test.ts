@@ -20,8 +20,16 @@ describe('parseWavHeader', () => {
   })
 
   it.each([8, 16, 24, 32])('reads %i-bit PCM stereo', (bits) => {
-    const info = parseWavHeader(buildWav({ bitsPerSample: bits, channels: 2, sampleRate: 44_100, data: bytes((bits / 4) * 10) }))
-    expect(info).toMatchObject({ format: 'pcm', bitsPerSample: bits, channels: 2, sampleRate: 44_100, samples: 10 })
+    const info = parseWavHeader(
+      buildWav({ bitsPerSample: bits, channels: 2, sampleRate: 44_100, data: bytes((bits / 4) * 10) }),
+    )
+    expect(info).toMatchObject({
+      format: 'pcm',
+      bitsPerSample: bits,
+      channels: 2,
+      sampleRate: 44_100,
+      samples: 10,
+    })
   })
 
   it.each([32, 64])('reads %i-bit float', (bits) => {
@@ -35,19 +43,30 @@ describe('parseWavHeader', () => {
   })
 
   it('reads WAVE_FORMAT_EXTENSIBLE with a PCM or float subformat', () => {
-    expect(parseWavHeader(buildWav({ extensibleTag: 1, bitsPerSample: 24, channels: 2, data: bytes(12) }))).toMatchObject({
+    expect(
+      parseWavHeader(buildWav({ extensibleTag: 1, bitsPerSample: 24, channels: 2, data: bytes(12) })),
+    ).toMatchObject({
       format: 'pcm',
       bitsPerSample: 24,
       samples: 2,
       dataOffset: 12 + 48 + 8,
     })
-    expect(parseWavHeader(buildWav({ extensibleTag: 3, bitsPerSample: 32, data: bytes(8) }))).toMatchObject({ format: 'float', samples: 2 })
+    expect(parseWavHeader(buildWav({ extensibleTag: 3, bitsPerSample: 32, data: bytes(8) }))).toMatchObject({
+      format: 'float',
+      samples: 2,
+    })
   })
 
   it('finds chunks in any order, skipping unknown ones and honouring odd-size padding', () => {
     const list = chunk('LIST', bytes(5)) // odd: followed by a pad byte
     const fact = chunk('fact', bytes(4))
-    const wav = buildWav({ before: [list], between: [fact], after: [chunk('id3 ', bytes(3))], dataFirst: true, data: int16Bytes([7, 8]) })
+    const wav = buildWav({
+      before: [list],
+      between: [fact],
+      after: [chunk('id3 ', bytes(3))],
+      dataFirst: true,
+      data: int16Bytes([7, 8]),
+    })
     const info = parseWavHeader(wav)
     expect(info.samples).toBe(2)
     expect(info.dataOffset).toBe(12 + 14 + 8)
@@ -67,10 +86,18 @@ describe('parseWavHeader', () => {
   const broken: [string, Uint8Array, string][] = [
     ['empty file', bytes(0), 'not a RIFF/WAVE file'],
     ['not RIFF', new TextEncoder().encode('PK\u0003\u0004 this is a zip file'), 'not a RIFF/WAVE file'],
-    ['RIFF but not WAVE', new TextEncoder().encode('RIFF\u0000\u0000\u0000\u0000AVI LIST'), 'not a RIFF/WAVE file'],
+    [
+      'RIFF but not WAVE',
+      new TextEncoder().encode('RIFF\u0000\u0000\u0000\u0000AVI LIST'),
+      'not a RIFF/WAVE file',
+    ],
     ['no fmt', buildWav().subarray(0, 12), 'no fmt chunk'],
     ['no data', buildWav().subarray(0, 36), 'no data chunk'],
-    ['truncated data', buildWav({ data: bytes(400), dataSize: 1000 }), 'data chunk truncated: header says 1000 bytes, 400 present'],
+    [
+      'truncated data',
+      buildWav({ data: bytes(400), dataSize: 1000 }),
+      'data chunk truncated: header says 1000 bytes, 400 present',
+    ],
     ['truncated fmt', buildWav().subarray(0, 30), 'fmt chunk truncated: header says 16 bytes, 10 present'],
     ['MP3', buildWav({ tag: 0x55 }), 'unsupported format tag 85 (MP3)'],
     ['unknown tag', buildWav({ tag: 0x1234 }), 'unsupported format tag 4660'],
@@ -80,7 +107,11 @@ describe('parseWavHeader', () => {
     ['rate 0', buildWav({ sampleRate: 0 }), 'sample rate 0'],
     ['12-bit PCM', buildWav({ bitsPerSample: 12, blockAlign: 2 }), 'unsupported 12-bit PCM samples'],
     ['16-bit float', buildWav({ tag: 3, bitsPerSample: 16 }), 'unsupported 16-bit float samples'],
-    ['bad block align', buildWav({ blockAlign: 3 }), 'block align 3 does not match 1 channels of 16 bits (2)'],
+    [
+      'bad block align',
+      buildWav({ blockAlign: 3 }),
+      'block align 3 does not match 1 channels of 16 bits (2)',
+    ],
     ['two data chunks', buildWav({ after: [chunk('data', bytes(2))] }), 'more than one data chunk'],
   ]
   it.each(broken)('rejects %s', (_name, wav, reason) => {
@@ -102,7 +133,11 @@ describe('parseWavHeader', () => {
     v.setUint32(4, 8000, true)
     v.setUint16(12, 2, true)
     v.setUint16(14, 16, true)
-    const riff = new Uint8Array([...new TextEncoder().encode('RIFF\u0000\u0000\u0000\u0000WAVE'), ...chunk('fmt ', fmt), ...chunk('data', bytes(2))])
+    const riff = new Uint8Array([
+      ...new TextEncoder().encode('RIFF\u0000\u0000\u0000\u0000WAVE'),
+      ...chunk('fmt ', fmt),
+      ...chunk('data', bytes(2)),
+    ])
     expect(() => parseWavHeader(riff)).toThrow('WAVE_FORMAT_EXTENSIBLE fmt chunk too short')
   })
 })

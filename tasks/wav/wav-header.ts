@@ -76,7 +76,8 @@ function readFmt(view: DataView, offset: number, size: number): FmtChunk {
   }
   const guid = offset + 24
   for (let i = 0; i < GUID_TAIL.length; i++) {
-    if (view.getUint8(guid + 2 + i) !== GUID_TAIL[i]) throw new WavFormatError('unsupported extensible subformat GUID')
+    if (view.getUint8(guid + 2 + i) !== GUID_TAIL[i])
+      throw new WavFormatError('unsupported extensible subformat GUID')
   }
   return { ...fmt, tag: view.getUint16(guid, true) }
 }
@@ -84,15 +85,19 @@ function readFmt(view: DataView, offset: number, size: number): FmtChunk {
 function checkFmt(fmt: FmtChunk): 'pcm' | 'float' {
   if (fmt.tag !== TAG_PCM && fmt.tag !== TAG_FLOAT) throw new WavFormatError(describeTag(fmt.tag))
   if (fmt.channels === 0) throw new WavFormatError('0 channels')
-  if (fmt.channels > MAX_CHANNELS) throw new WavFormatError(`${fmt.channels} channels, at most ${MAX_CHANNELS} supported`)
+  if (fmt.channels > MAX_CHANNELS)
+    throw new WavFormatError(`${fmt.channels} channels, at most ${MAX_CHANNELS} supported`)
   if (fmt.sampleRate === 0) throw new WavFormatError('sample rate 0')
   const format = fmt.tag === TAG_PCM ? 'pcm' : 'float'
   const bits = fmt.bitsPerSample
   const isValid = format === 'pcm' ? [8, 16, 24, 32].includes(bits) : bits === 32 || bits === 64
-  if (!isValid) throw new WavFormatError(`unsupported ${bits}-bit ${format === 'pcm' ? 'PCM' : 'float'} samples`)
+  if (!isValid)
+    throw new WavFormatError(`unsupported ${bits}-bit ${format === 'pcm' ? 'PCM' : 'float'} samples`)
   const expected = (fmt.channels * bits) / 8
   if (fmt.blockAlign !== expected) {
-    throw new WavFormatError(`block align ${fmt.blockAlign} does not match ${fmt.channels} channels of ${bits} bits (${expected})`)
+    throw new WavFormatError(
+      `block align ${fmt.blockAlign} does not match ${fmt.channels} channels of ${bits} bits (${expected})`,
+    )
   }
   return format
 }
@@ -114,11 +119,13 @@ export function parseWavHeader(bytes: Uint8Array): WavInfo {
     const present = bytes.length - body
     if (id === 'data') {
       if (data !== null) throw new WavFormatError('more than one data chunk')
-      if (size > present) throw new WavFormatError(`data chunk truncated: header says ${size} bytes, ${present} present`)
+      if (size > present)
+        throw new WavFormatError(`data chunk truncated: header says ${size} bytes, ${present} present`)
       data = { offset: body, size }
     } else if (id === 'fmt ') {
       if (fmt !== null) throw new WavFormatError('more than one fmt chunk')
-      if (size > present) throw new WavFormatError(`fmt chunk truncated: header says ${size} bytes, ${present} present`)
+      if (size > present)
+        throw new WavFormatError(`fmt chunk truncated: header says ${size} bytes, ${present} present`)
       fmt = readFmt(view, body, size)
     } else if (size > present) {
       // An unknown chunk cut short: nothing after it can be found, so stop looking.

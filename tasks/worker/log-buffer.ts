@@ -23,12 +23,21 @@ export function createLogBuffer(now: () => Date, limit = MAX_LINES_PER_REPORT): 
         droppedCount++
         return
       }
-      lines.push({ at: now().toISOString(), level, msg: msg.length > MAX_LINE_CHARS ? `${msg.slice(0, MAX_LINE_CHARS - 1)}…` : msg })
+      lines.push({
+        at: now().toISOString(),
+        level,
+        msg: msg.length > MAX_LINE_CHARS ? `${msg.slice(0, MAX_LINE_CHARS - 1)}…` : msg,
+      })
     }
   return {
     logger: { debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error') },
     drain() {
-      if (droppedCount > 0) lines.push({ at: now().toISOString(), level: 'warn', msg: `${droppedCount} log lines dropped (too many between reports)` })
+      if (droppedCount > 0)
+        lines.push({
+          at: now().toISOString(),
+          level: 'warn',
+          msg: `${droppedCount} log lines dropped (too many between reports)`,
+        })
       droppedCount = 0
       if (lines.length === 0) return undefined
       const out = lines

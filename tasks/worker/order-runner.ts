@@ -28,7 +28,9 @@ export interface OrderRunnerDeps {
   /** Sends a non-final report (OrderReceived, OrderProgress). */
   send(message: WorkerMessage): void
   /** Sends a final report (kept until acknowledged). */
-  sendFinal(message: Extract<WorkerMessage, { type: 'OrderSucceeded' | 'OrderFailed' | 'OrderCancelled' }>): void
+  sendFinal(
+    message: Extract<WorkerMessage, { type: 'OrderSucceeded' | 'OrderFailed' | 'OrderCancelled' }>,
+  ): void
   /** Minimum time between two progress reports, ms. */
   progressIntervalMs: number
   /** How long an aborted task may take to stop before it is reported cancelled anyway, ms. */
@@ -52,12 +54,25 @@ function errorMessage(error: unknown): string {
 }
 
 /** Sends OrderReceived, runs the task, and sends its final report (succeeded, failed or cancelled). */
-export function runOrder(order: TaskOrder, decl: TaskDeclaration, impl: TaskImplementation, deps: OrderRunnerDeps): RunningOrder {
+export function runOrder(
+  order: TaskOrder,
+  decl: TaskDeclaration,
+  impl: TaskImplementation,
+  deps: OrderRunnerDeps,
+): RunningOrder {
   const base = { v: PROTOCOL_VERSION, orderId: order.orderId, workerId: deps.settings.workerId } as const
   const controller = new AbortController()
   const logs = createLogBuffer(deps.now)
   const throttle = createProgressThrottle(
-    (p) => deps.send({ type: 'OrderProgress', ...base, done: p.done, total: p.total, unit: p.unit.slice(0, 32), logs: logs.drain() }),
+    (p) =>
+      deps.send({
+        type: 'OrderProgress',
+        ...base,
+        done: p.done,
+        total: p.total,
+        unit: p.unit.slice(0, 32),
+        logs: logs.drain(),
+      }),
     deps.progressIntervalMs,
   )
   let isFinished = false
@@ -75,11 +90,24 @@ export function runOrder(order: TaskOrder, decl: TaskDeclaration, impl: TaskImpl
     } else if (outcome.ok) {
       throttle.flush()
       const { output, refs, stats } = outcome.result
-      deps.sendFinal({ type: 'OrderSucceeded', ...base, output, refs, stats: stats ?? {}, logs: logs.drain() })
+      deps.sendFinal({
+        type: 'OrderSucceeded',
+        ...base,
+        output,
+        refs,
+        stats: stats ?? {},
+        logs: logs.drain(),
+      })
     } else {
       throttle.flush()
       const error = errorMessage(outcome.error)
-      deps.sendFinal({ type: 'OrderFailed', ...base, error, retryable: isRetryable(outcome.error), logs: logs.drain() })
+      deps.sendFinal({
+        type: 'OrderFailed',
+        ...base,
+        error,
+        retryable: isRetryable(outcome.error),
+        logs: logs.drain(),
+      })
     }
     resolveDone()
   }
@@ -96,7 +124,11 @@ export function runOrder(order: TaskOrder, decl: TaskDeclaration, impl: TaskImpl
   deps.send({ type: 'OrderReceived', ...base })
   // Starting inside a promise turns a synchronous throw of the task into a failure too.
   Promise.resolve()
-    .then(() => (impl.kind === 'whole' ? impl.run(order.input, order.args, ctx) : runPerItem(impl.runItem.bind(impl), decl, ctx)))
+    .then(() =>
+      impl.kind === 'whole'
+        ? impl.run(order.input, order.args, ctx)
+        : runPerItem(impl.runItem.bind(impl), decl, ctx),
+    )
     .then(
       (result) => finish({ ok: true, result }),
       (error: unknown) => finish({ ok: false, error }),
@@ -111,7 +143,9 @@ export function runOrder(order: TaskOrder, decl: TaskDeclaration, impl: TaskImpl
     orderId: order.orderId,
     abort(cause) {
       if (isFinished || controller.signal.aborted) return
-      controller.abort(new Error(cause === 'cancelled' ? 'the order was cancelled' : 'the worker is shutting down'))
+      controller.abort(
+        new Error(cause === 'cancelled' ? 'the order was cancelled' : 'the worker is shutting down'),
+      )
       // A task that ignores its signal must not hold the slot (or the shutdown) forever.
       graceTimer = setTimeout(() => finish({ ok: false, error: new Error('aborted') }), deps.abortGraceMs)
     },

@@ -13,7 +13,10 @@ export interface ProgressThrottle {
 }
 
 /** Creates a throttle that calls `send` at most once per `intervalMs` (default 250 ms: 4 per second). */
-export function createProgressThrottle(send: (progress: Progress) => void, intervalMs = 250): ProgressThrottle {
+export function createProgressThrottle(
+  send: (progress: Progress) => void,
+  intervalMs = 250,
+): ProgressThrottle {
   let latest: Progress | undefined
   let lastSentAt = -Infinity
   let timer: NodeJS.Timeout | undefined

@@ -24,7 +24,11 @@ function knownRefs(fields: Record<string, unknown>, decl: TaskDeclaration): Cid[
  * Runs a perItem task over the order's slice of its input manifest: reuses `order.known`
  * results, runs the rest one by one, and writes the shard manifest `{kind, sources: [], items}`.
  */
-export async function runPerItem(runItem: RunItem, decl: TaskDeclaration, ctx: TaskContext): Promise<TaskResult> {
+export async function runPerItem(
+  runItem: RunItem,
+  decl: TaskDeclaration,
+  ctx: TaskContext,
+): Promise<TaskResult> {
   const { order } = ctx
   const manifest = await readManifest(ctx.store, order.input)
   const start = order.items?.start ?? 0

@@ -10,7 +10,11 @@ import {
   type TaskOrder,
   type WorkerMessage,
 } from '../../core/domain/index.ts'
-import { createMemoryStore, createMemoryTransport, type MemoryWorkerTransport } from '../../transport/memory/index.ts'
+import {
+  createMemoryStore,
+  createMemoryTransport,
+  type MemoryWorkerTransport,
+} from '../../transport/memory/index.ts'
 import { readJson } from '../documents.ts'
 import { utilityTasks } from '../utility/index.ts'
 import { createWorkerHost, type WorkerHost, type WorkerHostOptions } from './index.ts'
@@ -30,7 +34,10 @@ function setUp(overrides: Partial<WorkerHostOptions> = {}) {
     waiters = waiters.filter((w) => !w.test(message))
     for (const w of ready) w.resolve(message)
   })
-  function next<T extends WorkerMessage['type']>(type: T, test: (m: Of<T>) => boolean = () => true): Promise<Of<T>> {
+  function next<T extends WorkerMessage['type']>(
+    type: T,
+    test: (m: Of<T>) => boolean = () => true,
+  ): Promise<Of<T>> {
     return new Promise((resolve) => {
       waiters.push({ test: (m) => m.type === type && test(m as Of<T>), resolve: (m) => resolve(m as Of<T>) })
     })
@@ -141,7 +148,11 @@ describe('worker host', () => {
     t.order('MAKE_DATASET', [5])
     const dataset = (await made).output
     const done = t.next('OrderSucceeded')
-    t.order('ECHO_ITEMS', [], { input: dataset, items: { start: 1, end: 4 }, known: { '2': { echo: 'elsewhere' } } })
+    t.order('ECHO_ITEMS', [], {
+      input: dataset,
+      items: { start: 1, end: 4 },
+      known: { '2': { echo: 'elsewhere' } },
+    })
     const report = await done
     expect(report.stats).toEqual({ items: 3, computed: 2, reused: 1 })
     const shard = DatasetManifest.parse(await readJson(t.store, report.output))
@@ -151,7 +162,9 @@ describe('worker host', () => {
       ['synthetic/item-00004', 'w1'],
     ])
     expect(report.refs.sort()).toEqual(shard.items.map((i) => i.audio).sort())
-    const progress = t.seen.filter((m): m is Of<'OrderProgress'> => m.type === 'OrderProgress' && m.orderId === report.orderId)
+    const progress = t.seen.filter(
+      (m): m is Of<'OrderProgress'> => m.type === 'OrderProgress' && m.orderId === report.orderId,
+    )
     expect(progress.at(-1)).toMatchObject({ done: 3, total: 3, unit: 'items' })
   })
 

@@ -67,7 +67,8 @@ function waitFor(promise: Promise<unknown>, ms: number): Promise<void> {
 export function createWorkerHost(options: WorkerHostOptions): WorkerHost {
   const { transport, catalogue, settings, lanes, slots } = options
   if (lanes.length === 0) throw new ValidationError('a worker must serve at least one lane')
-  if (!Number.isInteger(slots) || slots < 1) throw new ValidationError(`slots must be an integer ≥ 1, got ${slots}`)
+  if (!Number.isInteger(slots) || slots < 1)
+    throw new ValidationError(`slots must be an integer ≥ 1, got ${slots}`)
   const now = options.now ?? (() => new Date())
   const log = options.log ?? (() => {})
   const resendEveryBeats = options.resendEveryBeats ?? 3
@@ -104,13 +105,25 @@ export function createWorkerHost(options: WorkerHostOptions): WorkerHost {
   }
 
   function refuse(order: TaskOrder, error: string): void {
-    pending.send({ type: 'OrderFailed', v: PROTOCOL_VERSION, orderId: order.orderId, workerId: settings.workerId, error, retryable: true })
+    pending.send({
+      type: 'OrderFailed',
+      v: PROTOCOL_VERSION,
+      orderId: order.orderId,
+      workerId: settings.workerId,
+      error,
+      retryable: true,
+    })
   }
 
   /** Gives an order back unstarted (no free slot, or stopping): the monitor re-queues it without spending an attempt. */
   function handBack(order: TaskOrder, why: string): void {
     log('info', `handing back ${order.orderId}: ${why}`)
-    pending.send({ type: 'OrderCancelled', v: PROTOCOL_VERSION, orderId: order.orderId, workerId: settings.workerId })
+    pending.send({
+      type: 'OrderCancelled',
+      v: PROTOCOL_VERSION,
+      orderId: order.orderId,
+      workerId: settings.workerId,
+    })
   }
 
   function handleOrder(received: TaskOrder): void {
@@ -122,7 +135,12 @@ export function createWorkerHost(options: WorkerHostOptions): WorkerHost {
     const order = parsed.data
     // A repeated order (the monitor re-sent it) gets the same answer again, never a second run.
     if (running.has(order.orderId)) {
-      transport.send({ type: 'OrderReceived', v: PROTOCOL_VERSION, orderId: order.orderId, workerId: settings.workerId })
+      transport.send({
+        type: 'OrderReceived',
+        v: PROTOCOL_VERSION,
+        orderId: order.orderId,
+        workerId: settings.workerId,
+      })
       return
     }
     const kept = pending.get(order.orderId)
@@ -135,7 +153,10 @@ export function createWorkerHost(options: WorkerHostOptions): WorkerHost {
     const impl = options.implementations[order.call]
     if (!decl || !impl) return refuse(order, `task ${order.call} is not known to worker ${settings.workerId}`)
     if (order.version !== decl.version) {
-      return refuse(order, `task ${order.call} version ${order.version} was ordered, but worker ${settings.workerId} runs version ${decl.version}`)
+      return refuse(
+        order,
+        `task ${order.call} version ${order.version} was ordered, but worker ${settings.workerId} runs version ${decl.version}`,
+      )
     }
     if ((impl.kind === 'perItem') !== decl.perItem) {
       pending.send({
@@ -182,7 +203,8 @@ export function createWorkerHost(options: WorkerHostOptions): WorkerHost {
     isStopping = true
     transport.pauseOrders()
     sendHeartbeat()
-    if (graceful) await waitFor(Promise.all([...running.values()].map((r) => r.done)), options.graceMs ?? 10_000)
+    if (graceful)
+      await waitFor(Promise.all([...running.values()].map((r) => r.done)), options.graceMs ?? 10_000)
     for (const run of running.values()) run.abort('shutdown')
     await Promise.all([...running.values()].map((r) => r.done))
     clearInterval(heartbeatTimer)

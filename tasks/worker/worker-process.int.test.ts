@@ -1,7 +1,13 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { afterEach, describe, expect, it } from 'vitest'
-import { makeOrderId, type PipelineId, PROTOCOL_VERSION, type TaskOrder, type WorkerMessage } from '../../core/domain/index.ts'
+import {
+  makeOrderId,
+  type PipelineId,
+  PROTOCOL_VERSION,
+  type TaskOrder,
+  type WorkerMessage,
+} from '../../core/domain/index.ts'
 import { createZmqMonitorTransport, type ZmqMonitorTransport } from '../../transport/zmq/index.ts'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
@@ -25,14 +31,21 @@ describe('a worker process over ZeroMQ', () => {
     // The scripted monitor acknowledges every final report, as the real one does.
     m.onMessage((message) => {
       seen.push(message)
-      if (message.type === 'OrderSucceeded' || message.type === 'OrderFailed' || message.type === 'OrderCancelled') {
+      if (
+        message.type === 'OrderSucceeded' ||
+        message.type === 'OrderFailed' ||
+        message.type === 'OrderCancelled'
+      ) {
         m.publish({ type: 'Ack', orderIds: [message.orderId] })
       }
       for (const wake of waiters.splice(0)) wake()
     })
     async function next<T extends WorkerMessage['type']>(type: T, orderId?: string): Promise<Of<T>> {
       for (;;) {
-        const found = seen.find((s): s is Of<T> => s.type === type && (orderId === undefined || ('orderId' in s && s.orderId === orderId)))
+        const found = seen.find(
+          (s): s is Of<T> =>
+            s.type === type && (orderId === undefined || ('orderId' in s && s.orderId === orderId)),
+        )
         if (found) return found
         await new Promise<void>((resolve) => waiters.push(resolve))
       }
@@ -40,12 +53,27 @@ describe('a worker process over ZeroMQ', () => {
     let attempt = 0
     function send(call: string, args: unknown[], extra: Partial<TaskOrder> = {}): TaskOrder {
       const unit = { pipelineId: 'e2e' as PipelineId, step: 0, shard: 0, attempt: ++attempt }
-      const order: TaskOrder = { type: 'TaskOrder', v: PROTOCOL_VERSION, orderId: makeOrderId(unit), ...unit, call, version: 1, args, input: null, deadline: '2030-01-01T00:00:00.000Z', ...extra }
+      const order: TaskOrder = {
+        type: 'TaskOrder',
+        v: PROTOCOL_VERSION,
+        orderId: makeOrderId(unit),
+        ...unit,
+        call,
+        version: 1,
+        args,
+        input: null,
+        deadline: '2030-01-01T00:00:00.000Z',
+        ...extra,
+      }
       m.sendOrder('default', order)
       return order
     }
 
-    child = spawn(process.execPath, ['--import', 'tsx', script, JSON.stringify({ endpoints: m.endpoints(), graceMs: 100 })], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] })
+    child = spawn(
+      process.execPath,
+      ['--import', 'tsx', script, JSON.stringify({ endpoints: m.endpoints(), graceMs: 100 })],
+      { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] },
+    )
     const exited = new Promise<number | null>((resolve) => child?.once('exit', (code) => resolve(code)))
     const beat = await next('Heartbeat')
     expect(beat).toMatchObject({ pid: child.pid, lanes: ['default'], slots: 2, inFlight: [] })

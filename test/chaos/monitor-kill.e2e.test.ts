@@ -4,7 +4,13 @@ import { expect, test } from 'vitest'
 import { DEFAULT_RETRY_POLICY, type PipelineSummary } from '../../core/domain/index.ts'
 import { checkIntegrity, EventLog, openDatabase, PipelineTable } from '../../core/monitor/index.ts'
 import { useProcessScope } from '../support/process-scope.ts'
-import { freePorts, type MonitorProcess, startMonitorProcess, startWorkerProcess, tempDataDir } from '../support/banzai-processes.ts'
+import {
+  freePorts,
+  type MonitorProcess,
+  startMonitorProcess,
+  startWorkerProcess,
+  tempDataDir,
+} from '../support/banzai-processes.ts'
 import { chaosSeed, seededRandom } from '../support/seeded-random.ts'
 import { serveArcticZips } from '../support/zip-server.ts'
 
@@ -29,12 +35,20 @@ function pipelines(zips: string): unknown[] {
   const fanOut = (i: number) => ({
     name: `fan-out-${i}`,
     cache: false,
-    tasks: [{ call: 'MAKE_DATASET', args: [30 + (i % 4) * 15] }, { call: 'ECHO_ITEMS', args: [5 + (i % 3) * 5] }, { call: 'NOOP' }],
+    tasks: [
+      { call: 'MAKE_DATASET', args: [30 + (i % 4) * 15] },
+      { call: 'ECHO_ITEMS', args: [5 + (i % 3) * 5] },
+      { call: 'NOOP' },
+    ],
   })
   const utility = (i: number) => ({
     name: `utility-${i}`,
     cache: false,
-    tasks: [{ call: 'SLEEP', args: [200 + (i % 6) * 150] }, { call: 'NOOP' }, { call: 'SLEEP', args: [100 + (i % 4) * 100] }],
+    tasks: [
+      { call: 'SLEEP', args: [200 + (i % 6) * 150] },
+      { call: 'NOOP' },
+      { call: 'SLEEP', args: [100 + (i % 4) * 100] },
+    ],
   })
   return Array.from({ length: 30 }, (_, i) => (i % 5 === 0 ? audio(i) : i % 5 <= 2 ? fanOut(i) : utility(i)))
 }
@@ -54,7 +68,8 @@ async function timeRelisting(monitor: MonitorProcess, pids: number[], kill: numb
       end = ` (monitor gone: ${error instanceof Error ? error.message : String(error)})`
       return []
     })
-    for (const pid of pids) if (!seen.has(pid) && listed.some((w) => w.pid === pid)) seen.set(pid, Date.now() - start)
+    for (const pid of pids)
+      if (!seen.has(pid) && listed.some((w) => w.pid === pid)) seen.set(pid, Date.now() - start)
     if (Date.now() - start > 20_000) end = ' (gave up after 20 s)'
     await new Promise((resolve) => setTimeout(resolve, 20))
   }
@@ -98,17 +113,23 @@ test('monitor SIGKILLed at 10 random instants under load: all 30 pipelines succe
     const delayMs = Math.floor(random() * 400)
     const from = await monitor.api.lastSeq()
     let isLive = true
-    await monitor.api.until(async () => {
-      if ((await monitor.api.lastSeq()) >= from + advance) return true
-      isLive = (await summaries(monitor)).some((s) => !ENDED.has(s.status))
-      return !isLive
-    }, `the log to grow by ${advance} events`, 30_000)
+    await monitor.api.until(
+      async () => {
+        if ((await monitor.api.lastSeq()) >= from + advance) return true
+        isLive = (await summaries(monitor)).some((s) => !ENDED.has(s.status))
+        return !isLive
+      },
+      `the log to grow by ${advance} events`,
+      30_000,
+    )
     await new Promise((resolve) => setTimeout(resolve, delayMs))
     const seq = await monitor.api.lastSeq()
     if (isLive) killsWhileLive++
     monitor.child.kill('SIGKILL')
     await monitor.child.exited
-    console.log(`kill ${kill}: +${advance} events, +${delayMs} ms, at seq ≥ ${seq}, ${((Date.now() - started) / 1000).toFixed(1)} s`)
+    console.log(
+      `kill ${kill}: +${advance} events, +${delayMs} ms, at seq ≥ ${seq}, ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    )
     monitor = await startMonitorProcess({ data, port, zmqPort })
     children.push(monitor.child)
     relisted.push(timeRelisting(monitor, workerPids, kill))
@@ -116,7 +137,9 @@ test('monitor SIGKILLed at 10 random instants under load: all 30 pipelines succe
 
   const details = await monitor.api.waitForEnd(ids, 90_000)
   console.log(`workers listed again after each restart:\n  ${(await Promise.all(relisted)).join('\n  ')}`)
-  console.log(`monitor chaos: ${KILLS} kills (${killsWhileLive} while pipelines ran), all ended after ${((Date.now() - started) / 1000).toFixed(1)} s`)
+  console.log(
+    `monitor chaos: ${KILLS} kills (${killsWhileLive} while pipelines ran), all ended after ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  )
   expect(details.map((d) => `${d.name}: ${d.status}`)).toEqual(details.map((d) => `${d.name}: succeeded`))
   expect(killsWhileLive).toBeGreaterThanOrEqual(5)
 
@@ -128,7 +151,8 @@ test('monitor SIGKILLed at 10 random instants under load: all 30 pipelines succe
   for (const id of ids) {
     const succeeded = new Map<string, number>()
     for (const e of await monitor.api.events(id)) {
-      if (e.type === 'UnitLeaseExpired' || e.type === 'UnitReportIgnored' || e.type === 'UnitRetryScheduled') counts[e.type]++
+      if (e.type === 'UnitLeaseExpired' || e.type === 'UnitReportIgnored' || e.type === 'UnitRetryScheduled')
+        counts[e.type]++
       if (e.type === 'UnitReportIgnored') tally(`ignored: ${e.data.reason}`)
       if (e.type === 'UnitFailed') tally(`failed${e.data.retryable ? ' (retryable)' : ''}: ${e.data.error}`)
       if (e.type !== 'UnitSucceeded') continue
@@ -138,7 +162,9 @@ test('monitor SIGKILLed at 10 random instants under load: all 30 pipelines succe
     units += succeeded.size
     for (const [key, count] of succeeded) if (count > 1) twice.push(`${key}: ${count} times`)
   }
-  console.log(`monitor chaos: ${units} units succeeded; ${JSON.stringify(counts)}; ${JSON.stringify(Object.fromEntries(reasons))}`)
+  console.log(
+    `monitor chaos: ${units} units succeeded; ${JSON.stringify(counts)}; ${JSON.stringify(Object.fromEntries(reasons))}`,
+  )
   expect(twice).toEqual([])
   expect(units).toBeGreaterThan(90)
 
@@ -151,7 +177,9 @@ test('monitor SIGKILLed at 10 random instants under load: all 30 pipelines succe
   const db = openDatabase(join(data, 'banzai.db'))
   try {
     const report = checkIntegrity(new EventLog(db), new PipelineTable(db), DEFAULT_RETRY_POLICY)
-    console.log(`integrity: ${report.events} events, ${report.pipelines} pipelines, ${report.problems.length} problems`)
+    console.log(
+      `integrity: ${report.events} events, ${report.pipelines} pipelines, ${report.problems.length} problems`,
+    )
     expect(report.problems).toEqual([])
     expect(report.pipelines).toBe(30)
   } finally {

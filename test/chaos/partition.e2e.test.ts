@@ -4,7 +4,12 @@ import { join } from 'node:path'
 import { expect, test } from 'vitest'
 import type { StoredEvent, TransportEndpoints } from '../../core/domain/index.ts'
 import { useProcessScope } from '../support/process-scope.ts'
-import { freePorts, startMonitorProcess, startWorkerProcess, tempDataDir } from '../support/banzai-processes.ts'
+import {
+  freePorts,
+  startMonitorProcess,
+  startWorkerProcess,
+  tempDataDir,
+} from '../support/banzai-processes.ts'
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.ts'
 
 // Chaos: a network partition. Worker A reaches the monitor only through userspace TCP proxies
@@ -25,7 +30,9 @@ function targetOf(endpoint: string): { host: string; port: number } {
 }
 
 /** Serves `GET /api/transport` with `endpoints`, so a worker pointed here connects through them. */
-async function serveDiscovery(endpoints: TransportEndpoints): Promise<{ url: string; close(): Promise<void> }> {
+async function serveDiscovery(
+  endpoints: TransportEndpoints,
+): Promise<{ url: string; close(): Promise<void> }> {
   const server = createServer((request, response) => {
     if (request.url !== '/api/transport') return void response.writeHead(404).end()
     response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(endpoints))
@@ -33,7 +40,10 @@ async function serveDiscovery(endpoints: TransportEndpoints): Promise<{ url: str
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const address = server.address()
   const port = typeof address === 'object' && address ? address.port : 0
-  return { url: `http://127.0.0.1:${port}`, close: () => new Promise((resolve) => server.close(() => resolve())) }
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  }
 }
 
 /** Whether an embedded store holds a blob (its `roots/<cid>.json` record commits a put). */
@@ -47,7 +57,10 @@ test('partition: a worker cut off mid-SLEEP loses its lease, the unit runs on th
   // Worker A keeps its own store: its SLEEP's output blob appearing there tells the test that A
   // finished while cut off (A's result is never read: the monitor ignores it).
   const aData = tempDataDir('banzai-chaos-a-')
-  cleanups.push(() => rmSync(data, { recursive: true, force: true }), () => rmSync(aData, { recursive: true, force: true }))
+  cleanups.push(
+    () => rmSync(data, { recursive: true, force: true }),
+    () => rmSync(aData, { recursive: true, force: true }),
+  )
   const [port, zmqPort] = [await freePorts(1), await freePorts(3)]
   const monitor = await startMonitorProcess({ data, port, zmqPort, leaseMs: 1_000 })
   children.push(monitor.child)
@@ -58,7 +71,12 @@ test('partition: a worker cut off mid-SLEEP loses its lease, the unit runs on th
   const lane = await startTcpProxy(targetOf(real.lanes.default!))
   const proxies = [reports, control, lane]
   cleanups.push(() => Promise.all(proxies.map((p) => p.close())).then(() => undefined))
-  const discovery = await serveDiscovery({ ...real, reports: viaProxy(reports), control: viaProxy(control), lanes: { default: viaProxy(lane) } })
+  const discovery = await serveDiscovery({
+    ...real,
+    reports: viaProxy(reports),
+    control: viaProxy(control),
+    lanes: { default: viaProxy(lane) },
+  })
   cleanups.push(() => discovery.close())
 
   const a = await startWorkerProcess(monitor, { data: aData, slots: 1, discoveryUrl: discovery.url })
@@ -66,9 +84,16 @@ test('partition: a worker cut off mid-SLEEP loses its lease, the unit runs on th
   const isA = (worker: string | null) => worker !== null && worker.endsWith(`-${a.process.pid}`)
   expect(reports.accepted() + control.accepted() + lane.accepted()).toBeGreaterThanOrEqual(3)
 
-  const id = await monitor.api.submit({ name: 'partition', cache: false, tasks: [{ call: 'SLEEP', args: [SLEEP_MS] }] })
+  const id = await monitor.api.submit({
+    name: 'partition',
+    cache: false,
+    tasks: [{ call: 'SLEEP', args: [SLEEP_MS] }],
+  })
   const has = async (match: (e: StoredEvent) => boolean) => (await monitor.api.events(id)).some(match)
-  await monitor.api.until(() => has((e) => e.type === 'UnitStarted' && e.data.attempt === 1 && isA(e.data.worker)), 'attempt 1 to start on worker A')
+  await monitor.api.until(
+    () => has((e) => e.type === 'UnitStarted' && e.data.attempt === 1 && isA(e.data.worker)),
+    'attempt 1 to start on worker A',
+  )
 
   for (const p of proxies) p.sever()
   const severedAt = Date.now()
@@ -76,18 +101,36 @@ test('partition: a worker cut off mid-SLEEP loses its lease, the unit runs on th
   children.push(b)
   const isB = (worker: string | null) => worker !== null && worker.endsWith(`-${b.process.pid}`)
 
-  await monitor.api.until(() => has((e) => e.type === 'UnitLeaseExpired' && e.data.attempt === 1 && isA(e.data.worker)), "A's lease to expire")
-  await monitor.api.until(() => has((e) => e.type === 'UnitStarted' && e.data.attempt === 2 && isB(e.data.worker)), 'attempt 2 to start on worker B')
-  await monitor.api.until(() => Promise.resolve(hasBlob(join(aData, 'store'))), 'worker A to finish its SLEEP while cut off', 10_000)
+  await monitor.api.until(
+    () => has((e) => e.type === 'UnitLeaseExpired' && e.data.attempt === 1 && isA(e.data.worker)),
+    "A's lease to expire",
+  )
+  await monitor.api.until(
+    () => has((e) => e.type === 'UnitStarted' && e.data.attempt === 2 && isB(e.data.worker)),
+    'attempt 2 to start on worker B',
+  )
+  await monitor.api.until(
+    () => Promise.resolve(hasBlob(join(aData, 'store'))),
+    'worker A to finish its SLEEP while cut off',
+    10_000,
+  )
   // The report A could not deliver is now waiting in A; the unit is still running on B.
   expect((await monitor.api.detail(id)).status).toBe('running')
   expect((await monitor.api.workers()).some((w) => w.pid === a.process.pid)).toBe(false)
 
   for (const p of proxies) p.restore()
   const restoredAt = Date.now()
-  await monitor.api.until(() => has((e) => e.type === 'UnitReportIgnored' && e.data.attempt === 1), "A's stale report to arrive", 15_000)
+  await monitor.api.until(
+    () => has((e) => e.type === 'UnitReportIgnored' && e.data.attempt === 1),
+    "A's stale report to arrive",
+    15_000,
+  )
   const ignoredAfterMs = Date.now() - restoredAt
-  await monitor.api.until(async () => (await monitor.api.workers()).some((w) => w.pid === a.process.pid), 'worker A to be listed again', 15_000)
+  await monitor.api.until(
+    async () => (await monitor.api.workers()).some((w) => w.pid === a.process.pid),
+    'worker A to be listed again',
+    15_000,
+  )
 
   const [detail] = await monitor.api.waitForEnd([id])
   expect(detail!.status).toBe('succeeded')
@@ -105,9 +148,17 @@ test('partition: a worker cut off mid-SLEEP loses its lease, the unit runs on th
   // Exactly one success, from B's attempt; the stale report of attempt 1 recorded as ignored
   // (superseded), before the pipeline ended, and never as a success.
   expect(succeeded.map((e) => e.type === 'UnitSucceeded' && e.data.attempt)).toEqual([2])
-  expect(events.some((e) => e.type === 'UnitStarted' && e.data.attempt === 2 && isB(e.data.worker))).toBe(true)
+  expect(events.some((e) => e.type === 'UnitStarted' && e.data.attempt === 2 && isB(e.data.worker))).toBe(
+    true,
+  )
   expect(ignored.length).toBeGreaterThanOrEqual(1)
-  for (const e of ignored) expect(e.type === 'UnitReportIgnored' && { attempt: e.data.attempt, superseded: e.data.reason.startsWith('superseded') }).toEqual({ attempt: 1, superseded: true })
+  for (const e of ignored)
+    expect(
+      e.type === 'UnitReportIgnored' && {
+        attempt: e.data.attempt,
+        superseded: e.data.reason.startsWith('superseded'),
+      },
+    ).toEqual({ attempt: 1, superseded: true })
   const lastIgnored = Math.max(...ignored.map((e) => e.pipelineSeq))
   expect(lastIgnored).toBeLessThan(events.find((e) => e.type === 'PipelineSucceeded')!.pipelineSeq)
   expect(events.filter((e) => e.type === 'UnitFailed')).toEqual([])

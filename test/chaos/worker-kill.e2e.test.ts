@@ -3,7 +3,13 @@ import { expect, test } from 'vitest'
 import type { StoredEvent } from '../../core/domain/index.ts'
 import { useProcessScope } from '../support/process-scope.ts'
 import type { Child } from '../support/child-process.ts'
-import { type ApiHelper, freePorts, startMonitorProcess, startWorkerProcess, tempDataDir } from '../support/banzai-processes.ts'
+import {
+  type ApiHelper,
+  freePorts,
+  startMonitorProcess,
+  startWorkerProcess,
+  tempDataDir,
+} from '../support/banzai-processes.ts'
 import { serveArcticZips } from '../support/zip-server.ts'
 
 // Chaos: a worker is SIGKILLed while it computes an EXTRACT_MFCC shard; the shard's lease
@@ -15,13 +21,22 @@ const LEASE_MS = 1_000
 const MFCC = 1
 
 /** Polls one pipeline's new events every 10 ms until `match` accepts one; keeps all it read. */
-async function waitForEvent(api: ApiHelper, id: string, seen: StoredEvent[], match: (e: StoredEvent) => boolean, what: string): Promise<StoredEvent> {
+async function waitForEvent(
+  api: ApiHelper,
+  id: string,
+  seen: StoredEvent[],
+  match: (e: StoredEvent) => boolean,
+  what: string,
+): Promise<StoredEvent> {
   let found: StoredEvent | undefined = seen.find(match)
   const end = Date.now() + 60_000
   while (!found) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
     const after = seen.at(-1)?.pipelineSeq ?? 0
-    const page = await api.call<{ events: StoredEvent[] }>('GET', `/pipelines/${id}/events?after=${after}&limit=1000`)
+    const page = await api.call<{ events: StoredEvent[] }>(
+      'GET',
+      `/pipelines/${id}/events?after=${after}&limit=1000`,
+    )
     seen.push(...page.events)
     found = page.events.find(match)
     if (!found) await new Promise((resolve) => setTimeout(resolve, 10))
@@ -61,7 +76,13 @@ test('a worker SIGKILLed mid-shard of EXTRACT_MFCC: its shards are re-run on the
   // The second MFCC shard to start: by then both workers have taken one, so the victim is mid-shard.
   const seen: StoredEvent[] = []
   let startedShards = 0
-  const victimStart = await waitForEvent(monitor.api, id, seen, (e) => e.type === 'UnitStarted' && e.data.step === MFCC && ++startedShards === 2, 'a second MFCC shard to start')
+  const victimStart = await waitForEvent(
+    monitor.api,
+    id,
+    seen,
+    (e) => e.type === 'UnitStarted' && e.data.step === MFCC && ++startedShards === 2,
+    'a second MFCC shard to start',
+  )
   if (victimStart.type !== 'UnitStarted') throw new Error('unreachable')
   const victimId = victimStart.data.worker
   const victim = workers.find((w) => victimId.endsWith(`-${w.process.pid}`))!
@@ -77,15 +98,36 @@ test('a worker SIGKILLed mid-shard of EXTRACT_MFCC: its shards are re-run on the
   const events = await monitor.api.events(id)
   const expired = events.filter((e) => e.type === 'UnitLeaseExpired' && e.data.step === MFCC)
   // The shard the victim was computing when it died lost its lease (and so may orders queued to it).
-  expect(expired.some((e) => e.type === 'UnitLeaseExpired' && unitKey(e) === unitKey(victimStart) && e.data.attempt === victimStart.data.attempt)).toBe(true)
+  expect(
+    expired.some(
+      (e) =>
+        e.type === 'UnitLeaseExpired' &&
+        unitKey(e) === unitKey(victimStart) &&
+        e.data.attempt === victimStart.data.attempt,
+    ),
+  ).toBe(true)
 
   const lines: string[] = []
   for (const lost of expired) {
     if (lost.type !== 'UnitLeaseExpired') continue
-    const redispatch = events.find((e) => e.type === 'UnitDispatched' && unitKey(e) === unitKey(lost) && e.data.attempt > lost.data.attempt)
-    const retry = events.find((e) => e.type === 'UnitRetryScheduled' && unitKey(e) === unitKey(lost) && e.data.attempt === lost.data.attempt + 1)
+    const redispatch = events.find(
+      (e) =>
+        e.type === 'UnitDispatched' && unitKey(e) === unitKey(lost) && e.data.attempt > lost.data.attempt,
+    )
+    const retry = events.find(
+      (e) =>
+        e.type === 'UnitRetryScheduled' &&
+        unitKey(e) === unitKey(lost) &&
+        e.data.attempt === lost.data.attempt + 1,
+    )
     const rerun = events.find((e) => e.type === 'UnitSucceeded' && unitKey(e) === unitKey(lost))
-    const ranOn = events.find((e) => e.type === 'UnitStarted' && rerun?.type === 'UnitSucceeded' && unitKey(e) === unitKey(lost) && e.data.attempt === rerun.data.attempt)
+    const ranOn = events.find(
+      (e) =>
+        e.type === 'UnitStarted' &&
+        rerun?.type === 'UnitSucceeded' &&
+        unitKey(e) === unitKey(lost) &&
+        e.data.attempt === rerun.data.attempt,
+    )
     // Re-run elsewhere: its successful attempt started on the surviving worker.
     expect(ranOn?.type === 'UnitStarted' && ranOn.data.worker.endsWith(`-${survivor.process.pid}`)).toBe(true)
     expect(redispatch).toBeDefined()
@@ -98,7 +140,10 @@ test('a worker SIGKILLed mid-shard of EXTRACT_MFCC: its shards are re-run on the
   const runTimes = events
     .flatMap((done) => {
       if (done.type !== 'UnitSucceeded' || done.data.step !== MFCC) return []
-      const start = events.find((e) => e.type === 'UnitStarted' && unitKey(e) === unitKey(done) && e.data.attempt === done.data.attempt)
+      const start = events.find(
+        (e) =>
+          e.type === 'UnitStarted' && unitKey(e) === unitKey(done) && e.data.attempt === done.data.attempt,
+      )
       return start ? [Date.parse(done.at) - Date.parse(start.at)] : []
     })
     .sort((a, b) => a - b)
@@ -112,7 +157,9 @@ test('a worker SIGKILLed mid-shard of EXTRACT_MFCC: its shards are re-run on the
   const succeeded = events.filter((e) => e.type === 'UnitSucceeded').map(unitKey)
   expect(new Set(succeeded).size).toBe(succeeded.length)
   expect(detail!.tasks[MFCC]!.shards).toEqual({ total: 15, succeeded: 15, running: 0 })
-  const manifest = (await (await fetch(`${monitor.url}/api/blobs/${detail!.output}`)).json()) as { items: { id: string; mfcc?: string }[] }
+  const manifest = (await (await fetch(`${monitor.url}/api/blobs/${detail!.output}`)).json()) as {
+    items: { id: string; mfcc?: string }[]
+  }
   expect(manifest.items).toHaveLength(60)
   expect(manifest.items.every((i) => typeof i.mfcc === 'string')).toBe(true)
 })

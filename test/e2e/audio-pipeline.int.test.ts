@@ -2,7 +2,15 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { catalogue, type Cid, parsePipelineDocument, readBytes, readJson, readManifest, type Store } from '../../core/domain/index.ts'
+import {
+  catalogue,
+  type Cid,
+  parsePipelineDocument,
+  readBytes,
+  readJson,
+  readManifest,
+  type Store,
+} from '../../core/domain/index.ts'
 import { decodeNpy } from '../../tasks/npy/index.ts'
 import { implementations } from '../../tasks/index.ts'
 import { createEmbeddedStore } from '../../transport/store/index.ts'
@@ -20,7 +28,14 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'banzai-audio-'))
   store = await createEmbeddedStore({ dir: join(dir, 'store') })
   zips = await serveArcticZips()
-  env = startInProcess({ dir, store, implementations, workers: 2, slots: 1, settings: { leaseMs: 10_000, shardSize: 10 } })
+  env = startInProcess({
+    dir,
+    store,
+    implementations,
+    workers: 2,
+    slots: 1,
+    settings: { leaseMs: 10_000, shardSize: 10 },
+  })
 })
 afterAll(async () => {
   await env.stop()
@@ -84,7 +99,9 @@ describe('the audio pipeline, end to end', () => {
     const model = (await readJson(store, detail.output!)) as ModelDoc
     expect(model.task).toBe('classifier')
     expect(model.labels.sort()).toEqual(['sf3', 'ssc', 'sus'])
-    expect(model.metrics.test && 'accuracy' in model.metrics.test ? model.metrics.test.accuracy : 0).toBeGreaterThanOrEqual(0.9)
+    expect(
+      model.metrics.test && 'accuracy' in model.metrics.test ? model.metrics.test.accuracy : 0,
+    ).toBeGreaterThanOrEqual(0.9)
   })
 
   test('a rerun revalidates the zips (external) and every other step is a cache hit', async () => {
@@ -112,7 +129,9 @@ describe('the audio pipeline, end to end', () => {
     ])
     expect(b.status).toBe('succeeded')
     const events = env.queries.events(b.id, 0, 1000).events
-    const stats = events.flatMap((e) => (e.type === 'UnitSucceeded' && e.data.step === 1 ? [e.data.stats] : []))
+    const stats = events.flatMap((e) =>
+      e.type === 'UnitSucceeded' && e.data.step === 1 ? [e.data.stats] : [],
+    )
     expect(stats.reduce((n, s) => n + (s.computed ?? 0), 0)).toBe(20)
     expect(stats.reduce((n, s) => n + (s.reused ?? 0), 0)).toBe(40)
   })

@@ -9,7 +9,10 @@ let up: Child
 let url: string
 let data: string
 
-function banzai(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; out: string; err: string }> {
+function banzai(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number | null; out: string; err: string }> {
   const child = spawnTs('bin/banzai.js', args, env)
   return child.exited.then((code) => ({ code, out: child.lines.join('\n'), err: child.stderr() }))
 }
@@ -17,7 +20,21 @@ function banzai(args: string[], env: Record<string, string> = {}): Promise<{ cod
 beforeAll(async () => {
   data = tempDataDir('banzai-cli-')
   const [port, zmqPort] = [await freePorts(1), await freePorts(4)]
-  up = spawnTs('bin/banzai.js', ['up', '--data', data, '--port', String(port), '--zmq-port', String(zmqPort), '--workers', '1', '--lease-ms', '2000', '--log-level', 'warn'])
+  up = spawnTs('bin/banzai.js', [
+    'up',
+    '--data',
+    data,
+    '--port',
+    String(port),
+    '--zmq-port',
+    String(zmqPort),
+    '--workers',
+    '1',
+    '--lease-ms',
+    '2000',
+    '--log-level',
+    'warn',
+  ])
   const line = await up.waitForLine((l) => l.startsWith('banzai is up: '), 'banzai up', 60_000)
   url = line.slice('banzai is up: '.length).split(' ')[0]!
 }, 90_000)
@@ -44,7 +61,9 @@ describe('banzai run, status, events', () => {
     expect(status.code).toBe(0)
     expect(status.out).toMatch(/FAIL\s+failed/)
     const events = await banzai(['events', id, '--monitor', url])
-    expect(events.out.split('\n').map((l) => (JSON.parse(l) as { type: string }).type)).toContain('PipelineFailed')
+    expect(events.out.split('\n').map((l) => (JSON.parse(l) as { type: string }).type)).toContain(
+      'PipelineFailed',
+    )
   })
 
   test('a bad document exits 2 with the field named; an unreachable monitor exits 3; a bad flag exits 2', async () => {
@@ -69,7 +88,17 @@ describe('banzai run, status, events', () => {
     await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve))
     const taken = (holder.address() as { port: number }).port
     const zmqPort = await freePorts(4)
-    const result = await banzai(['monitor', '--port', String(taken), '--zmq-port', String(zmqPort), '--data', join(data, 'taken'), '--log-level', 'silent'])
+    const result = await banzai([
+      'monitor',
+      '--port',
+      String(taken),
+      '--zmq-port',
+      String(zmqPort),
+      '--data',
+      join(data, 'taken'),
+      '--log-level',
+      'silent',
+    ])
     holder.close()
     expect(result.code).toBe(2)
     expect(result.err).toContain(`127.0.0.1:${taken}`)
@@ -101,7 +130,19 @@ describe('banzai demo', () => {
   test('completes on a fresh data folder and prints the LEARN result', async () => {
     const fresh = tempDataDir('banzai-demo-')
     const [port, zmqPort] = [await freePorts(1), await freePorts(4)]
-    const demo = await banzai(['demo', '--data', fresh, '--port', String(port), '--zmq-port', String(zmqPort), '--workers', '2', '--log-level', 'warn'])
+    const demo = await banzai([
+      'demo',
+      '--data',
+      fresh,
+      '--port',
+      String(port),
+      '--zmq-port',
+      String(zmqPort),
+      '--workers',
+      '2',
+      '--log-level',
+      'warn',
+    ])
     rmSync(fresh, { recursive: true, force: true })
     expect(demo.code, demo.out).toBe(0)
     expect(demo.out).toMatch(/LEARN: classifier over .* held-out utterance accuracy \d+/)

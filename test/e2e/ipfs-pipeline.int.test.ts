@@ -8,8 +8,11 @@ import { serveArcticZips } from '../support/zip-server.ts'
 
 const installed = isIpfsInstalled()
 if (!installed) {
-  if (process.env.CI) throw new Error('js-ipfs is not installed but CI is set: run transport/store/ipfs-node/setup.sh first')
-  console.warn('\n**********\nSKIPPED: IPFS pipeline test — run transport/store/ipfs-node/setup.sh\n**********\n')
+  if (process.env.CI)
+    throw new Error('js-ipfs is not installed but CI is set: run transport/store/ipfs-node/setup.sh first')
+  console.warn(
+    '\n**********\nSKIPPED: IPFS pipeline test — run transport/store/ipfs-node/setup.sh\n**********\n',
+  )
 }
 
 async function localObjects(daemon: IpfsDaemon): Promise<number> {
@@ -25,11 +28,18 @@ describe.skipIf(!installed)('workers on two IPFS nodes', () => {
 
   beforeAll(async () => {
     ;[a, b] = await Promise.all([startIpfsDaemon(), startIpfsDaemon()])
-    const connected = await fetch(`${b.apiUrl}/api/v0/swarm/connect?arg=${encodeURIComponent(a.peerAddr)}`, { method: 'POST' })
+    const connected = await fetch(`${b.apiUrl}/api/v0/swarm/connect?arg=${encodeURIComponent(a.peerAddr)}`, {
+      method: 'POST',
+    })
     expect(connected.ok).toBe(true)
     zips = await serveArcticZips()
     const storeA = createIpfsStore({ url: a.apiUrl, findTimeoutMs: 20_000 })
-    env = startInProcess({ store: storeA, implementations, workers: 0, settings: { leaseMs: 20_000, shardSize: 10 } })
+    env = startInProcess({
+      store: storeA,
+      implementations,
+      workers: 0,
+      settings: { leaseMs: 20_000, shardSize: 10 },
+    })
     env.addWorker(['a'], 'worker-on-a', storeA)
     env.addWorker(['b'], 'worker-on-b', createIpfsStore({ url: b.apiUrl, findTimeoutMs: 20_000 }))
   }, 120_000)

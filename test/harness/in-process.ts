@@ -2,7 +2,15 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { catalogue, type Store, type TaskImplementation } from '../../core/domain/index.ts'
-import { type Clock, type Db, Monitor, MonitorQueries, type MonitorSettings, monitorSettings, openDatabase } from '../../core/monitor/index.ts'
+import {
+  type Clock,
+  type Db,
+  Monitor,
+  MonitorQueries,
+  type MonitorSettings,
+  monitorSettings,
+  openDatabase,
+} from '../../core/monitor/index.ts'
 import { createMemoryTransport } from '../../transport/memory/index.ts'
 import { createMemoryStore } from '../../transport/memory/index.ts'
 import { utilityTasks } from '../../tasks/utility/index.ts'
@@ -48,14 +56,31 @@ export function startInProcess(options: InProcessOptions = {}): InProcess {
   const db = openDatabase(join(dir, 'banzai.db'))
   const store = options.store ?? createMemoryStore()
   const transport = createMemoryTransport()
-  const settings = monitorSettings({ leaseMs: 1_000, shardSize: 10, retry: { maxAttempts: 3, backoffBaseMs: 20, backoffMaxMs: 200 }, ...options.settings })
-  const monitor = new Monitor({ db, store, transport: transport.monitor, catalogue, settings, onError: () => {}, ...(options.clock ? { clock: options.clock } : {}) })
+  const settings = monitorSettings({
+    leaseMs: 1_000,
+    shardSize: 10,
+    retry: { maxAttempts: 3, backoffBaseMs: 20, backoffMaxMs: 200 },
+    ...options.settings,
+  })
+  const monitor = new Monitor({
+    db,
+    store,
+    transport: transport.monitor,
+    catalogue,
+    settings,
+    onError: () => {},
+    ...(options.clock ? { clock: options.clock } : {}),
+  })
   const queries = new MonitorQueries(monitor.log, monitor.pipelines, monitor.memo, monitor.taskLogs)
   const hosts: WorkerHost[] = []
   const implementations = options.implementations ?? utilityTasks
   const heartbeatMs = options.heartbeatMs ?? 100
 
-  function addWorker(lanes = options.lanes ?? ['default'], id = `w${hosts.length + 1}`, workerStore = store): WorkerHost {
+  function addWorker(
+    lanes = options.lanes ?? ['default'],
+    id = `w${hosts.length + 1}`,
+    workerStore = store,
+  ): WorkerHost {
     const host = createWorkerHost({
       transport: transport.connectWorker(lanes),
       implementations,
@@ -101,7 +126,11 @@ export function startInProcess(options: InProcessOptions = {}): InProcess {
     addWorker,
     waitUntil,
     waitForEnd: (ids, timeoutMs) =>
-      waitUntil(() => ids.every((id) => ENDED.has(queries.detail(id).status)), `pipelines ${ids.join(', ')} to end`, timeoutMs),
+      waitUntil(
+        () => ids.every((id) => ENDED.has(queries.detail(id).status)),
+        `pipelines ${ids.join(', ')} to end`,
+        timeoutMs,
+      ),
     async stop() {
       await Promise.all(hosts.map((h) => h.stop({ graceful: false })))
       await monitor.stop()

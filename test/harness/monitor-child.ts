@@ -14,14 +14,23 @@ env.monitor.onCommitted((events) => process.stdout.write(`committed ${events[eve
 if (flag === '--submit') {
   const n = Number(count)
   for (let i = 0; i < n; i++) {
-    const doc = { name: `crash-${i}`, cache: false, tasks: [{ call: 'SLEEP', args: [30 + ((i * 37) % 120)] }, { call: 'MAKE_DATASET', args: [3 + i] }, { call: 'ECHO_ITEMS', args: [5] }] }
+    const doc = {
+      name: `crash-${i}`,
+      cache: false,
+      tasks: [
+        { call: 'SLEEP', args: [30 + ((i * 37) % 120)] },
+        { call: 'MAKE_DATASET', args: [3 + i] },
+        { call: 'ECHO_ITEMS', args: [5] },
+      ],
+    }
     const { id } = await env.monitor.submit(parsePipelineDocument(doc, catalogue))
     process.stdout.write(`submitted ${id}\n`)
   }
   process.stdout.write('submitted-all\n')
 }
 const check = () => {
-  if (env.monitor.actors.size === 0 && env.queries.list({ limit: 1 }).items.length > 0) process.stdout.write('all-ended\n')
+  if (env.monitor.actors.size === 0 && env.queries.list({ limit: 1 }).items.length > 0)
+    process.stdout.write('all-ended\n')
 }
 env.monitor.onCommitted(check)
 check()

@@ -22,30 +22,78 @@ silent.onOrder((order) => {
 })
 const lost = await submit({ name: 'lost-lease', cache: false, tasks: [{ call: 'SLEEP', args: [300] }] })
 ids.push(lost)
-silent.send({ type: 'Heartbeat', v: 1, workerId: 'silent', host: 'test', pid: 1, lanes: ['default'], slots: 1, inFlight: [] })
-await env.waitUntil(() => env.queries.events(lost, 0, 100).events.some((e) => e.type === 'UnitRetryScheduled'), 'the lease to expire')
+silent.send({
+  type: 'Heartbeat',
+  v: 1,
+  workerId: 'silent',
+  host: 'test',
+  pid: 1,
+  lanes: ['default'],
+  slots: 1,
+  inFlight: [],
+})
+await env.waitUntil(
+  () => env.queries.events(lost, 0, 100).events.some((e) => e.type === 'UnitRetryScheduled'),
+  'the lease to expire',
+)
 env.addWorker()
 env.addWorker()
-await env.waitUntil(() => env.queries.detail(lost).tasks[0]!.attempt === 2 && env.queries.detail(lost).tasks[0]!.status === 'running', 'attempt 2 to run')
+await env.waitUntil(
+  () =>
+    env.queries.detail(lost).tasks[0]!.attempt === 2 &&
+    env.queries.detail(lost).tasks[0]!.status === 'running',
+  'attempt 2 to run',
+)
 const stale = taken[0]!
-silent.send({ type: 'OrderSucceeded', v: 1, orderId: stale.orderId, workerId: 'silent', output: stale.input ?? ('bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku' as Cid), refs: [], stats: {} })
-await env.waitUntil(() => env.queries.events(lost, 0, 100).events.some((e) => e.type === 'UnitReportIgnored'), 'the stale report to be ignored')
+silent.send({
+  type: 'OrderSucceeded',
+  v: 1,
+  orderId: stale.orderId,
+  workerId: 'silent',
+  output: stale.input ?? ('bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku' as Cid),
+  refs: [],
+  stats: {},
+})
+await env.waitUntil(
+  () => env.queries.events(lost, 0, 100).events.some((e) => e.type === 'UnitReportIgnored'),
+  'the stale report to be ignored',
+)
 await silent.close()
-ids.push(await submit({ name: 'shards', tasks: [{ call: 'MAKE_DATASET', args: [10] }, { call: 'ECHO_ITEMS', args: [1] }, { call: 'NOOP' }] }))
+ids.push(
+  await submit({
+    name: 'shards',
+    tasks: [{ call: 'MAKE_DATASET', args: [10] }, { call: 'ECHO_ITEMS', args: [1] }, { call: 'NOOP' }],
+  }),
+)
 await env.waitForEnd(ids)
-ids.push(await submit({ name: 'cached', tasks: [{ call: 'MAKE_DATASET', args: [10] }, { call: 'ECHO_ITEMS', args: [1] }, { call: 'NOOP' }] }))
+ids.push(
+  await submit({
+    name: 'cached',
+    tasks: [{ call: 'MAKE_DATASET', args: [10] }, { call: 'ECHO_ITEMS', args: [1] }, { call: 'NOOP' }],
+  }),
+)
 const joined = [await submit([{ call: 'SLEEP', args: [80] }]), await submit([{ call: 'SLEEP', args: [80] }])]
 ids.push(...joined)
 ids.push(await submit({ name: 'flaky', tasks: [{ call: 'FAIL', args: ['flaky', true] }] }))
-ids.push(await submit({ name: 'broken', tasks: [{ call: 'NOOP' }, { call: 'FAIL', args: ['broken', false] }] }))
+ids.push(
+  await submit({ name: 'broken', tasks: [{ call: 'NOOP' }, { call: 'FAIL', args: ['broken', false] }] }),
+)
 ids.push(await submit({ name: 'slow', tasks: [{ call: 'SLEEP', args: [60_000], timeoutMs: 200 }] }))
-const cancelled = await submit({ name: 'cancelled', tasks: [{ call: 'SLEEP', args: [60_000] }, { call: 'NOOP' }] })
+const cancelled = await submit({
+  name: 'cancelled',
+  tasks: [{ call: 'SLEEP', args: [60_000] }, { call: 'NOOP' }],
+})
 ids.push(cancelled)
 await env.waitUntil(() => env.queries.detail(cancelled).tasks[0]!.status === 'running', 'the sleep to run')
 await env.monitor.cancel(cancelled, 'recorded cancel')
 await env.waitForEnd(ids, 60_000)
 const events = env.monitor.log.readAfter(0, 100_000)
 writeFileSync(`${out}.events.jsonl`, events.map((e) => JSON.stringify(e)).join('\n') + '\n')
-writeFileSync(`${out}.details.json`, JSON.stringify(Object.fromEntries(ids.map((id) => [id, env.queries.detail(id)])), null, 1) + '\n')
-console.log(`${events.length} events, ${ids.length} pipelines: ${[...new Set(events.map((e) => e.type))].sort().join(', ')}`)
+writeFileSync(
+  `${out}.details.json`,
+  JSON.stringify(Object.fromEntries(ids.map((id) => [id, env.queries.detail(id)])), null, 1) + '\n',
+)
+console.log(
+  `${events.length} events, ${ids.length} pipelines: ${[...new Set(events.map((e) => e.type))].sort().join(', ')}`,
+)
 await env.stop()

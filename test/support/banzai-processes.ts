@@ -36,8 +36,32 @@ export interface MonitorProcess {
 }
 
 /** Starts `banzai monitor` with short lease settings; resolves once it serves HTTP. */
-export async function startMonitorProcess(options: { data: string; port: number; zmqPort: number; lanes?: string[]; leaseMs?: number; shardSize?: number; env?: Record<string, string> }): Promise<MonitorProcess> {
-  const args = ['monitor', '--data', options.data, '--port', String(options.port), '--zmq-port', String(options.zmqPort), '--lanes', (options.lanes ?? ['default']).join(','), '--lease-ms', String(options.leaseMs ?? 1_000), '--shard-size', String(options.shardSize ?? 20), '--log-level', 'warn']
+export async function startMonitorProcess(options: {
+  data: string
+  port: number
+  zmqPort: number
+  lanes?: string[]
+  leaseMs?: number
+  shardSize?: number
+  env?: Record<string, string>
+}): Promise<MonitorProcess> {
+  const args = [
+    'monitor',
+    '--data',
+    options.data,
+    '--port',
+    String(options.port),
+    '--zmq-port',
+    String(options.zmqPort),
+    '--lanes',
+    (options.lanes ?? ['default']).join(','),
+    '--lease-ms',
+    String(options.leaseMs ?? 1_000),
+    '--shard-size',
+    String(options.shardSize ?? 20),
+    '--log-level',
+    'warn',
+  ]
   const child = spawnTs('bin/banzai.js', args, options.env)
   await child.waitForLine((l) => l.startsWith('banzai monitor: '), 'the monitor to listen', 60_000)
   const url = `http://127.0.0.1:${options.port}`
@@ -48,24 +72,58 @@ export async function startMonitorProcess(options: { data: string; port: number;
  * Starts `banzai worker` against a monitor; resolves once the monitor lists it. `discoveryUrl`
  * (default: the monitor's) is where the worker reads `GET /api/transport`.
  */
-export async function startWorkerProcess(monitor: MonitorProcess, options: { data: string; lanes?: string[]; slots?: number; heartbeatMs?: number; discoveryUrl?: string; env?: Record<string, string>; waitListed?: boolean }): Promise<Child> {
-  const args = ['worker', '--monitor', options.discoveryUrl ?? monitor.url, '--data', options.data, '--lanes', (options.lanes ?? ['default']).join(','), '--slots', String(options.slots ?? 2), '--heartbeat-ms', String(options.heartbeatMs ?? 200), '--log-level', 'warn']
+export async function startWorkerProcess(
+  monitor: MonitorProcess,
+  options: {
+    data: string
+    lanes?: string[]
+    slots?: number
+    heartbeatMs?: number
+    discoveryUrl?: string
+    env?: Record<string, string>
+    waitListed?: boolean
+  },
+): Promise<Child> {
+  const args = [
+    'worker',
+    '--monitor',
+    options.discoveryUrl ?? monitor.url,
+    '--data',
+    options.data,
+    '--lanes',
+    (options.lanes ?? ['default']).join(','),
+    '--slots',
+    String(options.slots ?? 2),
+    '--heartbeat-ms',
+    String(options.heartbeatMs ?? 200),
+    '--log-level',
+    'warn',
+  ]
   const child = spawnTs('bin/banzai.js', args, options.env)
   if (options.waitListed !== false) {
     const pid = child.process.pid
-    await monitor.api.until(async () => (await monitor.api.workers()).some((w) => w.pid === pid), `worker ${pid} to be listed`)
+    await monitor.api.until(
+      async () => (await monitor.api.workers()).some((w) => w.pid === pid),
+      `worker ${pid} to be listed`,
+    )
   }
   return child
 }
 
 /** The few API calls the process tests make. */
 export class ApiHelper {
-  constructor(readonly url: string, private readonly token = '') {}
+  constructor(
+    readonly url: string,
+    private readonly token = '',
+  ) {}
 
   async call<T>(method: string, path: string, body?: unknown): Promise<T> {
     const response = await fetch(`${this.url}/api${path}`, {
       method,
-      headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(this.token ? { authorization: `Bearer ${this.token}` } : {}) },
+      headers: {
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
+      },
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
     })
     const text = await response.text()
@@ -85,7 +143,10 @@ export class ApiHelper {
     const out: StoredEvent[] = []
     let after = 0
     for (;;) {
-      const page = await this.call<{ events: StoredEvent[]; next: number | null }>('GET', `/pipelines/${id}/events?after=${after}&limit=1000`)
+      const page = await this.call<{ events: StoredEvent[]; next: number | null }>(
+        'GET',
+        `/pipelines/${id}/events?after=${after}&limit=1000`,
+      )
       out.push(...page.events)
       if (page.next === null) return out
       after = page.next
@@ -93,7 +154,12 @@ export class ApiHelper {
   }
 
   async workers(): Promise<{ id: string; pid: number; lanes: string[]; inFlight: string[] }[]> {
-    return (await this.call<{ workers: { id: string; pid: number; lanes: string[]; inFlight: string[] }[] }>('GET', '/workers')).workers
+    return (
+      await this.call<{ workers: { id: string; pid: number; lanes: string[]; inFlight: string[] }[] }>(
+        'GET',
+        '/workers',
+      )
+    ).workers
   }
 
   /** The highest committed global seq (`GET /healthz`). */
@@ -113,16 +179,22 @@ export class ApiHelper {
       }
       await new Promise((resolve) => setTimeout(resolve, 50))
     }
-    throw new Error(`timed out waiting for ${what}${lastError ? ` (last error: ${lastError instanceof Error ? lastError.message : JSON.stringify(lastError)})` : ''}`)
+    throw new Error(
+      `timed out waiting for ${what}${lastError ? ` (last error: ${lastError instanceof Error ? lastError.message : JSON.stringify(lastError)})` : ''}`,
+    )
   }
 
   /** Waits until every pipeline has ended; returns their details. */
   async waitForEnd(ids: string[], timeoutMs = 90_000): Promise<PipelineDetail[]> {
     let details: PipelineDetail[] = []
-    await this.until(async () => {
-      details = await Promise.all(ids.map((id) => this.detail(id)))
-      return details.every((d) => ['succeeded', 'failed', 'cancelled'].includes(d.status))
-    }, `${ids.length} pipeline(s) to end`, timeoutMs)
+    await this.until(
+      async () => {
+        details = await Promise.all(ids.map((id) => this.detail(id)))
+        return details.every((d) => ['succeeded', 'failed', 'cancelled'].includes(d.status))
+      },
+      `${ids.length} pipeline(s) to end`,
+      timeoutMs,
+    )
     return details
   }
 }

@@ -56,12 +56,21 @@ export function spawnTs(script: string, args: string[], env: Record<string, stri
       const seen = lines.find(match)
       if (seen !== undefined) return Promise.resolve(seen)
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}; stderr: ${stderr}`)), timeoutMs)
+        const timer = setTimeout(
+          () => reject(new Error(`timed out waiting for ${what}; stderr: ${stderr}`)),
+          timeoutMs,
+        )
         void exited.then((code) => {
           clearTimeout(timer)
           reject(new Error(`process exited (${code}) before ${what}; stderr: ${stderr}`))
         })
-        waiters.push({ match, resolve: (line) => { clearTimeout(timer); resolve(line) } })
+        waiters.push({
+          match,
+          resolve: (line) => {
+            clearTimeout(timer)
+            resolve(line)
+          },
+        })
       })
     },
   }

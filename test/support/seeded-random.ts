@@ -8,7 +8,8 @@ export function chaosSeed(): number {
   const fromEnv = process.env.CHAOS_SEED
   if (fromEnv !== undefined && fromEnv !== '') {
     const seed = Number(fromEnv)
-    if (!Number.isInteger(seed) || seed < 0) throw new Error(`CHAOS_SEED must be an integer ≥ 0, got ${JSON.stringify(fromEnv)}`)
+    if (!Number.isInteger(seed) || seed < 0)
+      throw new Error(`CHAOS_SEED must be an integer ≥ 0, got ${JSON.stringify(fromEnv)}`)
     return seed
   }
   return Math.floor(Math.random() * 2 ** 31)

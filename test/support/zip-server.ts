@@ -7,7 +7,11 @@ import { fileURLToPath } from 'node:url'
 export const ARCTIC_DIR = fileURLToPath(new URL('../../fixtures/arctic/', import.meta.url))
 
 /** Serves the fixture zips over real HTTP on 127.0.0.1; counts requests per file. */
-export async function serveArcticZips(): Promise<{ url: string; hits: Map<string, number>; close(): Promise<void> }> {
+export async function serveArcticZips(): Promise<{
+  url: string
+  hits: Map<string, number>
+  close(): Promise<void>
+}> {
   const files = new Set(readdirSync(ARCTIC_DIR).filter((f) => f.endsWith('.zip')))
   const hits = new Map<string, number>()
   const server: Server = createServer((req, res) => {
@@ -20,5 +24,9 @@ export async function serveArcticZips(): Promise<{ url: string; hits: Map<string
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const address = server.address()
   const port = typeof address === 'object' && address ? address.port : 0
-  return { url: `http://127.0.0.1:${port}`, hits, close: () => new Promise((resolve) => server.close(() => resolve())) }
+  return {
+    url: `http://127.0.0.1:${port}`,
+    hits,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  }
 }

@@ -1,2 +1,6 @@
-export { createMemoryTransport, type MemoryTransport, type MemoryWorkerTransport } from './memory-transport.ts'
+export {
+  createMemoryTransport,
+  type MemoryTransport,
+  type MemoryWorkerTransport,
+} from './memory-transport.ts'
 export { createMemoryStore, type MemoryStore } from './memory-store.ts'

@@ -3,7 +3,15 @@ import { fixedSize } from 'ipfs-unixfs-importer/chunker'
 import { balanced } from 'ipfs-unixfs-importer/layout'
 import { importByteStream } from 'ipfs-unixfs-importer'
 import type { CID } from 'multiformats/cid'
-import { asCid, type BlobStat, type ByteSource, type Cid, NotFoundError, type PutResult, type Store } from '../../core/domain/index.ts'
+import {
+  asCid,
+  type BlobStat,
+  type ByteSource,
+  type Cid,
+  NotFoundError,
+  type PutResult,
+  type Store,
+} from '../../core/domain/index.ts'
 
 /** Yields the source's chunks, adding their lengths to `counter.bytes` (the blob's size, not its DAG's). */
 async function* chunksOf(source: ByteSource, counter: { bytes: number }): AsyncGenerator<Uint8Array> {
@@ -13,7 +21,9 @@ async function* chunksOf(source: ByteSource, counter: { bytes: number }): AsyncG
   }
 }
 
-async function collect(value: Uint8Array | Iterable<Uint8Array> | AsyncIterable<Uint8Array>): Promise<Uint8Array> {
+async function collect(
+  value: Uint8Array | Iterable<Uint8Array> | AsyncIterable<Uint8Array>,
+): Promise<Uint8Array> {
   if (value instanceof Uint8Array) return value
   const parts: Uint8Array[] = []
   for await (const part of value) parts.push(part)
@@ -37,14 +47,20 @@ export function createMemoryStore(): MemoryStore {
       blocks.set(cid.toString(), await collect(value))
       return cid
     },
-     
+
     get: async function* (cid: CID) {
       const block = blocks.get(cid.toString())
       if (!block) throw new NotFoundError(`no block ${cid.toString()}`)
       yield block
     },
   }
-  const options = { cidVersion: 1 as const, rawLeaves: true, reduceSingleLeafToSelf: true, chunker: fixedSize({ chunkSize: 262_144 }), layout: balanced({ maxChildrenPerNode: 174 }) }
+  const options = {
+    cidVersion: 1 as const,
+    rawLeaves: true,
+    reduceSingleLeafToSelf: true,
+    chunker: fixedSize({ chunkSize: 262_144 }),
+    layout: balanced({ maxChildrenPerNode: 174 }),
+  }
   const store = {
     blocks,
     puts,
@@ -61,7 +77,11 @@ export function createMemoryStore(): MemoryStore {
       if (!roots.has(cid)) throw new NotFoundError(`no blob ${cid}`)
       const entry = await exporter(cid, blockstore)
       if (entry.type !== 'file' && entry.type !== 'raw') throw new NotFoundError(`${cid} is not a file`)
-      yield* entry.content(range ? { offset: range.offset, ...(range.length !== undefined ? { length: range.length } : {}) } : undefined)
+      yield* entry.content(
+        range
+          ? { offset: range.offset, ...(range.length !== undefined ? { length: range.length } : {}) }
+          : undefined,
+      )
     },
     async has(cid: Cid): Promise<boolean> {
       return roots.has(cid)

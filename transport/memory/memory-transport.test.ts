@@ -1,10 +1,26 @@
 import { describe, expect, it } from 'vitest'
-import { makeOrderId, type PipelineId, PROTOCOL_VERSION, type TaskOrder, type WorkerMessage } from '../../core/domain/index.ts'
+import {
+  makeOrderId,
+  type PipelineId,
+  PROTOCOL_VERSION,
+  type TaskOrder,
+  type WorkerMessage,
+} from '../../core/domain/index.ts'
 import { createMemoryTransport } from './index.ts'
 
 function order(attempt: number): TaskOrder {
   const unit = { pipelineId: 'p' as PipelineId, step: 0, shard: 0, attempt }
-  return { type: 'TaskOrder', v: PROTOCOL_VERSION, orderId: makeOrderId(unit), ...unit, call: 'NOOP', version: 1, args: [], input: null, deadline: new Date().toISOString() }
+  return {
+    type: 'TaskOrder',
+    v: PROTOCOL_VERSION,
+    orderId: makeOrderId(unit),
+    ...unit,
+    call: 'NOOP',
+    version: 1,
+    args: [],
+    input: null,
+    deadline: new Date().toISOString(),
+  }
 }
 
 function inbox<T>() {

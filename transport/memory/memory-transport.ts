@@ -1,4 +1,10 @@
-import type { ControlMessage, MonitorTransport, TaskOrder, WorkerMessage, WorkerTransport } from '../../core/domain/index.ts'
+import type {
+  ControlMessage,
+  MonitorTransport,
+  TaskOrder,
+  WorkerMessage,
+  WorkerTransport,
+} from '../../core/domain/index.ts'
 
 /** A worker's end of the in-memory transport; `simulateReconnect` fires its onReconnect handlers (tests). */
 export interface MemoryWorkerTransport extends WorkerTransport {
@@ -42,7 +48,9 @@ export function createMemoryTransport(): MemoryTransport {
   let isMonitorClosed = false
 
   function pickWorker(lane: string): WorkerEnd | undefined {
-    const serving = workers.filter((w) => !w.isClosed && !w.isPaused && w.orderHandlers.length > 0 && w.lanes.has(lane))
+    const serving = workers.filter(
+      (w) => !w.isClosed && !w.isPaused && w.orderHandlers.length > 0 && w.lanes.has(lane),
+    )
     if (serving.length === 0) return undefined
     const next = nextByLane.get(lane) ?? 0
     nextByLane.set(lane, next + 1)

@@ -42,7 +42,9 @@ describe('embedded store on disk', () => {
     const { store, dir } = await freshStore()
     const bytes = new Uint8Array(Buffer.concat([...patternedBytes(3 * 262_144)]))
     const { cid } = await store.put(bytes)
-    const leaves = [...(await filesUnder(join(dir, 'blocks'))).keys()].filter((path) => path.includes('bafkrei'))
+    const leaves = [...(await filesUnder(join(dir, 'blocks'))).keys()].filter((path) =>
+      path.includes('bafkrei'),
+    )
     expect(leaves).toHaveLength(3)
     const secondLeaf = bytes.subarray(262_144, 2 * 262_144)
     let target = ''
@@ -58,9 +60,11 @@ describe('embedded store on disk', () => {
     const delivered = Buffer.concat(got)
     expect(delivered.byteLength).toBeLessThanOrEqual(262_144)
     expect(delivered.equals(bytes.subarray(0, delivered.byteLength))).toBe(true)
-    await expect((async () => {
-      for await (const _ of store.get(cid, { offset: 262_144 + 999, length: 2 })) void _
-    })()).rejects.toMatchObject({ code: 'corrupt' })
+    await expect(
+      (async () => {
+        for await (const _ of store.get(cid, { offset: 262_144 + 999, length: 2 })) void _
+      })(),
+    ).rejects.toMatchObject({ code: 'corrupt' })
   })
 
   it('writes nothing when the bytes are already there, and leaves no temp files', async () => {

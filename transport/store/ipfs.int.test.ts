@@ -7,7 +7,8 @@ import { describeStoreContract } from './store-contract.ts'
 
 const installed = isIpfsInstalled()
 if (!installed) {
-  if (process.env.CI) throw new Error('js-ipfs is not installed but CI is set: run transport/store/ipfs-node/setup.sh first')
+  if (process.env.CI)
+    throw new Error('js-ipfs is not installed but CI is set: run transport/store/ipfs-node/setup.sh first')
   console.warn('\n**********\nSKIPPED: IPFS tests — run transport/store/ipfs-node/setup.sh\n**********\n')
 }
 
@@ -31,7 +32,10 @@ describe.skipIf(!installed)('IPFS store against js-ipfs', () => {
     const store = createIpfsStore({ url: daemon.apiUrl, ...OPTIONS })
     const { vectors } = await readCidVectors()
     for (const vector of vectors.filter((v) => v.bytes <= SMALL_VECTOR_BYTES)) {
-      expect(await store.put(vectorContent(vector)), vector.name).toEqual({ cid: vector.cid, size: vector.bytes })
+      expect(await store.put(vectorContent(vector)), vector.name).toEqual({
+        cid: vector.cid,
+        size: vector.bytes,
+      })
     }
   })
 })
@@ -52,7 +56,9 @@ describe.skipIf(!installed)('two IPFS nodes connected by their swarm', () => {
     const storeB: Store = createIpfsStore({ url: b.apiUrl, ...OPTIONS, findTimeoutMs: 20_000 })
     const size = 5 * 1_048_576
     const { cid } = await storeA.put(patternedBytes(size))
-    const response = await fetch(`${b.apiUrl}/api/v0/swarm/connect?arg=${encodeURIComponent(a.peerAddr)}`, { method: 'POST' })
+    const response = await fetch(`${b.apiUrl}/api/v0/swarm/connect?arg=${encodeURIComponent(a.peerAddr)}`, {
+      method: 'POST',
+    })
     expect(response.ok, await response.text()).toBe(true)
     const started = Date.now()
     expect(await storeB.has(cid)).toBe(false)

@@ -42,7 +42,9 @@ export function vectorContent(vector: CidVector): Iterable<Uint8Array> {
 }
 
 /** sha-256 (hex) and length of a stream of chunks, consumed as it comes. */
-export async function digestStream(chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>): Promise<{ sha256: string; bytes: number; chunks: number }> {
+export async function digestStream(
+  chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+): Promise<{ sha256: string; bytes: number; chunks: number }> {
   const hash = createHash('sha256')
   let bytes = 0
   let count = 0

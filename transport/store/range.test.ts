@@ -14,7 +14,9 @@ describe('parseRange', () => {
 
   it('rejects negative or fractional numbers, naming the field', () => {
     expect(() => parseRange({ offset: -1 })).toThrow('range.offset must be an integer ≥ 0, got -1')
-    expect(() => parseRange({ offset: 0, length: 1.5 })).toThrow('range.length must be an integer ≥ 0, got 1.5')
+    expect(() => parseRange({ offset: 0, length: 1.5 })).toThrow(
+      'range.length must be an integer ≥ 0, got 1.5',
+    )
     expect(() => parseRange({ offset: Number.NaN })).toThrow(/range\.offset/)
   })
 })

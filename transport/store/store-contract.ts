@@ -38,7 +38,8 @@ async function* slowly(pieces: Iterable<Uint8Array>): AsyncGenerator<Uint8Array>
 /** The CID of bytes, computed without any store (blocks go nowhere). */
 async function cidOf(bytes: Uint8Array): Promise<Cid> {
   let root = ''
-  for await (const entry of importer([{ content: bytes }], { put: async (cid) => cid }, importerOptions())) root = entry.cid.toString()
+  for await (const entry of importer([{ content: bytes }], { put: async (cid) => cid }, importerOptions()))
+    root = entry.cid.toString()
   return asCid(root)
 }
 
@@ -127,7 +128,9 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
 
     it('keeps 10 concurrent puts of the same bytes consistent', async () => {
       const bytes = concat([...patternedBytes(MULTI, MULTI, 11)])
-      const puts = await Promise.all(Array.from({ length: 10 }, () => store.put(slowly(patternedBytes(MULTI, 200_000, 11)))))
+      const puts = await Promise.all(
+        Array.from({ length: 10 }, () => store.put(slowly(patternedBytes(MULTI, 200_000, 11)))),
+      )
       const expected = await cidOf(bytes)
       for (const put of puts) expect(put).toEqual({ cid: expected, size: MULTI })
       expectSameBytes(await collect(store.get(expected)), bytes)

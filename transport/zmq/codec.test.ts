@@ -1,14 +1,40 @@
 import { describe, expect, it } from 'vitest'
-import { makeOrderId, type PipelineId, PROTOCOL_VERSION, type TaskOrder, type WorkerMessage } from '../../core/domain/index.ts'
+import {
+  makeOrderId,
+  type PipelineId,
+  PROTOCOL_VERSION,
+  type TaskOrder,
+  type WorkerMessage,
+} from '../../core/domain/index.ts'
 import { decodeControl, decodeOrder, decodeWorkerMessage, encodeMessage, MAX_FRAME_BYTES } from './index.ts'
 
 const orderId = makeOrderId({ pipelineId: 'p' as PipelineId, step: 1, shard: 2, attempt: 3 })
 
 describe('codec', () => {
   it('round-trips every kind of message', () => {
-    const order: TaskOrder = { type: 'TaskOrder', v: PROTOCOL_VERSION, orderId, pipelineId: 'p' as PipelineId, step: 1, shard: 2, attempt: 3, call: 'NOOP', version: 1, args: [], input: null, deadline: '2030-01-01T00:00:00.000Z' }
+    const order: TaskOrder = {
+      type: 'TaskOrder',
+      v: PROTOCOL_VERSION,
+      orderId,
+      pipelineId: 'p' as PipelineId,
+      step: 1,
+      shard: 2,
+      attempt: 3,
+      call: 'NOOP',
+      version: 1,
+      args: [],
+      input: null,
+      deadline: '2030-01-01T00:00:00.000Z',
+    }
     expect(decodeOrder(encodeMessage(order))).toEqual({ ok: true, message: order })
-    const report: WorkerMessage = { type: 'OrderFailed', v: PROTOCOL_VERSION, orderId, workerId: 'w', error: 'x', retryable: true }
+    const report: WorkerMessage = {
+      type: 'OrderFailed',
+      v: PROTOCOL_VERSION,
+      orderId,
+      workerId: 'w',
+      error: 'x',
+      retryable: true,
+    }
     expect(decodeWorkerMessage(encodeMessage(report))).toEqual({ ok: true, message: report })
     expect(decodeControl(encodeMessage({ type: 'Ack', orderIds: [orderId] }))).toMatchObject({ ok: true })
   })

@@ -5,7 +5,15 @@ import { ControlMessage, PROTOCOL_VERSION, TaskOrder, WorkerMessage } from '../.
 export const MAX_FRAME_BYTES = 1024 * 1024
 
 /** Why a frame was rejected; the monitor counts drops by this kind. */
-export type RejectionKind = 'too-large' | 'not-utf8' | 'not-json' | 'not-object' | 'wrong-version' | 'unknown-type' | 'invalid' | 'multipart'
+export type RejectionKind =
+  | 'too-large'
+  | 'not-utf8'
+  | 'not-json'
+  | 'not-object'
+  | 'wrong-version'
+  | 'unknown-type'
+  | 'invalid'
+  | 'multipart'
 
 /** A frame that is not a valid message: its kind and a short reason. */
 export interface Rejection {
@@ -28,8 +36,14 @@ function reject(kind: RejectionKind, detail: string): Rejection {
   return { ok: false, kind, detail: detail.slice(0, 200) }
 }
 
-function decodeWith<T>(frame: Uint8Array | string, schema: z.ZodType<T>, types: ReadonlySet<string>, versioned: boolean): Decoded<T> {
-  if (frame.length > MAX_FRAME_BYTES) return reject('too-large', `frame of ${frame.length} bytes (limit ${MAX_FRAME_BYTES})`)
+function decodeWith<T>(
+  frame: Uint8Array | string,
+  schema: z.ZodType<T>,
+  types: ReadonlySet<string>,
+  versioned: boolean,
+): Decoded<T> {
+  if (frame.length > MAX_FRAME_BYTES)
+    return reject('too-large', `frame of ${frame.length} bytes (limit ${MAX_FRAME_BYTES})`)
   let text: string
   try {
     text = typeof frame === 'string' ? frame : utf8.decode(frame)
@@ -42,19 +56,32 @@ function decodeWith<T>(frame: Uint8Array | string, schema: z.ZodType<T>, types: 
   } catch (error) {
     return reject('not-json', error instanceof Error ? error.message : 'not JSON')
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return reject('not-object', 'message must be a JSON object')
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    return reject('not-object', 'message must be a JSON object')
   const fields = value as Record<string, unknown>
-  if (typeof fields['type'] !== 'string' || !types.has(fields['type'])) return reject('unknown-type', `type ${JSON.stringify(fields['type'])}`)
-  if (versioned && fields['v'] !== PROTOCOL_VERSION) return reject('wrong-version', `v ${JSON.stringify(fields['v'])}, expected ${PROTOCOL_VERSION}`)
+  if (typeof fields['type'] !== 'string' || !types.has(fields['type']))
+    return reject('unknown-type', `type ${JSON.stringify(fields['type'])}`)
+  if (versioned && fields['v'] !== PROTOCOL_VERSION)
+    return reject('wrong-version', `v ${JSON.stringify(fields['v'])}, expected ${PROTOCOL_VERSION}`)
   const parsed = schema.safeParse(value)
   if (!parsed.success) {
     const issue = parsed.error.issues[0]
-    return reject('invalid', `${fields['type']}.${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`)
+    return reject(
+      'invalid',
+      `${fields['type']}.${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`,
+    )
   }
   return { ok: true, message: parsed.data }
 }
 
-const WORKER_TYPES: ReadonlySet<string> = new Set(['OrderReceived', 'OrderProgress', 'OrderSucceeded', 'OrderFailed', 'OrderCancelled', 'Heartbeat'])
+const WORKER_TYPES: ReadonlySet<string> = new Set([
+  'OrderReceived',
+  'OrderProgress',
+  'OrderSucceeded',
+  'OrderFailed',
+  'OrderCancelled',
+  'Heartbeat',
+])
 const ORDER_TYPES: ReadonlySet<string> = new Set(['TaskOrder'])
 const CONTROL_TYPES: ReadonlySet<string> = new Set(['CancelOrder', 'Ack', 'Hello'])
 
@@ -86,7 +113,10 @@ export function createDropCounter(log: (msg: string) => void): DropCounter {
     count(rejection, where) {
       const seen = counts[rejection.kind] ?? 0
       counts[rejection.kind] = seen + 1
-      if (seen === 0) log(`dropped a malformed message on ${where} (${rejection.kind}: ${rejection.detail}); further drops of this kind are only counted`)
+      if (seen === 0)
+        log(
+          `dropped a malformed message on ${where} (${rejection.kind}: ${rejection.detail}); further drops of this kind are only counted`,
+        )
     },
     snapshot: () => ({ ...counts }),
   }

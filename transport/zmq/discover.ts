@@ -11,7 +11,10 @@ function reachable(endpoint: string, host: string): string {
 }
 
 /** Reads a monitor's ZeroMQ endpoints from `${monitorUrl}/api/transport`; throws `unavailable` when it cannot be reached. */
-export async function discoverTransport(monitorUrl: string, options: { timeoutMs?: number; token?: string } = {}): Promise<TransportEndpoints> {
+export async function discoverTransport(
+  monitorUrl: string,
+  options: { timeoutMs?: number; token?: string } = {},
+): Promise<TransportEndpoints> {
   const base = monitorUrl.replace(/\/+$/, '')
   const url = `${base}/api/transport`
   let response: Response
@@ -21,10 +24,19 @@ export async function discoverTransport(monitorUrl: string, options: { timeoutMs
       headers: options.token ? { authorization: `Bearer ${options.token}` } : {},
     })
   } catch (error) {
-    const cause = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error)
+    const cause =
+      error instanceof Error
+        ? error.cause instanceof Error
+          ? error.cause.message
+          : error.message
+        : String(error)
     throw new BanzaiError('unavailable', `the monitor at ${base} is unreachable (GET ${url}: ${cause})`)
   }
-  if (!response.ok) throw new BanzaiError('unavailable', `the monitor at ${base} answered GET /api/transport with HTTP ${response.status}`)
+  if (!response.ok)
+    throw new BanzaiError(
+      'unavailable',
+      `the monitor at ${base} answered GET /api/transport with HTTP ${response.status}`,
+    )
   let body: unknown
   try {
     body = await response.json()
@@ -34,7 +46,9 @@ export async function discoverTransport(monitorUrl: string, options: { timeoutMs
   const parsed = TransportEndpoints.safeParse(body)
   if (!parsed.success) {
     const issue = parsed.error.issues[0]
-    throw new ValidationError(`GET ${url} returned no transport description: ${issue?.path.join('.') ?? ''} ${issue?.message ?? ''}`)
+    throw new ValidationError(
+      `GET ${url} returned no transport description: ${issue?.path.join('.') ?? ''} ${issue?.message ?? ''}`,
+    )
   }
   const host = new URL(base).hostname
   const endpoints = parsed.data

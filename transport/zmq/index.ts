@@ -13,6 +13,14 @@ export {
 export { encodeZ85, generateCurveKeyPair, isZ85Key, type CurveKeyPair } from './curve-keys.ts'
 export { discoverTransport } from './discover.ts'
 export { TransportEndpoints } from '../../core/domain/index.ts'
-export { createZmqMonitorTransport, type ZmqMonitorOptions, type ZmqMonitorTransport } from './monitor-transport.ts'
+export {
+  createZmqMonitorTransport,
+  type ZmqMonitorOptions,
+  type ZmqMonitorTransport,
+} from './monitor-transport.ts'
 export type { MonitorCurve, WorkerCurve } from './socket-options.ts'
-export { createZmqWorkerTransport, type ZmqWorkerOptions, type ZmqWorkerTransport } from './worker-transport.ts'
+export {
+  createZmqWorkerTransport,
+  type ZmqWorkerOptions,
+  type ZmqWorkerTransport,
+} from './worker-transport.ts'

@@ -57,10 +57,13 @@ export async function createZmqMonitorTransport(options: ZmqMonitorOptions): Pro
   const { curve, lanes } = options
   if (lanes.length === 0) throw new ValidationError('the monitor needs at least one lane')
   for (const key of [curve?.secretKey, curve?.publicKey, ...(curve?.allow ?? [])]) {
-    if (key !== undefined && !isZ85Key(key)) throw new ValidationError(`CURVE key ${JSON.stringify(key.slice(0, 8))}… must be 40 Z85 characters`)
+    if (key !== undefined && !isZ85Key(key))
+      throw new ValidationError(`CURVE key ${JSON.stringify(key.slice(0, 8))}… must be 40 Z85 characters`)
   }
   const context = new Context()
-  const zap: ZapHandler | undefined = curve?.allow ? await startZapHandler(context, curve.allow, log) : undefined
+  const zap: ZapHandler | undefined = curve?.allow
+    ? await startZapHandler(context, curve.allow, log)
+    : undefined
   // A fresh object per socket: zeromq's constructor deletes `context` from the options it is given.
   const common = () => ({ context, linger: 0, ...LINK_KEEPALIVE, ...serverSecurity(curve) })
   const reports = new Pull(common())
@@ -72,7 +75,8 @@ export async function createZmqMonitorTransport(options: ZmqMonitorOptions): Pro
   const countRefusal = (reason: string, detail: string): void => {
     const seen = refused[reason] ?? 0
     refused[reason] = seen + 1
-    if (seen === 0) log(`refused a peer at the handshake (${reason}: ${detail}); further refusals are only counted`)
+    if (seen === 0)
+      log(`refused a peer at the handshake (${reason}: ${detail}); further refusals are only counted`)
   }
   for (const socket of sockets) {
     socket.events.on('handshake:error:auth', ({ error }) => countRefusal('auth', error.message))
@@ -94,7 +98,9 @@ export async function createZmqMonitorTransport(options: ZmqMonitorOptions): Pro
 
   const onSendError = (where: string) => (error: unknown) => log(`send on ${where} failed: ${String(error)}`)
   const controlQueue = createSendQueue(control, onSendError('control'))
-  const laneQueues = new Map<string, SendQueue>(lanes.map((lane, i) => [lane, createSendQueue(pushes[i]!, onSendError(`lane ${lane}`))]))
+  const laneQueues = new Map<string, SendQueue>(
+    lanes.map((lane, i) => [lane, createSendQueue(pushes[i]!, onSendError(`lane ${lane}`))]),
+  )
   const drops = createDropCounter(log)
   const handlers: ((message: WorkerMessage) => void)[] = []
   const held: WorkerMessage[] = []
@@ -114,11 +120,17 @@ export async function createZmqMonitorTransport(options: ZmqMonitorOptions): Pro
   }
 
   const receiveErrors = new Set<string>()
-  void runReceiveLoop(reports, decodeWorkerMessage, deliver, (d) => drops.count(d, 'reports'), (error) => {
-    const text = String(error)
-    if (!receiveErrors.has(text)) log(`receiving a report failed: ${text} (logged once)`)
-    receiveErrors.add(text)
-  })
+  void runReceiveLoop(
+    reports,
+    decodeWorkerMessage,
+    deliver,
+    (d) => drops.count(d, 'reports'),
+    (error) => {
+      const text = String(error)
+      if (!receiveErrors.has(text)) log(`receiving a report failed: ${text} (logged once)`)
+      receiveErrors.add(text)
+    },
+  )
 
   const endpoints: TransportEndpoints = {
     reports: bound[0]!,

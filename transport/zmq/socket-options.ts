@@ -18,7 +18,12 @@ export interface WorkerCurve {
  * low high-water marks abort the process under load (`pipe.cpp:355`, seen in our tests; see also
  * libzmq issues 3596 and 3937). Lost orders are caught by leases either way.
  */
-export const LINK_KEEPALIVE = { tcpKeepalive: 1, tcpKeepaliveIdle: 10, tcpKeepaliveInterval: 2, tcpKeepaliveCount: 5 }
+export const LINK_KEEPALIVE = {
+  tcpKeepalive: 1,
+  tcpKeepaliveIdle: 10,
+  tcpKeepaliveInterval: 2,
+  tcpKeepaliveCount: 5,
+}
 
 /** Socket options that make a monitor socket a CURVE server (empty without CURVE). */
 export function serverSecurity(curve: MonitorCurve | undefined): Record<string, unknown> {

@@ -51,7 +51,17 @@ afterEach(async () => {
 let attempts = 0
 function order(): TaskOrder {
   const unit = { pipelineId: 'c' as PipelineId, step: 0, shard: 0, attempt: ++attempts }
-  return { type: 'TaskOrder', v: PROTOCOL_VERSION, orderId: makeOrderId(unit), ...unit, call: 'NOOP', version: 1, args: [], input: null, deadline: '2030-01-01T00:00:00.000Z' }
+  return {
+    type: 'TaskOrder',
+    v: PROTOCOL_VERSION,
+    orderId: makeOrderId(unit),
+    ...unit,
+    call: 'NOOP',
+    version: 1,
+    args: [],
+    input: null,
+    deadline: '2030-01-01T00:00:00.000Z',
+  }
 }
 
 async function until(test: () => boolean): Promise<void> {
@@ -96,7 +106,14 @@ describe.each(implementations)('transport contract: %s', (_name, make) => {
 
   it('carries reports to the monitor and control messages to every worker', async () => {
     const t = await setUp([['default'], ['gpu']])
-    const report: WorkerMessage = { type: 'OrderFailed', v: PROTOCOL_VERSION, orderId: order().orderId, workerId: 'w', error: 'e', retryable: false }
+    const report: WorkerMessage = {
+      type: 'OrderFailed',
+      v: PROTOCOL_VERSION,
+      orderId: order().orderId,
+      workerId: 'w',
+      error: 'e',
+      retryable: false,
+    }
     t.workers[1]!.send(report)
     await until(() => t.reports.length === 1)
     expect(t.reports[0]).toEqual(report)

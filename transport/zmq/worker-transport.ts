@@ -1,5 +1,10 @@
 import { Context, Pull, Push, Subscriber } from 'zeromq'
-import { type ControlMessage, type TaskOrder, ValidationError, type WorkerTransport } from '../../core/domain/index.ts'
+import {
+  type ControlMessage,
+  type TaskOrder,
+  ValidationError,
+  type WorkerTransport,
+} from '../../core/domain/index.ts'
 import { createDropCounter, decodeControl, decodeOrder, encodeMessage } from './codec.ts'
 import { isZ85Key } from './curve-keys.ts'
 import type { TransportEndpoints } from '../../core/domain/index.ts'
@@ -31,13 +36,18 @@ export interface ZmqWorkerTransport extends WorkerTransport {
 export function createZmqWorkerTransport(options: ZmqWorkerOptions): ZmqWorkerTransport {
   const log = options.log ?? (() => {})
   const { endpoints, lanes, curve } = options
-  if (endpoints.curveServerKey && !curve) throw new ValidationError('the monitor uses CURVE: this worker needs a key pair (BANZAI_CURVE_SECRET)')
+  if (endpoints.curveServerKey && !curve)
+    throw new ValidationError('the monitor uses CURVE: this worker needs a key pair (BANZAI_CURVE_SECRET)')
   for (const key of [curve?.secretKey, curve?.publicKey, curve?.serverKey]) {
-    if (key !== undefined && !isZ85Key(key)) throw new ValidationError(`CURVE key ${JSON.stringify(key.slice(0, 8))}… must be 40 Z85 characters`)
+    if (key !== undefined && !isZ85Key(key))
+      throw new ValidationError(`CURVE key ${JSON.stringify(key.slice(0, 8))}… must be 40 Z85 characters`)
   }
   const laneEndpoints = lanes.map((lane) => {
     const endpoint = endpoints.lanes[lane]
-    if (!endpoint) throw new ValidationError(`lane ${lane} is not served by the monitor (its lanes: ${Object.keys(endpoints.lanes).join(', ')})`)
+    if (!endpoint)
+      throw new ValidationError(
+        `lane ${lane} is not served by the monitor (its lanes: ${Object.keys(endpoints.lanes).join(', ')})`,
+      )
     return endpoint
   })
   const context = new Context()
@@ -71,8 +81,15 @@ export function createZmqWorkerTransport(options: ZmqWorkerOptions): ZmqWorkerTr
     else call(orderHandlers, order, 'order')
   }
   const onReceiveError = (error: unknown): void => log(`receiving failed: ${String(error)}`)
-  for (const pull of pulls) void runReceiveLoop(pull, decodeOrder, handOrder, (d) => drops.count(d, 'orders'), onReceiveError)
-  void runReceiveLoop(control, decodeControl, (m) => call(controlHandlers, m, 'control'), (d) => drops.count(d, 'control'), onReceiveError)
+  for (const pull of pulls)
+    void runReceiveLoop(pull, decodeOrder, handOrder, (d) => drops.count(d, 'orders'), onReceiveError)
+  void runReceiveLoop(
+    control,
+    decodeControl,
+    (m) => call(controlHandlers, m, 'control'),
+    (d) => drops.count(d, 'control'),
+    onReceiveError,
+  )
 
   // A handshake (the link usable, CURVE accepted) after a 'disconnect' on the reports socket
   // is the link coming back.
@@ -96,7 +113,9 @@ export function createZmqWorkerTransport(options: ZmqWorkerOptions): ZmqWorkerTr
     isDisconnected = false
     call(reconnectHandlers, undefined, 'reconnect')
   })
-  reports.events.on('handshake:error:auth', ({ error }) => log(`the monitor refused this worker's key (${error.message})`))
+  reports.events.on('handshake:error:auth', ({ error }) =>
+    log(`the monitor refused this worker's key (${error.message})`),
+  )
   // Connect only now: socket events that happen before an observer exists are lost.
   for (const [i, pull] of pulls.entries()) pull.connect(laneEndpoints[i]!)
   reports.connect(endpoints.reports)

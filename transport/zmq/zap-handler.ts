@@ -15,7 +15,11 @@ export interface ZapHandler {
  * Starts a ZAP handler in `context` that admits CURVE clients whose public key (Z85) is in
  * `allow` and refuses every other client and mechanism. Must start before the server sockets bind.
  */
-export async function startZapHandler(context: Context, allow: readonly string[], log: (msg: string) => void): Promise<ZapHandler> {
+export async function startZapHandler(
+  context: Context,
+  allow: readonly string[],
+  log: (msg: string) => void,
+): Promise<ZapHandler> {
   const allowed = new Set(allow)
   const router = new Router({ context, linger: 0 })
   await router.bind(ZAP_ENDPOINT)
@@ -35,12 +39,22 @@ export async function startZapHandler(context: Context, allow: readonly string[]
         // Once per key: a refused worker's sockets (and its retries) would flood the log.
         if (!loggedKeys.has(clientKey) && loggedKeys.size < 1_000) {
           loggedKeys.add(clientKey)
-          log(`refused a ${mechanism?.toString() ?? '?'} client from ${address?.toString() ?? '?'}${clientKey ? ` with key ${clientKey}` : ''}`)
+          log(
+            `refused a ${mechanism?.toString() ?? '?'} client from ${address?.toString() ?? '?'}${clientKey ? ` with key ${clientKey}` : ''}`,
+          )
         }
       }
       const status = isAllowed ? ['200', 'OK'] : ['400', 'not in the allowed keys']
       // Strictly request, then reply: one send in flight, and the next request read only after it.
-      await router.send([routingId, delimiter, Buffer.from('1.0'), requestId, ...status.map((s) => Buffer.from(s)), Buffer.from(isAllowed ? clientKey : ''), Buffer.alloc(0)])
+      await router.send([
+        routingId,
+        delimiter,
+        Buffer.from('1.0'),
+        requestId,
+        ...status.map((s) => Buffer.from(s)),
+        Buffer.from(isAllowed ? clientKey : ''),
+        Buffer.alloc(0),
+      ])
     }
   }
   serve().catch((error: unknown) => log(`ZAP handler stopped: ${String(error)}`))

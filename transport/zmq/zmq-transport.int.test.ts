@@ -1,6 +1,12 @@
 import { Push } from 'zeromq'
 import { afterEach, describe, expect, it } from 'vitest'
-import { makeOrderId, type PipelineId, PROTOCOL_VERSION, type TaskOrder, type WorkerMessage } from '../../core/domain/index.ts'
+import {
+  makeOrderId,
+  type PipelineId,
+  PROTOCOL_VERSION,
+  type TaskOrder,
+  type WorkerMessage,
+} from '../../core/domain/index.ts'
 import {
   createZmqMonitorTransport,
   createZmqWorkerTransport,
@@ -35,7 +41,12 @@ async function monitorOnFreePorts(): Promise<ZmqMonitorTransport> {
 }
 
 function workerOn(monitor: ZmqMonitorTransport, options: Partial<ZmqWorkerOptions> = {}): ZmqWorkerTransport {
-  const worker = createZmqWorkerTransport({ endpoints: monitor.endpoints(), lanes: ['default'], lingerMs: 200, ...options })
+  const worker = createZmqWorkerTransport({
+    endpoints: monitor.endpoints(),
+    lanes: ['default'],
+    lingerMs: 200,
+    ...options,
+  })
   opened.push(worker)
   return worker
 }
@@ -43,7 +54,17 @@ function workerOn(monitor: ZmqMonitorTransport, options: Partial<ZmqWorkerOption
 let attempts = 0
 function order(lane = 'default'): TaskOrder {
   const unit = { pipelineId: `p-${lane}` as PipelineId, step: 0, shard: 0, attempt: ++attempts }
-  return { type: 'TaskOrder', v: PROTOCOL_VERSION, orderId: makeOrderId(unit), ...unit, call: 'NOOP', version: 1, args: [], input: null, deadline: '2030-01-01T00:00:00.000Z' }
+  return {
+    type: 'TaskOrder',
+    v: PROTOCOL_VERSION,
+    orderId: makeOrderId(unit),
+    ...unit,
+    call: 'NOOP',
+    version: 1,
+    args: [],
+    input: null,
+    deadline: '2030-01-01T00:00:00.000Z',
+  }
 }
 
 /** Resolves once `test` holds, checking after each turn of the event loop (no fixed sleep). */
@@ -82,7 +103,12 @@ describe('ZeroMQ transport', () => {
     expect(orders[0]).toEqual(sent)
     worker.send({ type: 'OrderReceived', v: PROTOCOL_VERSION, orderId: sent.orderId, workerId: 'w1' })
     await until(() => reports.length === 1)
-    expect(reports[0]).toEqual({ type: 'OrderReceived', v: PROTOCOL_VERSION, orderId: sent.orderId, workerId: 'w1' })
+    expect(reports[0]).toEqual({
+      type: 'OrderReceived',
+      v: PROTOCOL_VERSION,
+      orderId: sent.orderId,
+      workerId: 'w1',
+    })
     // PUB/SUB drops what is published before the subscription arrives: publish until heard.
     while (controls.length === 0) {
       monitor.publish({ type: 'Ack', orderIds: [sent.orderId] })
@@ -140,7 +166,16 @@ describe('ZeroMQ transport', () => {
     const reports = collect<WorkerMessage>((h) => monitor.onMessage(h))
     const fuzzer = new Push({ sendHighWaterMark: 100_000, linger: 0 })
     fuzzer.connect(monitor.endpoints().reports)
-    const valid = encodeMessage({ type: 'Heartbeat', v: PROTOCOL_VERSION, workerId: 'w', host: 'h', pid: 1, lanes: ['default'], slots: 1, inFlight: [] })
+    const valid = encodeMessage({
+      type: 'Heartbeat',
+      v: PROTOCOL_VERSION,
+      workerId: 'w',
+      host: 'h',
+      pid: 1,
+      lanes: ['default'],
+      slots: 1,
+      inFlight: [],
+    })
     let seed = 42
     const random = (n: number): number => {
       seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31
@@ -151,7 +186,16 @@ describe('ZeroMQ transport', () => {
       const kind = i % 4
       if (kind === 0) frames.push(Buffer.from(Array.from({ length: random(200) }, () => random(256))))
       else if (kind === 1) frames.push(valid.subarray(0, random(valid.length - 1)))
-      else if (kind === 2) frames.push(Buffer.from(JSON.stringify({ type: ['Heartbeat', 'OrderFailed', 'Nope', 7][random(4)], v: random(3), x: random(9) })))
+      else if (kind === 2)
+        frames.push(
+          Buffer.from(
+            JSON.stringify({
+              type: ['Heartbeat', 'OrderFailed', 'Nope', 7][random(4)],
+              v: random(3),
+              x: random(9),
+            }),
+          ),
+        )
       else frames.push([valid, valid.subarray(0, random(valid.length))])
     }
     for (const frame of frames) await fuzzer.send(frame)

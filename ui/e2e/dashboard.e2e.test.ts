@@ -10,7 +10,10 @@ import { startDashboardServer, type DashboardServer } from './server.ts'
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url))
 const shots = `${repoRoot}test-output/screenshots`
 const executable = findChromium()
-if (!executable && process.env.CI) throw new Error('browser tests: no Chromium found and CI is set (apt-get install chromium, or set BANZAI_CHROMIUM)')
+if (!executable && process.env.CI)
+  throw new Error(
+    'browser tests: no Chromium found and CI is set (apt-get install chromium, or set BANZAI_CHROMIUM)',
+  )
 if (!executable) console.warn('\n\n*** SKIPPED: browser tests — apt-get install chromium ***\n\n')
 
 describe.skipIf(!executable)('dashboard in Chromium', () => {
@@ -23,7 +26,18 @@ describe.skipIf(!executable)('dashboard in Chromium', () => {
 
   beforeAll(async () => {
     // The vite CLI, not its API: importing vite here trips eslint-plugin-import-x's resolver.
-    execFileSync(process.execPath, [`${repoRoot}node_modules/vite/bin/vite.js`, 'build', '--config', `${repoRoot}ui/vite.config.ts`, '--logLevel', 'warn'], { stdio: 'inherit' })
+    execFileSync(
+      process.execPath,
+      [
+        `${repoRoot}node_modules/vite/bin/vite.js`,
+        'build',
+        '--config',
+        `${repoRoot}ui/vite.config.ts`,
+        '--logLevel',
+        'warn',
+      ],
+      { stdio: 'inherit' },
+    )
     server = await startDashboardServer({ uiDir: `${repoRoot}ui/dist` })
     browser = await launchBrowser(executable ?? '')
     context = browser.context
@@ -62,12 +76,16 @@ describe.skipIf(!executable)('dashboard in Chromium', () => {
   })
 
   it('moves the replay slider back to an event where the first task runs again', async () => {
-    const { events } = (await (await fetch(`${server.url}/api/pipelines/${pipelineId}/events?limit=1000`)).json()) as { events: StoredEvent[] }
+    const { events } = (await (
+      await fetch(`${server.url}/api/pipelines/${pipelineId}/events?limit=1000`)
+    ).json()) as { events: StoredEvent[] }
     const started = events.find((e) => e.type === 'UnitStarted' && e.data.step === 0)
     expect(started).toBeDefined()
     await page.goto(`${server.url}/#/pipelines/${pipelineId}/replay`)
     await page.locator(`.replay-state[data-at="${events.length}"]`).waitFor()
-    expect(await page.locator('.replay-state .task-card[data-step="0"]').getAttribute('data-status')).toBe('succeeded')
+    expect(await page.locator('.replay-state .task-card[data-step="0"]').getAttribute('data-status')).toBe(
+      'succeeded',
+    )
     const slider = page.locator('input[type="range"]')
     await slider.evaluate((el, at) => {
       const input = el as HTMLInputElement
@@ -75,7 +93,9 @@ describe.skipIf(!executable)('dashboard in Chromium', () => {
       input.dispatchEvent(new Event('input', { bubbles: true }))
     }, started?.pipelineSeq ?? 1)
     await page.locator(`.replay-state[data-at="${started?.pipelineSeq}"]`).waitFor()
-    expect(await page.locator('.replay-state .task-card[data-step="0"]').getAttribute('data-status')).toBe('running')
+    expect(await page.locator('.replay-state .task-card[data-step="0"]').getAttribute('data-status')).toBe(
+      'running',
+    )
     expect(await page.locator('.event-panel .event-type').textContent()).toBe('UnitStarted')
     // One step back with the keyboard: the task is queued again, before its worker took it.
     await page.locator('body').click({ position: { x: 5, y: 5 } })

@@ -34,16 +34,40 @@ async function putFixtures(env: InProcess): Promise<{ dataset: string; model: st
   const put = async (bytes: Uint8Array): Promise<string> => String((await env.store.put(bytes)).cid)
   const json = (value: unknown): Uint8Array => new TextEncoder().encode(JSON.stringify(value))
   const wav = readFileSync(`${repoRoot}fixtures/golden/arctic_a0001.wav`)
-  const golden = JSON.parse(readFileSync(`${repoRoot}fixtures/golden/arctic_a0001.mfcc.json`, 'utf8')) as { mfcc: number[][] }
+  const golden = JSON.parse(readFileSync(`${repoRoot}fixtures/golden/arctic_a0001.mfcc.json`, 'utf8')) as {
+    mfcc: number[][]
+  }
   const audio = await put(new Uint8Array(wav))
   const mfcc = await put(encodeNpy(golden.mfcc))
   const samples = Math.round((wav.byteLength - 44) / 2)
-  const item = { id: 'awb/arctic_a0001', speaker: 'awb', utterance: 'arctic_a0001', audio, sampleRate: 16000, channels: 1, samples, seconds: samples / 16000 }
+  const item = {
+    id: 'awb/arctic_a0001',
+    speaker: 'awb',
+    utterance: 'arctic_a0001',
+    audio,
+    sampleRate: 16000,
+    channels: 1,
+    samples,
+    seconds: samples / 16000,
+  }
   const dataset = await put(
     json({
       kind: 'banzai.dataset/1',
-      sources: [{ url: 'file:///fixtures/cmu_us_awb_arctic.zip', cid: audio, skipped: [{ entry: 'wav/broken.wav', reason: 'not a RIFF/WAVE file' }] }],
-      items: [{ ...item, text: 'Author of the danger trail, Philip Steels, etc.', mfcc, frames: golden.mfcc.length }],
+      sources: [
+        {
+          url: 'file:///fixtures/cmu_us_awb_arctic.zip',
+          cid: audio,
+          skipped: [{ entry: 'wav/broken.wav', reason: 'not a RIFF/WAVE file' }],
+        },
+      ],
+      items: [
+        {
+          ...item,
+          text: 'Author of the danger trail, Philip Steels, etc.',
+          mfcc,
+          frames: golden.mfcc.length,
+        },
+      ],
     }),
   )
   const epochs = Array.from({ length: 20 }, (_, i) => ({
@@ -60,14 +84,29 @@ async function putFixtures(env: InProcess): Promise<{ dataset: string; model: st
       model: audio,
       weights: audio,
       labels: ['awb', 'bdl', 'slt'],
-      metrics: { epochs, test: { accuracy: 0.9, confusion: [[9, 1, 0], [0, 8, 2], [0, 0, 10]], frameAccuracy: 0.81, recordings: 30 } },
+      metrics: {
+        epochs,
+        test: {
+          accuracy: 0.9,
+          confusion: [
+            [9, 1, 0],
+            [0, 8, 2],
+            [0, 0, 10],
+          ],
+          frameAccuracy: 0.81,
+          recordings: 30,
+        },
+      },
     }),
   )
   return { dataset, model }
 }
 
 /** Starts monitor, two workers and the API (with the dashboard from `uiDir`) on 127.0.0.1. */
-export async function startDashboardServer(options: { uiDir: string; port?: number }): Promise<DashboardServer> {
+export async function startDashboardServer(options: {
+  uiDir: string
+  port?: number
+}): Promise<DashboardServer> {
   const env = startInProcess({ workers: 2 })
   const app = createApi({
     monitor: env.monitor,

@@ -39,13 +39,22 @@ export function App(props: { services: AppServices }) {
             Submit
           </a>
         </nav>
-        <span class={`stream stream-${props.services.events.state()}`} title="Live updates (Server-Sent Events)">
+        <span
+          class={`stream stream-${props.services.events.state()}`}
+          title="Live updates (Server-Sent Events)"
+        >
           {STREAM_LABEL[props.services.events.state()]}
         </span>
       </header>
       <main>
         {/* Keyed on the parameters, so moving to another pipeline builds a fresh view. */}
-        <Switch fallback={<p>Not found. <a href={linkTo({ view: 'pipelines' })}>Back to the pipelines</a>.</p>}>
+        <Switch
+          fallback={
+            <p>
+              Not found. <a href={linkTo({ view: 'pipelines' })}>Back to the pipelines</a>.
+            </p>
+          }
+        >
           <Match when={is('pipelines')}>
             <PipelineList />
           </Match>

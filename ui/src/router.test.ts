@@ -3,7 +3,14 @@ import { linkTo, parseRoute } from './router.ts'
 
 describe('router', () => {
   it('parses every view and links back to it', () => {
-    const hashes = ['#/', '#/pipelines/abc', '#/pipelines/abc/replay?at=12', '#/blobs/bafy', '#/workers', '#/submit']
+    const hashes = [
+      '#/',
+      '#/pipelines/abc',
+      '#/pipelines/abc/replay?at=12',
+      '#/blobs/bafy',
+      '#/workers',
+      '#/submit',
+    ]
     for (const hash of hashes) expect(linkTo(parseRoute(hash))).toBe(hash)
   })
   it('ignores a bad replay position and names unknown paths', () => {

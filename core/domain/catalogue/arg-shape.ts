@@ -47,7 +47,13 @@ export function describeValue(input: unknown): string {
 }
 
 /** Checks one value against a shape, appending errors under `path`. */
-export function checkShape(shape: ArgShape, input: unknown, path: string, label: string, out: FieldError[]): void {
+export function checkShape(
+  shape: ArgShape,
+  input: unknown,
+  path: string,
+  label: string,
+  out: FieldError[],
+): void {
   if (shape.kind === 'value') {
     if (!shape.schema.safeParse(input).success) {
       out.push({ path, message: `${path} (${label}) must be ${shape.rule}, got ${describeValue(input)}` })
@@ -63,7 +69,10 @@ export function checkShape(shape: ArgShape, input: unknown, path: string, label:
     const field = shape.fields[key]
     const fieldPath = `${path}.${key}`
     if (!field) {
-      out.push({ path: fieldPath, message: `${fieldPath} is not a known option (known: ${known.join(', ')})` })
+      out.push({
+        path: fieldPath,
+        message: `${fieldPath} is not a known option (known: ${known.join(', ')})`,
+      })
       continue
     }
     checkShape(field, fieldValue, fieldPath, key, out)

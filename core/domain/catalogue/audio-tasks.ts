@@ -8,7 +8,10 @@ const MINUTE = 60_000
 export const MEYDA_MAX_NUMCEP = 40
 
 const url = value(
-  z.string().max(4096).regex(/^(https?|file):\/\/\S+$/),
+  z
+    .string()
+    .max(4096)
+    .regex(/^(https?|file):\/\/\S+$/),
   'an http:, https: or file: URL of a Festvox zip',
 )
 
@@ -19,7 +22,11 @@ export const FETCH_FESTVOX: TaskDeclaration = {
   lane: 'default',
   doc: 'Downloads one or more Festvox (CMU ARCTIC) zips and lists their WAVs as a dataset manifest.',
   args: [
-    { name: 'url', doc: 'URL of a packed release zip (http:, https:, or file: under an allowed root)', shape: url },
+    {
+      name: 'url',
+      doc: 'URL of a packed release zip (http:, https:, or file: under an allowed root)',
+      shape: url,
+    },
     { name: 'urls', doc: 'more zips, merged into one dataset', shape: url, optional: true, rest: true },
   ],
   perItem: false,
@@ -63,11 +70,26 @@ function checkMfccArgs(args: unknown[], path: string): FieldError[] {
   const frame = Math.floor((options.winlen ?? 0.025) * samplerate! + 0.5)
   const nfft = options.nfft ?? 512
   if ((options.engine ?? 'banzai') === 'banzai' && frame > nfft) {
-    const at = options.nfft === undefined ? argError(path, 4, 'samplerate', `such that a frame (winlen × samplerate = ${frame} samples) fits in nfft (${nfft}); set a larger nfft in the options`, samplerate) : { path: `${path}.args[5].nfft`, message: `${path}.args[5].nfft (nfft) must be at least the frame length (winlen × samplerate = ${frame} samples), got ${nfft}` }
+    const at =
+      options.nfft === undefined
+        ? argError(
+            path,
+            4,
+            'samplerate',
+            `such that a frame (winlen × samplerate = ${frame} samples) fits in nfft (${nfft}); set a larger nfft in the options`,
+            samplerate,
+          )
+        : {
+            path: `${path}.args[5].nfft`,
+            message: `${path}.args[5].nfft (nfft) must be at least the frame length (winlen × samplerate = ${frame} samples), got ${nfft}`,
+          }
     out.push(at)
   }
   if (options.nfft !== undefined && (options.nfft & (options.nfft - 1)) !== 0) {
-    out.push({ path: `${path}.args[5].nfft`, message: `${path}.args[5].nfft (nfft) must be a power of two, got ${options.nfft}` })
+    out.push({
+      path: `${path}.args[5].nfft`,
+      message: `${path}.args[5].nfft (nfft) must be a power of two, got ${options.nfft}`,
+    })
   }
   if (options.engine === 'meyda' && numcep! > MEYDA_MAX_NUMCEP) {
     out.push(argError(path, 1, 'numcep', `at most ${MEYDA_MAX_NUMCEP} with engine "meyda"`, numcep))

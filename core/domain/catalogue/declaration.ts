@@ -33,7 +33,8 @@ export function checkArgs(decl: TaskDeclaration, args: unknown[], path: string):
   const max = rest ? Infinity : fixed.length
   if (args.length < required || args.length > max) {
     const names = decl.args.map((a) => (a.rest ? `...${a.name}` : a.optional ? `[${a.name}]` : a.name))
-    const expected = max === Infinity ? `at least ${required}` : required === max ? `${max}` : `${required} to ${max}`
+    const expected =
+      max === Infinity ? `at least ${required}` : required === max ? `${max}` : `${required} to ${max}`
     out.push({
       path: `${path}.args`,
       message: `${path}.args must hold ${expected} argument${max === 1 ? '' : 's'} (${decl.name}(${names.join(', ')})), got ${args.length}`,

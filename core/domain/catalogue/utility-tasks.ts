@@ -35,8 +35,17 @@ export const FAIL: TaskDeclaration = {
   lane: 'default',
   doc: 'Fails with `message`; `retryable` (default false) says whether another attempt may help.',
   args: [
-    { name: 'message', doc: 'the error text', shape: value(z.string().max(1_000), 'a string of at most 1000 characters') },
-    { name: 'retryable', doc: 'whether to retry', optional: true, shape: value(z.boolean(), 'true or false') },
+    {
+      name: 'message',
+      doc: 'the error text',
+      shape: value(z.string().max(1_000), 'a string of at most 1000 characters'),
+    },
+    {
+      name: 'retryable',
+      doc: 'whether to retry',
+      optional: true,
+      shape: value(z.boolean(), 'true or false'),
+    },
   ],
   perItem: false,
   external: false,

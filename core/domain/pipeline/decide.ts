@@ -12,37 +12,82 @@ export function decideReport(state: PipelineState, unit: UnitRef, report: OrderR
   if (state.status !== 'active') return []
   const { step, shard, attempt } = unit
   const current = state.steps[step]?.units.find((u) => u.shard === shard)
-  const isFinal = report.type === 'OrderSucceeded' || report.type === 'OrderFailed' || report.type === 'OrderCancelled'
+  const isFinal =
+    report.type === 'OrderSucceeded' || report.type === 'OrderFailed' || report.type === 'OrderCancelled'
   if (!current) {
-    return isFinal ? [{ type: 'UnitReportIgnored', data: { step, shard, attempt, reason: 'unknown order' } }] : []
+    return isFinal
+      ? [{ type: 'UnitReportIgnored', data: { step, shard, attempt, reason: 'unknown order' } }]
+      : []
   }
   const isCurrent = current.attempt === attempt && isInFlight(current)
   if (!isCurrent) {
     if (!isFinal || (current.attempt === attempt && current.status !== 'queued')) return []
     if (current.reported?.includes(attempt)) return [] // a copy of a report already recorded
-    const reason = attempt < current.attempt ? `superseded attempt (current is ${current.attempt})` : `attempt not in flight (${current.status})`
+    const reason =
+      attempt < current.attempt
+        ? `superseded attempt (current is ${current.attempt})`
+        : `attempt not in flight (${current.status})`
     return [{ type: 'UnitReportIgnored', data: { step, shard, attempt, reason } }]
   }
   const started: DomainEvent[] =
     current.status === 'dispatched' && current.orderId
-      ? [{ type: 'UnitStarted', data: { step, shard, attempt, orderId: current.orderId, worker: report.workerId } }]
+      ? [
+          {
+            type: 'UnitStarted',
+            data: { step, shard, attempt, orderId: current.orderId, worker: report.workerId },
+          },
+        ]
       : []
   switch (report.type) {
     case 'OrderReceived':
       return started
     case 'OrderProgress':
-      return [...started, { type: 'UnitProgressed', data: { step, shard, attempt, done: report.done, total: report.total, unit: report.unit } }]
+      return [
+        ...started,
+        {
+          type: 'UnitProgressed',
+          data: { step, shard, attempt, done: report.done, total: report.total, unit: report.unit },
+        },
+      ]
     case 'OrderSucceeded':
-      return [...started, { type: 'UnitSucceeded', data: { step, shard, attempt, output: report.output, refs: report.refs, stats: report.stats } }]
+      return [
+        ...started,
+        {
+          type: 'UnitSucceeded',
+          data: { step, shard, attempt, output: report.output, refs: report.refs, stats: report.stats },
+        },
+      ]
     case 'OrderFailed':
-      return [...started, { type: 'UnitFailed', data: { step, shard, attempt, error: report.error, retryable: report.retryable } }]
+      return [
+        ...started,
+        {
+          type: 'UnitFailed',
+          data: { step, shard, attempt, error: report.error, retryable: report.retryable },
+        },
+      ]
     case 'OrderCancelled':
       // A worker handed the unit back: before starting it (it was full) or while shutting down.
       // Another attempt runs it; one that never started does not count towards the limit.
       if (current.status === 'dispatched') {
-        return [{ type: 'UnitFailed', data: { step, shard, attempt, error: `handed back unstarted by worker ${report.workerId}`, retryable: true } }]
+        return [
+          {
+            type: 'UnitFailed',
+            data: {
+              step,
+              shard,
+              attempt,
+              error: `handed back unstarted by worker ${report.workerId}`,
+              retryable: true,
+            },
+          },
+        ]
       }
-      return [{ type: 'UnitFailed', data: { step, shard, attempt, error: `handed back by worker ${report.workerId}`, retryable: true } }]
+      return [
+        {
+          type: 'UnitFailed',
+          data: { step, shard, attempt, error: `handed back by worker ${report.workerId}`, retryable: true },
+        },
+      ]
   }
 }
 
@@ -59,7 +104,8 @@ export type DueCheck = string | ((step: number, unit: UnitState) => boolean)
 /** Units that may be dispatched now (queued, and past any retry backoff), oldest step first. */
 export function readyUnits(state: PipelineState, now: DueCheck): ReadyUnit[] {
   if (state.status !== 'active') return []
-  const isDue = typeof now === 'string' ? (_: number, u: UnitState) => u.notBefore === null || u.notBefore <= now : now
+  const isDue =
+    typeof now === 'string' ? (_: number, u: UnitState) => u.notBefore === null || u.notBefore <= now : now
   const out: ReadyUnit[] = []
   for (const step of state.steps) {
     if (step.status !== 'running') continue

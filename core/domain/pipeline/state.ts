@@ -75,9 +75,24 @@ export interface PipelineState {
 /** Commands the machine emits; the monitor carries them out (sends, or appends the next events). */
 export type PipelineCommand =
   | { type: 'StartStep'; pipelineId: PipelineId; step: number; input: Cid | null }
-  | { type: 'SendOrder'; pipelineId: PipelineId; step: number; shard: number; attempt: number; orderId: OrderId; lane: string }
+  | {
+      type: 'SendOrder'
+      pipelineId: PipelineId
+      step: number
+      shard: number
+      attempt: number
+      orderId: OrderId
+      lane: string
+    }
   | { type: 'CancelOrders'; orderIds: OrderId[] }
-  | { type: 'ScheduleRetry'; pipelineId: PipelineId; step: number; shard: number; attempt: number; delayMs: number }
+  | {
+      type: 'ScheduleRetry'
+      pipelineId: PipelineId
+      step: number
+      shard: number
+      attempt: number
+      delayMs: number
+    }
   | { type: 'FailStep'; pipelineId: PipelineId; step: number; error: string }
   | { type: 'CompleteStep'; pipelineId: PipelineId; step: number }
   | { type: 'FinishPipeline'; pipelineId: PipelineId; output: Cid }

@@ -2,7 +2,11 @@ import { assertNever } from '../errors.ts'
 import type { StoredEvent } from '../events.ts'
 import type { PipelineDetail, Progress, ShardView, TaskDetail, TaskStatus } from './view.ts'
 
-function updateTask(detail: PipelineDetail, step: number, fn: (task: TaskDetail) => TaskDetail): PipelineDetail {
+function updateTask(
+  detail: PipelineDetail,
+  step: number,
+  fn: (task: TaskDetail) => TaskDetail,
+): PipelineDetail {
   return { ...detail, tasks: detail.tasks.map((t) => (t.index === step ? fn(t) : t)) }
 }
 
@@ -18,27 +22,49 @@ function summarizeShards(task: TaskDetail): TaskDetail {
   const attempt = task.units.reduce((max, u) => Math.max(max, u.attempt), task.attempt)
   const lastWorker = [...task.units].reverse().find((u) => u.worker !== null)?.worker ?? task.worker
   let status: TaskStatus = task.status
-  if (status === 'queued' || status === 'running') status = running > 0 || succeeded > 0 ? 'running' : 'queued'
+  if (status === 'queued' || status === 'running')
+    status = running > 0 || succeeded > 0 ? 'running' : 'queued'
   let progress: Progress | null = task.progress
   if (task.units.length > 1) {
     const withProgress = task.units.filter((u) => u.progress !== null)
     const unit = withProgress[0]?.progress?.unit ?? 'shards'
     const same = withProgress.every((u) => u.progress?.unit === unit)
-    progress = same && withProgress.length === task.units.length
-      ? { done: sum(task.units, (u) => (u.status === 'succeeded' ? (u.progress?.total ?? 0) : (u.progress?.done ?? 0))), total: sum(task.units, (u) => u.progress?.total ?? 0), unit }
-      : { done: succeeded, total: task.units.length, unit: 'shards' }
+    progress =
+      same && withProgress.length === task.units.length
+        ? {
+            done: sum(task.units, (u) =>
+              u.status === 'succeeded' ? (u.progress?.total ?? 0) : (u.progress?.done ?? 0),
+            ),
+            total: sum(task.units, (u) => u.progress?.total ?? 0),
+            unit,
+          }
+        : { done: succeeded, total: task.units.length, unit: 'shards' }
   } else if (task.units.length === 1) {
     progress = task.units[0]?.progress ?? null
   }
-  return { ...task, shards: { total: task.units.length, succeeded, running }, attempt, worker: lastWorker, status, progress }
+  return {
+    ...task,
+    shards: { total: task.units.length, succeeded, running },
+    attempt,
+    worker: lastWorker,
+    status,
+    progress,
+  }
 }
 
 function sum<T>(items: T[], fn: (item: T) => number): number {
   return items.reduce((acc, item) => acc + fn(item), 0)
 }
 
-function endTask(task: TaskDetail, status: TaskStatus, at: string, patch: Partial<TaskDetail> = {}): TaskDetail {
-  const units = task.units.map((u) => (u.status === 'succeeded' || u.status === 'failed' ? u : { ...u, status }))
+function endTask(
+  task: TaskDetail,
+  status: TaskStatus,
+  at: string,
+  patch: Partial<TaskDetail> = {},
+): TaskDetail {
+  const units = task.units.map((u) =>
+    u.status === 'succeeded' || u.status === 'failed' ? u : { ...u, status },
+  )
   return { ...task, ...patch, status, endedAt: at, units }
 }
 
@@ -85,7 +111,8 @@ export function initialDetail(event: StoredEvent & { type: 'PipelineSubmitted' }
  */
 export function evolveDetail(detail: PipelineDetail | null, event: StoredEvent): PipelineDetail {
   if (event.type === 'PipelineSubmitted') return initialDetail(event)
-  if (detail === null) throw new Error(`event ${event.seq} (${event.type}) precedes PipelineSubmitted of ${event.pipelineId}`)
+  if (detail === null)
+    throw new Error(`event ${event.seq} (${event.type}) precedes PipelineSubmitted of ${event.pipelineId}`)
   const next = applyToDetail(detail, event)
   return { ...next, updatedAt: event.at, pipelineSeq: event.pipelineSeq }
 }
@@ -97,41 +124,91 @@ function applyToDetail(detail: PipelineDetail, event: StoredEvent): PipelineDeta
       return detail
     case 'StepStarted': {
       const { step, shards } = event.data
-      const units: ShardView[] = Array.from({ length: shards }, (_, shard) => ({ shard, attempt: 1, status: 'queued', worker: null, progress: null }))
-      return updateTask(detail, step, (t) => summarizeShards({ ...t, status: 'queued', startedAt: t.startedAt ?? at, units, joined: null }))
+      const units: ShardView[] = Array.from({ length: shards }, (_, shard) => ({
+        shard,
+        attempt: 1,
+        status: 'queued',
+        worker: null,
+        progress: null,
+      }))
+      return updateTask(detail, step, (t) =>
+        summarizeShards({ ...t, status: 'queued', startedAt: t.startedAt ?? at, units, joined: null }),
+      )
     }
     case 'StepJoined':
-      return updateTask(detail, event.data.step, (t) => ({ ...t, status: 'queued', startedAt: at, joined: event.data.leader }))
+      return updateTask(detail, event.data.step, (t) => ({
+        ...t,
+        status: 'queued',
+        startedAt: at,
+        joined: event.data.leader,
+      }))
     case 'StepCacheHit': {
       const d = event.data
-      const patched = { cacheHit: true, output: d.output, cachedFrom: d.from, startedAt: null as string | null }
-      return withPipelineRunning(updateTask(detail, d.step, (t) => endTask({ ...t, startedAt: t.startedAt ?? at }, 'succeeded', at, { ...patched, startedAt: t.startedAt ?? at })))
+      const patched = {
+        cacheHit: true,
+        output: d.output,
+        cachedFrom: d.from,
+        startedAt: null as string | null,
+      }
+      return withPipelineRunning(
+        updateTask(detail, d.step, (t) =>
+          endTask({ ...t, startedAt: t.startedAt ?? at }, 'succeeded', at, {
+            ...patched,
+            startedAt: t.startedAt ?? at,
+          }),
+        ),
+      )
     }
     case 'UnitDispatched':
-      return updateTask(detail, event.data.step, (t) => updateShard(t, event.data.shard, (u) => ({ ...u, attempt: event.data.attempt, status: 'queued' })))
+      return updateTask(detail, event.data.step, (t) =>
+        updateShard(t, event.data.shard, (u) => ({ ...u, attempt: event.data.attempt, status: 'queued' })),
+      )
     case 'UnitStarted':
       return withPipelineRunning(
-        updateTask(detail, event.data.step, (t) => updateShard(t, event.data.shard, (u) => ({ ...u, attempt: event.data.attempt, status: 'running', worker: event.data.worker }))),
+        updateTask(detail, event.data.step, (t) =>
+          updateShard(t, event.data.shard, (u) => ({
+            ...u,
+            attempt: event.data.attempt,
+            status: 'running',
+            worker: event.data.worker,
+          })),
+        ),
       )
     case 'UnitProgressed': {
       const { step, shard, done, total, unit } = event.data
-      return updateTask(detail, step, (t) => updateShard(t, shard, (u) => ({ ...u, progress: { done, total, unit } })))
+      return updateTask(detail, step, (t) =>
+        updateShard(t, shard, (u) => ({ ...u, progress: { done, total, unit } })),
+      )
     }
     case 'UnitSucceeded': {
       const d = event.data
       return updateTask(detail, d.step, (t) =>
-        updateShard(t, d.shard, (u) => ({ ...u, status: 'succeeded', progress: u.progress ? { ...u.progress, done: u.progress.total } : u.progress })),
+        updateShard(t, d.shard, (u) => ({
+          ...u,
+          status: 'succeeded',
+          progress: u.progress ? { ...u.progress, done: u.progress.total } : u.progress,
+        })),
       )
     }
     case 'UnitFailed':
       return updateTask(detail, event.data.step, (t) => ({ ...t, error: event.data.error }))
     case 'UnitLeaseExpired':
       return updateTask(detail, event.data.step, (t) =>
-        updateShard({ ...t, error: `lease expired${event.data.worker ? ` on ${event.data.worker}` : ''}` }, event.data.shard, (u) => ({ ...u, status: 'queued' })),
+        updateShard(
+          { ...t, error: `lease expired${event.data.worker ? ` on ${event.data.worker}` : ''}` },
+          event.data.shard,
+          (u) => ({ ...u, status: 'queued' }),
+        ),
       )
     case 'UnitRetryScheduled':
       return updateTask(detail, event.data.step, (t) =>
-        updateShard(t, event.data.shard, (u) => ({ ...u, attempt: event.data.attempt, status: 'queued', worker: null, progress: null })),
+        updateShard(t, event.data.shard, (u) => ({
+          ...u,
+          attempt: event.data.attempt,
+          status: 'queued',
+          worker: null,
+          progress: null,
+        })),
       )
     case 'UnitReportIgnored':
       return detail
@@ -139,7 +216,10 @@ function applyToDetail(detail: PipelineDetail, event: StoredEvent): PipelineDeta
       const d = event.data
       return updateTask(detail, d.step, (t) => {
         const ended = endTask(t, 'succeeded', at, { output: d.output, error: null })
-        return { ...ended, progress: ended.progress ? { ...ended.progress, done: ended.progress.total } : ended.progress }
+        return {
+          ...ended,
+          progress: ended.progress ? { ...ended.progress, done: ended.progress.total } : ended.progress,
+        }
       })
     }
     case 'StepFailed':
@@ -147,13 +227,24 @@ function applyToDetail(detail: PipelineDetail, event: StoredEvent): PipelineDeta
     case 'PipelineSucceeded':
       return { ...detail, status: 'succeeded', output: event.data.output }
     case 'PipelineFailed':
-      return { ...detail, status: 'failed', error: event.data.error, tasks: detail.tasks.map((t) => (t.status === 'queued' || t.status === 'running' ? endTask(t, 'cancelled', at) : t)) }
+      return {
+        ...detail,
+        status: 'failed',
+        error: event.data.error,
+        tasks: detail.tasks.map((t) =>
+          t.status === 'queued' || t.status === 'running' ? endTask(t, 'cancelled', at) : t,
+        ),
+      }
     case 'PipelineCancelled':
       return {
         ...detail,
         status: 'cancelled',
         error: event.data.reason,
-        tasks: detail.tasks.map((t) => (t.status === 'queued' || t.status === 'running' || t.status === 'pending' ? endTask(t, 'cancelled', at) : t)),
+        tasks: detail.tasks.map((t) =>
+          t.status === 'queued' || t.status === 'running' || t.status === 'pending'
+            ? endTask(t, 'cancelled', at)
+            : t,
+        ),
       }
     default:
       return assertNever(event, 'event')

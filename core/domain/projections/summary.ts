@@ -7,8 +7,14 @@ export function summarize(detail: PipelineDetail): PipelineSummary {
   const step = current ? current.index : Math.max(0, steps - 1)
   const done = detail.tasks.filter((t) => t.status === 'succeeded').length
   let fraction = 0
-  if (current && current.progress && current.progress.total > 0) fraction = Math.min(1, current.progress.done / current.progress.total)
-  const progress = detail.status === 'succeeded' ? 1 : steps === 0 ? 0 : (done + (current?.status === 'running' ? fraction : 0)) / steps
+  if (current && current.progress && current.progress.total > 0)
+    fraction = Math.min(1, current.progress.done / current.progress.total)
+  const progress =
+    detail.status === 'succeeded'
+      ? 1
+      : steps === 0
+        ? 0
+        : (done + (current?.status === 'running' ? fraction : 0)) / steps
   return {
     id: detail.id,
     name: detail.name,
@@ -20,4 +26,3 @@ export function summarize(detail: PipelineDetail): PipelineSummary {
     updatedAt: detail.updatedAt,
   }
 }
-

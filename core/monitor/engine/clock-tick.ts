@@ -15,13 +15,25 @@ export async function applyClock(ctx: EngineContext, tick: Tick): Promise<void> 
     const current = actor?.snapshot.context.steps[unit.step]?.units.find((u) => u.shard === unit.shard)
     tick.afterCommit.push(() => ctx.leases.release(lease.orderId))
     Tick.bump(tick.releasedOn, lease.lane)
-    if (!actor || !current || current.attempt !== unit.attempt || (current.status !== 'dispatched' && current.status !== 'running')) continue
+    if (
+      !actor ||
+      !current ||
+      current.attempt !== unit.attempt ||
+      (current.status !== 'dispatched' && current.status !== 'running')
+    )
+      continue
     await ctx.emit(tick, actor.id, {
       type: 'UnitLeaseExpired',
-      data: { step: unit.step, shard: unit.shard, attempt: unit.attempt, worker: current.worker ?? lease.worker },
+      data: {
+        step: unit.step,
+        shard: unit.shard,
+        attempt: unit.attempt,
+        worker: current.worker ?? lease.worker,
+      },
     })
   }
   for (const actor of [...ctx.actors.values()]) {
-    for (const event of decideTimeouts(actor.snapshot.context, (step) => ctx.times.elapsed(actor.id, step))) await ctx.emit(tick, actor.id, event)
+    for (const event of decideTimeouts(actor.snapshot.context, (step) => ctx.times.elapsed(actor.id, step)))
+      await ctx.emit(tick, actor.id, event)
   }
 }

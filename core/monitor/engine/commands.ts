@@ -5,7 +5,12 @@ import { startStep } from './step-start.ts'
 import { Tick } from './tick.ts'
 
 /** Builds the order of a dispatched unit from the machine's state and what dispatch prepared. */
-function buildOrder(ctx: EngineContext, tick: Tick, actor: Actor, command: PipelineCommand & { type: 'SendOrder' }): TaskOrder {
+function buildOrder(
+  ctx: EngineContext,
+  tick: Tick,
+  actor: Actor,
+  command: PipelineCommand & { type: 'SendOrder' },
+): TaskOrder {
   const state = actor.snapshot.context
   const task = state.tasks[command.step]!
   const step = state.steps[command.step]!
@@ -31,7 +36,12 @@ function buildOrder(ctx: EngineContext, tick: Tick, actor: Actor, command: Pipel
 }
 
 /** Carries out one command of a pipeline machine (SPEC §5: the machine decides, the log records). */
-export async function executeCommand(ctx: EngineContext, tick: Tick, actor: Actor, command: PipelineCommand): Promise<void> {
+export async function executeCommand(
+  ctx: EngineContext,
+  tick: Tick,
+  actor: Actor,
+  command: PipelineCommand,
+): Promise<void> {
   switch (command.type) {
     case 'StartStep':
       return startStep(ctx, tick, actor, command.step, command.input)
@@ -39,7 +49,15 @@ export async function executeCommand(ctx: EngineContext, tick: Tick, actor: Acto
       const order = buildOrder(ctx, tick, actor, command)
       tick.afterCommit.push(() => {
         ctx.leases.grant(
-          { orderId: order.orderId, pipelineId: actor.id, step: order.step, shard: order.shard, attempt: order.attempt, lane: command.lane, worker: null },
+          {
+            orderId: order.orderId,
+            pipelineId: actor.id,
+            step: order.step,
+            shard: order.shard,
+            attempt: order.attempt,
+            lane: command.lane,
+            worker: null,
+          },
           ctx.clock.monotonic(),
         )
         ctx.transport.sendOrder(command.lane, order)
@@ -58,10 +76,16 @@ export async function executeCommand(ctx: EngineContext, tick: Tick, actor: Acto
     }
     case 'ScheduleRetry': {
       const notBefore = new Date(ctx.clock.wall() + command.delayMs).toISOString()
-      return ctx.emit(tick, actor.id, { type: 'UnitRetryScheduled', data: { step: command.step, shard: command.shard, attempt: command.attempt, notBefore } })
+      return ctx.emit(tick, actor.id, {
+        type: 'UnitRetryScheduled',
+        data: { step: command.step, shard: command.shard, attempt: command.attempt, notBefore },
+      })
     }
     case 'FailStep':
-      return ctx.emit(tick, actor.id, { type: 'StepFailed', data: { step: command.step, error: command.error } })
+      return ctx.emit(tick, actor.id, {
+        type: 'StepFailed',
+        data: { step: command.step, error: command.error },
+      })
     case 'CompleteStep':
       return completeStep(ctx, tick, actor, command.step)
     case 'FinishPipeline':

@@ -73,7 +73,16 @@ export class Monitor implements EngineContext {
   readonly workers: WorkerRegistry
   readonly actors = new Map<PipelineId, Actor>()
   readonly times: MonotonicTimes
-  readonly counters: MonitorCounters = { dispatched: 0, succeeded: 0, failed: 0, cached: 0, joined: 0, expired: 0, ignored: 0, appendSeconds: [] }
+  readonly counters: MonitorCounters = {
+    dispatched: 0,
+    succeeded: 0,
+    failed: 0,
+    cached: 0,
+    joined: 0,
+    expired: 0,
+    ignored: 0,
+    appendSeconds: [],
+  }
   private readonly db: Db
   private readonly newPipelineId: () => string
   private readonly onError: (message: string, error: unknown) => void
@@ -132,15 +141,26 @@ export class Monitor implements EngineContext {
   }
 
   /** Records a validated pipeline; resolves once `PipelineSubmitted` is committed. */
-  submit(spec: PipelineSpec, options: { idempotencyKey?: string | null; retryOf?: string | null } = {}): Promise<{ id: string; created: boolean }> {
+  submit(
+    spec: PipelineSpec,
+    options: { idempotencyKey?: string | null; retryOf?: string | null } = {},
+  ): Promise<{ id: string; created: boolean }> {
     return new Promise((resolve, reject) => {
-      this.enqueue({ kind: 'submit', spec, idempotencyKey: options.idempotencyKey ?? null, retryOf: options.retryOf ?? null, done: { resolve, reject } })
+      this.enqueue({
+        kind: 'submit',
+        spec,
+        idempotencyKey: options.idempotencyKey ?? null,
+        retryOf: options.retryOf ?? null,
+        done: { resolve, reject },
+      })
     })
   }
 
   /** Cancels a live pipeline; resolves false when it had already ended. */
   cancel(id: string, reason = 'cancelled by request'): Promise<boolean> {
-    return new Promise((resolve, reject) => this.enqueue({ kind: 'cancel', id: id as PipelineId, reason, done: { resolve, reject } }))
+    return new Promise((resolve, reject) =>
+      this.enqueue({ kind: 'cancel', id: id as PipelineId, reason, done: { resolve, reject } }),
+    )
   }
 
   /** The highest committed event seq. */
@@ -163,7 +183,8 @@ export class Monitor implements EngineContext {
 
   async emit(tick: Tick, pipelineId: PipelineId, event: DomainEvent): Promise<void> {
     const actor = this.actors.get(pipelineId)
-    if (!actor) throw new BanzaiError('bug', `event ${event.type} for pipeline ${pipelineId}, which is not live`)
+    if (!actor)
+      throw new BanzaiError('bug', `event ${event.type} for pipeline ${pipelineId}, which is not live`)
     tick.touch(pipelineId, actor)
     const stored = {
       ...event,
@@ -177,28 +198,39 @@ export class Monitor implements EngineContext {
     actor.detail = evolveDetail(actor.detail, stored)
     actor.lastSeq = stored.seq
     tick.events.push(stored)
-    if (event.type === 'StepStarted' || event.type === 'StepJoined') this.times.record(stepKey(pipelineId, event.data.step))
+    if (event.type === 'StepStarted' || event.type === 'StepJoined')
+      this.times.record(stepKey(pipelineId, event.data.step))
     if (event.type === 'UnitRetryScheduled') {
       const d = event.data
-      this.times.record(unitKey(pipelineId, d.step, d.shard, d.attempt), Date.parse(d.notBefore) - Date.parse(stored.at))
+      this.times.record(
+        unitKey(pipelineId, d.step, d.shard, d.attempt),
+        Date.parse(d.notBefore) - Date.parse(stored.at),
+      )
     }
     if (FINAL_EVENTS.has(event.type)) tick.finished.add(pipelineId)
     for (const command of commands) await executeCommand(this, tick, actor, command)
-    if (event.type === 'StepSucceeded' || event.type === 'StepFailed' || event.type === 'PipelineFailed' || event.type === 'PipelineCancelled') {
+    if (
+      event.type === 'StepSucceeded' ||
+      event.type === 'StepFailed' ||
+      event.type === 'PipelineFailed' ||
+      event.type === 'PipelineCancelled'
+    ) {
       await settleFollowers(this, tick, pipelineId)
     }
   }
 
   private enqueue(input: Input): void {
     if (this.closed) {
-      if (input.kind === 'submit' || input.kind === 'cancel') input.done.reject(new BanzaiError('unavailable', 'the monitor is stopping'))
+      if (input.kind === 'submit' || input.kind === 'cancel')
+        input.done.reject(new BanzaiError('unavailable', 'the monitor is stopping'))
       return
     }
     if (input.kind === 'clock' && this.inputs.some((i) => i.kind === 'clock')) return
     this.inputs.push(input)
     // Start draining on the next turn of the event loop, so that inputs arriving together (a
     // burst of HTTP submissions, reports) share one tick and one fsync.
-    if (!this.running) this.running = new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.drain())
+    if (!this.running)
+      this.running = new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.drain())
   }
 
   private async drain(): Promise<void> {
@@ -231,13 +263,24 @@ export class Monitor implements EngineContext {
       this.onError('dispatch failed', error)
     }
     if (!this.commit(tick)) {
-      for (const reject of failed) reject(new BanzaiError('unavailable', 'the event log cannot be written (disk full?); nothing was recorded'))
+      for (const reject of failed)
+        reject(
+          new BanzaiError(
+            'unavailable',
+            'the event log cannot be written (disk full?); nothing was recorded',
+          ),
+        )
       return
     }
     for (const run of settled) run()
   }
 
-  private async handleInput(tick: Tick, input: Input, settled: (() => void)[], failed: ((error: unknown) => void)[]): Promise<void> {
+  private async handleInput(
+    tick: Tick,
+    input: Input,
+    settled: (() => void)[],
+    failed: ((error: unknown) => void)[],
+  ): Promise<void> {
     switch (input.kind) {
       case 'message':
         return this.handleReport(tick, input.message)
@@ -265,7 +308,12 @@ export class Monitor implements EngineContext {
           const actor = this.actors.get(id)
           if (!actor?.detail) continue
           const live = actor.snapshot.context.status === 'active'
-          this.pipelines.save(actor.detail, actor.lastSeq, live ? persistPipeline(actor.snapshot) : null, actor.idempotencyKey)
+          this.pipelines.save(
+            actor.detail,
+            actor.lastSeq,
+            live ? persistPipeline(actor.snapshot) : null,
+            actor.idempotencyKey,
+          )
         }
       })()
     } catch (error) {

@@ -33,13 +33,22 @@ export class MonotonicTimes {
 
   /** Milliseconds a step has run. */
   elapsed(pipelineId: PipelineId, step: StepState): number {
-    return this.clock.monotonic() - this.monoOf(stepKey(pipelineId, step.index), step.startedAt ?? new Date(this.clock.wall()).toISOString())
+    return (
+      this.clock.monotonic() -
+      this.monoOf(
+        stepKey(pipelineId, step.index),
+        step.startedAt ?? new Date(this.clock.wall()).toISOString(),
+      )
+    )
   }
 
   /** Whether a queued unit's retry backoff is over. */
   isDue(pipelineId: PipelineId, step: number, unit: UnitState): boolean {
     if (unit.notBefore === null) return true
-    return this.clock.monotonic() >= this.monoOf(unitKey(pipelineId, step, unit.shard, unit.attempt), unit.notBefore)
+    return (
+      this.clock.monotonic() >=
+      this.monoOf(unitKey(pipelineId, step, unit.shard, unit.attempt), unit.notBefore)
+    )
   }
 }
 

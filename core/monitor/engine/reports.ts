@@ -11,7 +11,9 @@ import { recordItemResults } from './step-complete.ts'
 import { Tick } from './tick.ts'
 
 /** Handles worker messages: heartbeats renew leases; reports become events (SPEC §5 rules). */
-export function createReportHandler(ctx: EngineContext): (tick: Tick, message: WorkerMessage) => Promise<void> {
+export function createReportHandler(
+  ctx: EngineContext,
+): (tick: Tick, message: WorkerMessage) => Promise<void> {
   const lastProgress = new Map<OrderId, number>()
   const progressGapMs = 1000 / ctx.settings.progressPerSecond
 

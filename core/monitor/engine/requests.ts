@@ -1,4 +1,10 @@
-import { BanzaiError, createPipeline, type PipelineId, type PipelineSpec, type WorkerMessage } from '../../domain/index.ts'
+import {
+  BanzaiError,
+  createPipeline,
+  type PipelineId,
+  type PipelineSpec,
+  type WorkerMessage,
+} from '../../domain/index.ts'
 import type { EngineContext } from './context.ts'
 import type { Tick } from './tick.ts'
 
@@ -11,7 +17,13 @@ export interface Settle<T> {
 /** What the engine handles in a tick. */
 export type Input =
   | { kind: 'message'; message: WorkerMessage }
-  | { kind: 'submit'; spec: PipelineSpec; idempotencyKey: string | null; retryOf: string | null; done: Settle<{ id: string; created: boolean }> }
+  | {
+      kind: 'submit'
+      spec: PipelineSpec
+      idempotencyKey: string | null
+      retryOf: string | null
+      done: Settle<{ id: string; created: boolean }>
+    }
   | { kind: 'cancel'; id: PipelineId; reason: string; done: Settle<boolean> }
   | { kind: 'clock' }
 
@@ -19,10 +31,18 @@ type Settled = (() => void)[]
 type Failed = ((error: unknown) => void)[]
 
 /** Records a submission (`PipelineSubmitted`), or finds the pipeline its Idempotency-Key made before. */
-export async function handleSubmit(ctx: EngineContext, newPipelineId: () => string, tick: Tick, input: Input & { kind: 'submit' }, settled: Settled, failed: Failed): Promise<void> {
+export async function handleSubmit(
+  ctx: EngineContext,
+  newPipelineId: () => string,
+  tick: Tick,
+  input: Input & { kind: 'submit' },
+  settled: Settled,
+  failed: Failed,
+): Promise<void> {
   if (input.idempotencyKey) {
     const existing =
-      ctx.pipelines.findByIdempotencyKey(input.idempotencyKey) ?? [...ctx.actors.values()].find((a) => a.idempotencyKey === input.idempotencyKey)?.id
+      ctx.pipelines.findByIdempotencyKey(input.idempotencyKey) ??
+      [...ctx.actors.values()].find((a) => a.idempotencyKey === input.idempotencyKey)?.id
     if (existing) {
       settled.push(() => input.done.resolve({ id: existing, created: false }))
       return
@@ -39,7 +59,13 @@ export async function handleSubmit(ctx: EngineContext, newPipelineId: () => stri
 }
 
 /** Cancels a live pipeline (`PipelineCancelled`); answers false for one that has ended. */
-export async function handleCancel(ctx: EngineContext, tick: Tick, input: Input & { kind: 'cancel' }, settled: Settled, failed: Failed): Promise<void> {
+export async function handleCancel(
+  ctx: EngineContext,
+  tick: Tick,
+  input: Input & { kind: 'cancel' },
+  settled: Settled,
+  failed: Failed,
+): Promise<void> {
   const actor = ctx.actors.get(input.id)
   if (!actor || actor.snapshot.context.status !== 'active') {
     if (!actor && !ctx.pipelines.get(input.id)) throw new BanzaiError('not_found', `no pipeline ${input.id}`)

@@ -15,7 +15,18 @@ export function restoreLive(ctx: EngineContext): void {
       for (const unit of step.units) {
         if ((unit.status === 'dispatched' || unit.status === 'running') && unit.orderId) {
           const lane = snapshot.context.tasks[step.index]?.lane ?? 'default'
-          ctx.leases.grant({ orderId: unit.orderId, pipelineId: id, step: step.index, shard: unit.shard, attempt: unit.attempt, lane, worker: unit.worker }, now)
+          ctx.leases.grant(
+            {
+              orderId: unit.orderId,
+              pipelineId: id,
+              step: step.index,
+              shard: unit.shard,
+              attempt: unit.attempt,
+              lane,
+              worker: unit.worker,
+            },
+            now,
+          )
         }
       }
     }

@@ -12,7 +12,11 @@ import type { Actor, EngineContext } from './context.ts'
 import type { Tick } from './tick.ts'
 
 /** Merges the shard manifests of a perItem step, in item order, under the input's sources. */
-async function mergeShards(ctx: EngineContext, actor: Actor, step: number): Promise<{ output: Cid; refs: Cid[] }> {
+async function mergeShards(
+  ctx: EngineContext,
+  actor: Actor,
+  step: number,
+): Promise<{ output: Cid; refs: Cid[] }> {
   const state = actor.snapshot.context.steps[step]!
   const input = await ctx.manifest(state.input!)
   const items: DatasetManifest['items'] = []
@@ -31,7 +35,12 @@ async function mergeShards(ctx: EngineContext, actor: Actor, step: number): Prom
 }
 
 /** Ends a step whose units all succeeded: merges shards, records the memo, logs `StepSucceeded`. */
-export async function completeStep(ctx: EngineContext, tick: Tick, actor: Actor, step: number): Promise<void> {
+export async function completeStep(
+  ctx: EngineContext,
+  tick: Tick,
+  actor: Actor,
+  step: number,
+): Promise<void> {
   const state = actor.snapshot.context
   const stepState = state.steps[step]!
   const task = state.tasks[step]!
@@ -44,7 +53,10 @@ export async function completeStep(ctx: EngineContext, tick: Tick, actor: Actor,
       result = { output: unit.output!, refs: unit.refs }
     }
   } catch (error) {
-    await ctx.emit(tick, actor.id, { type: 'StepFailed', data: { step, error: `cannot merge the shards: ${(error as Error).message}` } })
+    await ctx.emit(tick, actor.id, {
+      type: 'StepFailed',
+      data: { step, error: `cannot merge the shards: ${(error as Error).message}` },
+    })
     return
   }
   const at = ctx.nowIso()
@@ -52,13 +64,24 @@ export async function completeStep(ctx: EngineContext, tick: Tick, actor: Actor,
     const parts = { call: task.call, version: task.version, args: task.args, input: stepState.input }
     // The key logged in StepStarted is the one recorded.
     const key = stepState.memoKey
-    tick.writes.push(() => ctx.memo.put({ key, parts, output: result.output, refs: result.refs, pipelineId: actor.id, step, at }))
+    tick.writes.push(() =>
+      ctx.memo.put({ key, parts, output: result.output, refs: result.refs, pipelineId: actor.id, step, at }),
+    )
   }
-  await ctx.emit(tick, actor.id, { type: 'StepSucceeded', data: { step, output: result.output, refs: result.refs } })
+  await ctx.emit(tick, actor.id, {
+    type: 'StepSucceeded',
+    data: { step, output: result.output, refs: result.refs },
+  })
 }
 
 /** Records the per-item results of one succeeded shard, so later orders list them as `known`. */
-export async function recordItemResults(ctx: EngineContext, tick: Tick, pipelineId: PipelineId, step: number, output: Cid): Promise<void> {
+export async function recordItemResults(
+  ctx: EngineContext,
+  tick: Tick,
+  pipelineId: PipelineId,
+  step: number,
+  output: Cid,
+): Promise<void> {
   const actor = ctx.actors.get(pipelineId)
   const task = actor?.snapshot.context.tasks[step]
   const fields = task ? ctx.catalogue.get(task.call)?.itemFields : undefined

@@ -1,4 +1,11 @@
-import type { OrderId, PipelineDetail, PipelineId, PipelineSnapshot, StoredEvent, TaskOrder } from '../../domain/index.ts'
+import type {
+  OrderId,
+  PipelineDetail,
+  PipelineId,
+  PipelineSnapshot,
+  StoredEvent,
+  TaskOrder,
+} from '../../domain/index.ts'
 import type { Actor } from './context.ts'
 
 interface SavedActor {
@@ -31,12 +38,15 @@ export class Tick {
   readonly finished = new Set<PipelineId>()
   private readonly saved = new Map<PipelineId, SavedActor>()
 
-
-
   /** Remembers an actor as it was before this tick first changed it. */
   touch(id: PipelineId, actor: Actor | undefined): void {
     if (this.saved.has(id)) return
-    this.saved.set(id, { actor, snapshot: actor?.snapshot, detail: actor?.detail ?? null, lastSeq: actor?.lastSeq ?? 0 })
+    this.saved.set(id, {
+      actor,
+      snapshot: actor?.snapshot,
+      detail: actor?.detail ?? null,
+      lastSeq: actor?.lastSeq ?? 0,
+    })
   }
 
   /** The pipelines this tick changed. */

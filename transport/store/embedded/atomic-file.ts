@@ -9,7 +9,12 @@ const STALE_TEMP_MS = 3_600_000
  * Writes a file atomically: a temp file in `tmpDir` (same file system), written, fsynced,
  * then renamed over `path`. Readers see the old file or the whole new one, never a part.
  */
-export async function writeFileAtomic(path: string, bytes: Uint8Array, tmpDir: string, syncDir = false): Promise<void> {
+export async function writeFileAtomic(
+  path: string,
+  bytes: Uint8Array,
+  tmpDir: string,
+  syncDir = false,
+): Promise<void> {
   const temp = join(tmpDir, `${process.pid}-${randomBytes(8).toString('hex')}.tmp`)
   const handle = await open(temp, 'wx')
   try {

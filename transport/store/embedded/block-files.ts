@@ -15,7 +15,9 @@ function isEqual(a: Uint8Array, b: Uint8Array): boolean {
   return a.byteLength === b.byteLength && Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(b)
 }
 
-async function toBytes(value: Uint8Array | Iterable<Uint8Array> | AsyncIterable<Uint8Array>): Promise<Uint8Array> {
+async function toBytes(
+  value: Uint8Array | Iterable<Uint8Array> | AsyncIterable<Uint8Array>,
+): Promise<Uint8Array> {
   if (value instanceof Uint8Array) return value
   const parts: Uint8Array[] = []
   for await (const part of value) parts.push(part)
@@ -58,11 +60,15 @@ export class BlockFiles {
     try {
       bytes = await readFile(this.pathOf(cid))
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new NotFoundError(`block ${cid.toString()} is not in the store`)
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT')
+        throw new NotFoundError(`block ${cid.toString()} is not in the store`)
       throw error
     }
     if (cid.multihash.code !== sha256.code) {
-      throw new BanzaiError('corrupt', `block ${cid.toString()} uses hash 0x${cid.multihash.code.toString(16)}, only sha2-256 is supported`)
+      throw new BanzaiError(
+        'corrupt',
+        `block ${cid.toString()} uses hash 0x${cid.multihash.code.toString(16)}, only sha2-256 is supported`,
+      )
     }
     const digest = await sha256.digest(bytes)
     if (!isEqual(digest.digest, cid.multihash.digest)) {
@@ -77,7 +83,9 @@ export class BlockFiles {
   }
 
   /** A blockstore for the importer, reporting each block it stores to `seen`. */
-  writerFor(seen: BlockSeen): { put(cid: CID, value: Uint8Array | Iterable<Uint8Array> | AsyncIterable<Uint8Array>): Promise<CID> } {
+  writerFor(seen: BlockSeen): {
+    put(cid: CID, value: Uint8Array | Iterable<Uint8Array> | AsyncIterable<Uint8Array>): Promise<CID>
+  } {
     return {
       put: async (cid, value) => {
         seen.needed(cid)

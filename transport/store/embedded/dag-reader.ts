@@ -19,7 +19,10 @@ export async function loadNode(blocks: ReadBlockstore, cid: CID): Promise<UnixFS
   } catch (error) {
     // The bytes hashed right (checked on read) but do not decode: a node we cannot have written.
     if (error instanceof BanzaiError) throw error
-    throw new BanzaiError('corrupt', `${cid.toString()} is not a readable UnixFS node: ${(error as Error).message}`)
+    throw new BanzaiError(
+      'corrupt',
+      `${cid.toString()} is not a readable UnixFS node: ${(error as Error).message}`,
+    )
   }
   if (entry.type !== 'file' && entry.type !== 'raw') {
     throw new BanzaiError('corrupt', `${cid.toString()} is a UnixFS ${entry.type}, not a file`)
@@ -45,7 +48,12 @@ function prefetch(blocks: ReadBlockstore, cid: CID): Promise<UnixFSEntry> {
  * (plus a small read-ahead): memory stays at a few blocks whatever the blob's size, and a
  * slow consumer slows the reads. The exporter's own `content()` pushes without backpressure.
  */
-export async function* readDag(blocks: ReadBlockstore, node: UnixFSEntry, at: number, range: ByteRange): AsyncGenerator<Uint8Array> {
+export async function* readDag(
+  blocks: ReadBlockstore,
+  node: UnixFSEntry,
+  at: number,
+  range: ByteRange,
+): AsyncGenerator<Uint8Array> {
   if (node.type === 'raw') {
     const part = slice(node.node, at, range)
     if (part) yield part
@@ -61,7 +69,11 @@ export async function* readDag(blocks: ReadBlockstore, node: UnixFSEntry, at: nu
   }
   const links = node.node.Links
   const sizes = node.unixfs.blockSizes
-  if (links.length !== sizes.length) throw new BanzaiError('corrupt', `${node.cid.toString()} has ${links.length} links but ${sizes.length} block sizes`)
+  if (links.length !== sizes.length)
+    throw new BanzaiError(
+      'corrupt',
+      `${node.cid.toString()} has ${links.length} links but ${sizes.length} block sizes`,
+    )
   const wanted: Array<{ cid: CID; at: number }> = []
   for (const [i, link] of links.entries()) {
     const size = Number(sizes[i])

@@ -2,7 +2,16 @@ import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { importer } from 'ipfs-unixfs-importer'
 import type { CID } from 'multiformats/cid'
-import { type BlobStat, type ByteSource, type Cid, type PutResult, type Store, BanzaiError, NotFoundError, asCid } from '../../../core/domain/index.ts'
+import {
+  type BlobStat,
+  type ByteSource,
+  type Cid,
+  type PutResult,
+  type Store,
+  BanzaiError,
+  NotFoundError,
+  asCid,
+} from '../../../core/domain/index.ts'
 import { countBytes } from '../byte-source.ts'
 import { importerOptions } from '../cid-params.ts'
 import { parseCid } from '../parse-cid.ts'
@@ -77,7 +86,12 @@ export async function createEmbeddedStore({ dir }: EmbeddedStoreOptions): Promis
     }
     try {
       let root: CID | undefined
-      for await (const entry of importer([{ content: countBytes(bytes, counter) }], files.writerFor(seen), importerOptions())) root = entry.cid
+      for await (const entry of importer(
+        [{ content: countBytes(bytes, counter) }],
+        files.writerFor(seen),
+        importerOptions(),
+      ))
+        root = entry.cid
       if (!root) throw new BanzaiError('bug', 'the importer produced no root')
       const cid = asCid(root.toString())
       await exclusive(() => roots.write({ v: 1, cid, size: counter.bytes, blocks: [...needed] }))
@@ -101,7 +115,8 @@ export async function createEmbeddedStore({ dir }: EmbeddedStoreOptions): Promis
       yield* readDag(reader, node, 0, wanted)
     } catch (error) {
       // The root is there, so a missing block below it means the blob was damaged.
-      if (error instanceof NotFoundError) throw new BanzaiError('corrupt', `blob ${cid} is incomplete: ${error.message}`)
+      if (error instanceof NotFoundError)
+        throw new BanzaiError('corrupt', `blob ${cid} is incomplete: ${error.message}`)
       throw error
     }
   }
@@ -131,7 +146,8 @@ export async function createEmbeddedStore({ dir }: EmbeddedStoreOptions): Promis
   async function remove(cid: Cid): Promise<void> {
     parseCid(cid)
     await exclusive(async () => {
-      if (await roots.isPinned(cid)) throw new BanzaiError('conflict', `blob ${cid} is pinned: unpin it before deleting it`)
+      if (await roots.isPinned(cid))
+        throw new BanzaiError('conflict', `blob ${cid} is pinned: unpin it before deleting it`)
       const record = await roots.read(cid)
       if (!record) return
       await roots.remove(cid)

@@ -48,7 +48,8 @@ export class RootRecords {
       throw error
     }
     const parsed = RootRecord.safeParse(JSON.parse(text))
-    if (!parsed.success) throw new BanzaiError('corrupt', `root record of ${cid} is malformed: ${parsed.error.message}`)
+    if (!parsed.success)
+      throw new BanzaiError('corrupt', `root record of ${cid} is malformed: ${parsed.error.message}`)
     return parsed.data
   }
 

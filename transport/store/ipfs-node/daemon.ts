@@ -46,15 +46,25 @@ function waitForExit(child: ChildProcess): Promise<number | null> {
 
 /** Config merged at `--init`: port 0 everywhere (the OS picks free ports; the API's is written to `<repo>/api`). */
 const INIT_CONFIG = {
-  Addresses: { API: '/ip4/127.0.0.1/tcp/0', Gateway: '/ip4/127.0.0.1/tcp/0', RPC: '/ip4/127.0.0.1/tcp/0', Swarm: ['/ip4/127.0.0.1/tcp/0'] },
+  Addresses: {
+    API: '/ip4/127.0.0.1/tcp/0',
+    Gateway: '/ip4/127.0.0.1/tcp/0',
+    RPC: '/ip4/127.0.0.1/tcp/0',
+    Swarm: ['/ip4/127.0.0.1/tcp/0'],
+  },
   Discovery: { MDNS: { Enabled: false }, webRTCStar: { Enabled: false } },
   Bootstrap: [],
 }
 
-async function pollApi(repo: string, daemon: ChildProcess, output: () => string): Promise<{ apiUrl: string; peerAddr: string }> {
+async function pollApi(
+  repo: string,
+  daemon: ChildProcess,
+  output: () => string,
+): Promise<{ apiUrl: string; peerAddr: string }> {
   const deadline = Date.now() + READY_TIMEOUT_MS
   while (Date.now() < deadline) {
-    if (daemon.exitCode !== null) throw new Error(`js-ipfs daemon exited with ${daemon.exitCode}: ${output()}`)
+    if (daemon.exitCode !== null)
+      throw new Error(`js-ipfs daemon exited with ${daemon.exitCode}: ${output()}`)
     const api = await readFile(join(repo, 'api'), 'utf8').catch(() => '')
     const match = /\/ip4\/([\d.]+)\/tcp\/(\d+)/.exec(api)
     if (match) {
@@ -82,7 +92,10 @@ export async function startIpfsDaemon(): Promise<IpfsDaemon> {
   const env = { ...process.env, IPFS_PATH: repo, IPFS_MONITORING: '', DEBUG: '' }
   await writeFile(join(home, 'init-config.json'), JSON.stringify(INIT_CONFIG))
   // One process inits the repo (test profile: no bootstrap, fast keys) and starts the daemon.
-  const daemon = run(['daemon', '--init-profile', 'test', '--init-config', join(home, 'init-config.json')], env)
+  const daemon = run(
+    ['daemon', '--init-profile', 'test', '--init-config', join(home, 'init-config.json')],
+    env,
+  )
   const output = captureOutput(daemon)
   const stop = async (): Promise<void> => {
     if (daemon.exitCode === null && daemon.signalCode === null) {

@@ -1,6 +1,15 @@
 import { create } from 'kubo-rpc-client'
 import type { KuboRPCClient } from 'kubo-rpc-client'
-import { type BlobStat, type ByteSource, type Cid, type PutResult, type Store, BanzaiError, NotFoundError, asCid } from '../../../core/domain/index.ts'
+import {
+  type BlobStat,
+  type ByteSource,
+  type Cid,
+  type PutResult,
+  type Store,
+  BanzaiError,
+  NotFoundError,
+  asCid,
+} from '../../../core/domain/index.ts'
 import { countBytes } from '../byte-source.ts'
 import { IPFS_ADD_OPTIONS } from '../cid-params.ts'
 import { parseCid } from '../parse-cid.ts'
@@ -19,7 +28,9 @@ export interface IpfsStoreOptions {
 }
 
 /** Yields the first chunk's absence as an empty blob: the RPC client rejects an empty stream. */
-async function peekSource(source: AsyncIterable<Uint8Array>): Promise<Uint8Array | AsyncIterable<Uint8Array>> {
+async function peekSource(
+  source: AsyncIterable<Uint8Array>,
+): Promise<Uint8Array | AsyncIterable<Uint8Array>> {
   const iterator = source[Symbol.asyncIterator]()
   const first = await iterator.next()
   if (first.done) return new Uint8Array(0)
@@ -43,7 +54,11 @@ function unreachable(url: string, error: unknown): BanzaiError | null {
  * A content store over an IPFS node's RPC API (Kubo, or js-ipfs for tests) through
  * kubo-rpc-client: adds with the CID parameters of SPEC §4 and pins every blob it puts.
  */
-export function createIpfsStore({ url, findTimeoutMs = 30_000, localTimeoutMs = 5_000 }: IpfsStoreOptions): Store {
+export function createIpfsStore({
+  url,
+  findTimeoutMs = 30_000,
+  localTimeoutMs = 5_000,
+}: IpfsStoreOptions): Store {
   const ipfs: KuboRPCClient = create({ url })
   const local: LocalQuery = { offline: true, timeout: localTimeoutMs }
 
@@ -85,10 +100,15 @@ export function createIpfsStore({ url, findTimeoutMs = 30_000, localTimeoutMs = 
     parseCid(cid)
     // Only the root is awaited with a deadline: the rest streams as peers deliver it.
     const size = await sizeOf(cid, { timeout: findTimeoutMs })
-    if (size === null) throw new NotFoundError(`blob ${cid} is not on the IPFS node and no peer provided it within ${findTimeoutMs} ms`)
+    if (size === null)
+      throw new NotFoundError(
+        `blob ${cid} is not on the IPFS node and no peer provided it within ${findTimeoutMs} ms`,
+      )
     const end = Math.min(wanted.end, size)
     if (wanted.offset >= end) return
-    const options = Number.isFinite(wanted.end) ? { offset: wanted.offset, length: end - wanted.offset } : { offset: wanted.offset }
+    const options = Number.isFinite(wanted.end)
+      ? { offset: wanted.offset, length: end - wanted.offset }
+      : { offset: wanted.offset }
     yield* ipfs.cat(cid, options)
   }
 
@@ -107,7 +127,8 @@ export function createIpfsStore({ url, findTimeoutMs = 30_000, localTimeoutMs = 
 
   async function remove(cid: Cid): Promise<void> {
     const parsed = parseCid(cid)
-    if (await hasEntry(ipfs, PINS_DIR, cid)) throw new BanzaiError('conflict', `blob ${cid} is pinned: unpin it before deleting it`)
+    if (await hasEntry(ipfs, PINS_DIR, cid))
+      throw new BanzaiError('conflict', `blob ${cid} is pinned: unpin it before deleting it`)
     await removeEntry(ipfs, ROOTS_DIR, cid)
     try {
       await ipfs.pin.rm(parsed, { recursive: true })

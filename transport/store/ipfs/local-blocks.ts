@@ -19,7 +19,11 @@ function isNotPinned(error: unknown): boolean {
 }
 
 /** Whether the node holds a recursive pin on `cid` (then the whole DAG is local). */
-export async function isPinnedRecursively(ipfs: KuboRPCClient, cid: CID, query: LocalQuery): Promise<boolean> {
+export async function isPinnedRecursively(
+  ipfs: KuboRPCClient,
+  cid: CID,
+  query: LocalQuery,
+): Promise<boolean> {
   try {
     for await (const pin of ipfs.pin.ls({ paths: [cid], type: 'recursive', ...query })) {
       if (pin.cid.equals(cid)) return true

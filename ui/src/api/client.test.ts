@@ -15,7 +15,9 @@ describe('createApiClient', () => {
     const fetch = async (_: RequestInfo | URL, init?: RequestInit) => {
       const auth = new Headers(init?.headers).get('Authorization')
       seen.push(auth)
-      return auth === 'Bearer s3cret' ? new Response('{"ok":true}') : new Response('{"title":"Unauthorized","status":401}', { status: 401 })
+      return auth === 'Bearer s3cret'
+        ? new Response('{"ok":true}')
+        : new Response('{"title":"Unauthorized","status":401}', { status: 401 })
     }
     const tokens = memoryTokens()
     const auth = createAuthGate()
@@ -38,7 +40,10 @@ describe('createApiClient', () => {
       fetch: async (url: RequestInfo | URL) =>
         (url instanceof Request ? url.url : url.toString()).endsWith('/x')
           ? new Response('{"title":"Unauthorized","status":401,"detail":"token needed"}', { status: 401 })
-          : new Response('{"title":"Invalid","status":400,"detail":"bad","errors":[{"path":"tasks[0].call","message":"unknown task"}]}', { status: 400 }),
+          : new Response(
+              '{"title":"Invalid","status":400,"detail":"bad","errors":[{"path":"tasks[0].call","message":"unknown task"}]}',
+              { status: 400 },
+            ),
     })
     const denied = api.get('/x')
     await new Promise((r) => setTimeout(r, 0))

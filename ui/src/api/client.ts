@@ -34,7 +34,8 @@ export interface ApiClient {
 /** Creates the API client: bearer token on every request, a prompt on 401, problem+json errors. */
 export function createApiClient(deps: ApiClientDeps): ApiClient {
   const base = deps.base ?? '/api'
-  const doFetch = deps.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => globalThis.fetch(input, init))
+  const doFetch =
+    deps.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => globalThis.fetch(input, init))
 
   async function send(path: string, init: RequestInit): Promise<Response> {
     let rejectedBefore = false
@@ -46,7 +47,13 @@ export function createApiClient(deps: ApiClientDeps): ApiClient {
       try {
         response = await doFetch(base + path, { ...init, headers })
       } catch (error) {
-        throw new ApiError({ type: 'about:blank', title: 'Network error', status: 0, detail: error instanceof Error ? error.message : String(error), errors: [] })
+        throw new ApiError({
+          type: 'about:blank',
+          title: 'Network error',
+          status: 0,
+          detail: error instanceof Error ? error.message : String(error),
+          errors: [],
+        })
       }
       if (response.status !== 401) {
         if (response.ok) return response

@@ -13,7 +13,12 @@ export function normalizeDetail(detail: PipelineDetail): PipelineDetail {
     error: partial.error ?? null,
     tasks: detail.tasks.map((t) => {
       const task = t as Partial<typeof t> & typeof t
-      return { ...t, units: task.units ?? [], joined: task.joined ?? null, cachedFrom: task.cachedFrom ?? null }
+      return {
+        ...t,
+        units: task.units ?? [],
+        joined: task.joined ?? null,
+        cachedFrom: task.cachedFrom ?? null,
+      }
     }),
   }
 }

@@ -23,7 +23,9 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 function readFieldErrors(value: unknown): FieldError[] {
   if (!Array.isArray(value)) return []
   return value.flatMap((entry: unknown) =>
-    isRecord(entry) && typeof entry.path === 'string' && typeof entry.message === 'string' ? [{ path: entry.path, message: entry.message }] : [],
+    isRecord(entry) && typeof entry.path === 'string' && typeof entry.message === 'string'
+      ? [{ path: entry.path, message: entry.message }]
+      : [],
   )
 }
 
@@ -36,19 +38,26 @@ export function parseProblem(status: number, statusText: string, body: string): 
     parsed = undefined
   }
   const fallbackTitle = statusText || `HTTP ${status}`
-  if (!isRecord(parsed)) return { type: 'about:blank', title: fallbackTitle, status, detail: body.slice(0, 500), errors: [] }
+  if (!isRecord(parsed))
+    return { type: 'about:blank', title: fallbackTitle, status, detail: body.slice(0, 500), errors: [] }
   return {
     type: typeof parsed.type === 'string' ? parsed.type : 'about:blank',
     title: typeof parsed.title === 'string' ? parsed.title : fallbackTitle,
     status: typeof parsed.status === 'number' ? parsed.status : status,
-    detail: typeof parsed.detail === 'string' ? parsed.detail : typeof parsed.message === 'string' ? parsed.message : '',
+    detail:
+      typeof parsed.detail === 'string'
+        ? parsed.detail
+        : typeof parsed.message === 'string'
+          ? parsed.message
+          : '',
     errors: readFieldErrors(parsed.errors),
   }
 }
 
 /** Reads the message to show for any thrown value. */
 export function describeError(error: unknown): string {
-  if (error instanceof ApiError) return error.problem.detail ? `${error.problem.title}: ${error.problem.detail}` : error.problem.title
+  if (error instanceof ApiError)
+    return error.problem.detail ? `${error.problem.title}: ${error.problem.detail}` : error.problem.title
   if (error instanceof Error) return error.message
   return String(error)
 }

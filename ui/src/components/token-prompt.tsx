@@ -15,8 +15,20 @@ export function TokenPrompt(props: { auth: AuthGate }) {
         <div class="modal-backdrop">
           <form class="modal" onSubmit={submit} aria-label="API token">
             <h2>API token</h2>
-            <p>{reason() === 'rejected' ? 'The token was refused. Enter another one.' : 'This Banzai API needs a token (BANZAI_TOKEN or BANZAI_READ_TOKEN).'}</p>
-            <input type="password" name="token" autocomplete="off" placeholder="token" value={value()} onInput={(e) => setValue(e.currentTarget.value)} autofocus />
+            <p>
+              {reason() === 'rejected'
+                ? 'The token was refused. Enter another one.'
+                : 'This Banzai API needs a token (BANZAI_TOKEN or BANZAI_READ_TOKEN).'}
+            </p>
+            <input
+              type="password"
+              name="token"
+              autocomplete="off"
+              placeholder="token"
+              value={value()}
+              onInput={(e) => setValue(e.currentTarget.value)}
+              autofocus
+            />
             <p class="hint">Kept in this tab's session storage only.</p>
             <div class="actions">
               <button type="button" onClick={() => props.auth.answer(null)}>

@@ -4,7 +4,17 @@ import { addSample, estimateRemainingMs } from './eta.ts'
 describe('estimateRemainingMs', () => {
   it('uses the recent rate when two samples or more are known', () => {
     // 100 units in 10 s → 10/s; 400 left → 40 s.
-    expect(estimateRemainingMs([{ at: 0, done: 500 }, { at: 10_000, done: 600 }], 1000, null, 10_000)).toBe(40_000)
+    expect(
+      estimateRemainingMs(
+        [
+          { at: 0, done: 500 },
+          { at: 10_000, done: 600 },
+        ],
+        1000,
+        null,
+        10_000,
+      ),
+    ).toBe(40_000)
   })
   it('falls back to the average since the start', () => {
     expect(estimateRemainingMs([{ at: 5_000, done: 250 }], 1000, 0, 5_000)).toBe(15_000)

@@ -12,7 +12,12 @@ export const ETA_WINDOW_MS = 30_000
  * `ETA_WINDOW_MS` of the newest one (two or more needed), else from the average since the
  * task started; null when no rate can be told yet.
  */
-export function estimateRemainingMs(samples: readonly ProgressSample[], total: number, startedAt: number | null, now: number): number | null {
+export function estimateRemainingMs(
+  samples: readonly ProgressSample[],
+  total: number,
+  startedAt: number | null,
+  now: number,
+): number | null {
   const last = samples[samples.length - 1]
   if (!last || total <= 0) return null
   const remaining = Math.max(0, total - last.done)
@@ -22,12 +27,17 @@ export function estimateRemainingMs(samples: readonly ProgressSample[], total: n
   if (first && recent.length >= 2 && last.at > first.at && last.done > first.done) {
     return remaining / ((last.done - first.done) / (last.at - first.at))
   }
-  if (startedAt !== null && now > startedAt && last.done > 0) return remaining / (last.done / (now - startedAt))
+  if (startedAt !== null && now > startedAt && last.done > 0)
+    return remaining / (last.done / (now - startedAt))
   return null
 }
 
 /** Adds a sample unless `done` is unchanged or went backwards (a retry restarts counting: start over). */
-export function addSample(samples: readonly ProgressSample[], sample: ProgressSample, keep = 64): ProgressSample[] {
+export function addSample(
+  samples: readonly ProgressSample[],
+  sample: ProgressSample,
+  keep = 64,
+): ProgressSample[] {
   const last = samples[samples.length - 1]
   if (last && sample.done === last.done) return samples as ProgressSample[]
   if (last && sample.done < last.done) return [sample]

@@ -22,9 +22,23 @@ const RETRY_MS = 5000
 
 /** The event names a server may use besides the default `message`. */
 const EVENT_TYPES: EventType[] = [
-  'PipelineSubmitted', 'StepStarted', 'StepCacheHit', 'StepJoined', 'UnitDispatched', 'UnitStarted', 'UnitProgressed',
-  'UnitSucceeded', 'UnitFailed', 'UnitLeaseExpired', 'UnitRetryScheduled', 'UnitReportIgnored', 'StepSucceeded',
-  'StepFailed', 'PipelineSucceeded', 'PipelineFailed', 'PipelineCancelled',
+  'PipelineSubmitted',
+  'StepStarted',
+  'StepCacheHit',
+  'StepJoined',
+  'UnitDispatched',
+  'UnitStarted',
+  'UnitProgressed',
+  'UnitSucceeded',
+  'UnitFailed',
+  'UnitLeaseExpired',
+  'UnitRetryScheduled',
+  'UnitReportIgnored',
+  'StepSucceeded',
+  'StepFailed',
+  'PipelineSucceeded',
+  'PipelineFailed',
+  'PipelineCancelled',
 ]
 
 /** Reads one SSE message as a stored event; anything else (pings, other shapes) is ignored. */
@@ -37,7 +51,13 @@ export function readStoredEvent(data: string): StoredEvent | null {
   }
   if (typeof parsed !== 'object' || parsed === null) return null
   const e = parsed as Partial<StoredEvent>
-  if (typeof e.seq !== 'number' || typeof e.pipelineId !== 'string' || typeof e.pipelineSeq !== 'number' || typeof e.type !== 'string') return null
+  if (
+    typeof e.seq !== 'number' ||
+    typeof e.pipelineId !== 'string' ||
+    typeof e.pipelineSeq !== 'number' ||
+    typeof e.type !== 'string'
+  )
+    return null
   return parsed as StoredEvent
 }
 
@@ -45,7 +65,10 @@ export function readStoredEvent(data: string): StoredEvent | null {
  * Opens one EventSource on `url()` and fans its events out. The browser resumes with
  * `Last-Event-ID` after a drop; events already seen (by global seq) are not delivered twice.
  */
-export function createEventStream(url: () => string, open: (url: string) => EventSource = (u) => new EventSource(u)): EventStream {
+export function createEventStream(
+  url: () => string,
+  open: (url: string) => EventSource = (u) => new EventSource(u),
+): EventStream {
   const listeners = new Set<(event: StoredEvent) => void>()
   const [state, setState] = createSignal<StreamState>('connecting')
   let source: EventSource | null = null

@@ -20,7 +20,12 @@ export interface LiveDetail {
  * with the server's own reducer, `evolveDetail`; an older one is ignored; after a gap (a
  * dropped connection) the detail is fetched again.
  */
-export function createLiveDetail(id: string, api: ApiClient, events: EventStream, now: () => number = Date.now): LiveDetail {
+export function createLiveDetail(
+  id: string,
+  api: ApiClient,
+  events: EventStream,
+  now: () => number = Date.now,
+): LiveDetail {
   const [detail, setDetail] = createSignal<PipelineDetail | null>(null)
   const [error, setError] = createSignal<unknown>(null)
   const [samples, setSamples] = createSignal<ReadonlyMap<number, ProgressSample[]>>(new Map())

@@ -27,13 +27,28 @@ export function createFakeServices(routes: Record<string, Route>): FakeServices 
     const url = (input instanceof Request ? input.url : input.toString()).replace(/^\/api/, '')
     const method = init?.method ?? 'GET'
     requests.push(`${method} ${url}`)
-    const route = routes[`${method} ${url}`] ?? (method === 'GET' ? (routes[url] ?? routes[url.split('?')[0] ?? '']) : undefined)
-    if (route === undefined) return new Response(JSON.stringify({ title: 'Not Found', status: 404, detail: `no route ${url}` }), { status: 404 })
+    const route =
+      routes[`${method} ${url}`] ??
+      (method === 'GET' ? (routes[url] ?? routes[url.split('?')[0] ?? '']) : undefined)
+    if (route === undefined)
+      return new Response(JSON.stringify({ title: 'Not Found', status: 404, detail: `no route ${url}` }), {
+        status: 404,
+      })
     const body = typeof init?.body === 'string' ? init.body : null
-    const answer: unknown = typeof route === 'function' ? (route as (r: { url: string; method: string; body: string | null }) => unknown)({ url, method, body }) : route
+    const answer: unknown =
+      typeof route === 'function'
+        ? (route as (r: { url: string; method: string; body: string | null }) => unknown)({
+            url,
+            method,
+            body,
+          })
+        : route
     if (answer instanceof Response) return answer
     if (answer instanceof ArrayBuffer) return new Response(answer)
-    return new Response(JSON.stringify(answer), { status: 200, headers: { 'Content-Type': 'application/json' } })
+    return new Response(JSON.stringify(answer), {
+      status: 200,
+      headers: { 'Content-Type': 'application/json' },
+    })
   }
   const auth = createAuthGate()
   const api = createApiClient({ tokens, auth, fetch: fakeFetch })

@@ -19,5 +19,9 @@ export function viridis(t: number): [number, number, number] {
   const f = x - i
   const a = VIRIDIS[i] ?? [0, 0, 0]
   const b = VIRIDIS[i + 1] ?? a
-  return [Math.round(a[0] + (b[0] - a[0]) * f), Math.round(a[1] + (b[1] - a[1]) * f), Math.round(a[2] + (b[2] - a[2]) * f)]
+  return [
+    Math.round(a[0] + (b[0] - a[0]) * f),
+    Math.round(a[1] + (b[1] - a[1]) * f),
+    Math.round(a[2] + (b[2] - a[2]) * f),
+  ]
 }

@@ -14,7 +14,13 @@ const MFCC = 'bafkreimfccmfccmfccmfccmfccmfccmfccmfccmfccmfccmfccmfcc'
 function manifest(count: number): DatasetManifest {
   return {
     kind: 'banzai.dataset/1',
-    sources: [{ url: 'file:///x.zip', cid: AUDIO, skipped: [{ entry: 'wav/bad.wav', reason: 'not a RIFF/WAVE file' }] }],
+    sources: [
+      {
+        url: 'file:///x.zip',
+        cid: AUDIO,
+        skipped: [{ entry: 'wav/bad.wav', reason: 'not a RIFF/WAVE file' }],
+      },
+    ],
     items: Array.from({ length: count }, (_, i) => ({
       id: `${i % 2 ? 'slt' : 'awb'}/arctic_a${String(i).padStart(4, '0')}`,
       speaker: i % 2 ? 'slt' : 'awb',

@@ -23,7 +23,8 @@ export function DatasetView(props: { cid: string; manifest: DatasetManifest }) {
       <header class="view-header">
         <h1>Dataset</h1>
         <span class="muted">
-          {props.manifest.items.length} items · {speakers().length} speakers · {(totalSeconds() / 60).toFixed(1)} min
+          {props.manifest.items.length} items · {speakers().length} speakers ·{' '}
+          {(totalSeconds() / 60).toFixed(1)} min
         </span>
         <label class="filter">
           Speaker{' '}
@@ -45,7 +46,8 @@ export function DatasetView(props: { cid: string; manifest: DatasetManifest }) {
             <h2 class="mono">{item().id}</h2>
             <p>{item().text ?? <span class="muted">no transcript</span>}</p>
             <p class="muted small">
-              {item().sampleRate} Hz · {item().channels === 1 ? 'mono' : `${item().channels} channels`} · {item().seconds.toFixed(2)} s
+              {item().sampleRate} Hz · {item().channels === 1 ? 'mono' : `${item().channels} channels`} ·{' '}
+              {item().seconds.toFixed(2)} s
             </p>
             <AudioPlayer cid={item().audio} />
             <Show when={item().mfcc} fallback={<p class="muted">No MFCC yet (run EXTRACT_MFCC).</p>}>
@@ -64,9 +66,22 @@ export function DatasetView(props: { cid: string; manifest: DatasetManifest }) {
           </tr>
         </thead>
         <tbody>
-          <For each={shown()} fallback={<tr><td colSpan={4} class="empty">No items.</td></tr>}>
+          <For
+            each={shown()}
+            fallback={
+              <tr>
+                <td colSpan={4} class="empty">
+                  No items.
+                </td>
+              </tr>
+            }
+          >
             {(item) => (
-              <tr classList={{ selected: selected()?.id === item.id }} onClick={() => setSelected(item)} data-item={item.id}>
+              <tr
+                classList={{ selected: selected()?.id === item.id }}
+                onClick={() => setSelected(item)}
+                data-item={item.id}
+              >
                 <td class="mono">
                   <button type="button" class="link" onClick={() => setSelected(item)}>
                     {item.id}

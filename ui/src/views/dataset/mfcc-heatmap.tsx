@@ -57,7 +57,8 @@ export function MfccHeatmap(props: { cid: string }) {
       <Show when={settled(matrix)}>
         {(m) => (
           <figcaption class="muted small">
-            MFCC: {m().shape[0]} frames × {m().shape[1]} coefficients (time →, c0 at the bottom; each coefficient scaled to its own range)
+            MFCC: {m().shape[0]} frames × {m().shape[1]} coefficients (time →, c0 at the bottom; each
+            coefficient scaled to its own range)
           </figcaption>
         )}
       </Show>

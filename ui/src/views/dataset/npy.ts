@@ -13,7 +13,8 @@ const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59] // \x93NUMPY
  */
 export function parseNpy(buffer: ArrayBuffer): NpyArray {
   const bytes = new Uint8Array(buffer)
-  if (bytes.length < 10 || MAGIC.some((b, i) => bytes[i] !== b)) throw new Error('not a .npy file (bad magic)')
+  if (bytes.length < 10 || MAGIC.some((b, i) => bytes[i] !== b))
+    throw new Error('not a .npy file (bad magic)')
   const major = bytes[6] ?? 0
   const view = new DataView(buffer)
   const headerLength = major === 1 ? view.getUint16(8, true) : view.getUint32(8, true)
@@ -31,7 +32,8 @@ export function parseNpy(buffer: ArrayBuffer): NpyArray {
     .map(Number)
   const count = shape.reduce((a, b) => a * b, 1)
   const offset = headerStart + headerLength
-  if (buffer.byteLength - offset < count * 4) throw new Error(`.npy data is truncated: ${count} floats expected`)
+  if (buffer.byteLength - offset < count * 4)
+    throw new Error(`.npy data is truncated: ${count} floats expected`)
   // Copy, since the data offset need not be 4-byte aligned for a Float32Array view.
   const data = new Float32Array(buffer.slice(offset, offset + count * 4))
   return { shape, data }

@@ -10,13 +10,19 @@ import { PipelinePage } from './pipeline-page.tsx'
 afterEach(cleanup)
 
 const run = sleepNoopRun('p1')
-const stepStatus = (step: number) => document.querySelector(`.task-card[data-step="${step}"]`)?.getAttribute('data-status')
+const stepStatus = (step: number) =>
+  document.querySelector(`.task-card[data-step="${step}"]`)?.getAttribute('data-status')
 
 describe('PipelinePage', () => {
   it('shows each task and follows live events with the shared reducer', async () => {
     const fake = createFakeServices({
       '/pipelines/p1': replayDetail(run.slice(0, 5)),
-      '/pipelines/p1/tasks/0/logs': { lines: [{ at: '2026-01-01T12:00:01.000Z', level: 'info', msg: 'sleeping 1500 ms', shard: 0, attempt: 1 }], next: null },
+      '/pipelines/p1/tasks/0/logs': {
+        lines: [
+          { at: '2026-01-01T12:00:01.000Z', level: 'info', msg: 'sleeping 1500 ms', shard: 0, attempt: 1 },
+        ],
+        next: null,
+      },
     })
     renderWith(fake.services, () => <PipelinePage id="p1" />)
     await waitFor(() => expect(stepStatus(0)).toBe('running'))
@@ -42,7 +48,10 @@ describe('PipelinePage', () => {
     if (task) detail.tasks[0] = { ...task, error: 'lease expired on w1' }
     const second = detail.tasks[1]
     if (second) detail.tasks[1] = { ...second, cacheHit: true }
-    const fake = createFakeServices({ '/pipelines/p1': detail, 'POST /pipelines/p1/cancel': { ...detail, status: 'cancelled' } })
+    const fake = createFakeServices({
+      '/pipelines/p1': detail,
+      'POST /pipelines/p1/cancel': { ...detail, status: 'cancelled' },
+    })
     renderWith(fake.services, () => <PipelinePage id="p1" />)
     expect(await screen.findByText('lease expired on w1')).toBeTruthy()
     expect(screen.getByText('cache hit')).toBeTruthy()

@@ -39,7 +39,14 @@ export function PipelinePage(props: { id: string }) {
   }
 
   const eta = (step: number, total: number | undefined, startedAt: string | null): number | null =>
-    total === undefined ? null : estimateRemainingMs(live.samples().get(step) ?? [], total, startedAt ? Date.parse(startedAt) : null, now())
+    total === undefined
+      ? null
+      : estimateRemainingMs(
+          live.samples().get(step) ?? [],
+          total,
+          startedAt ? Date.parse(startedAt) : null,
+          now(),
+        )
 
   return (
     <section class="view">
@@ -63,7 +70,15 @@ export function PipelinePage(props: { id: string }) {
             <div class="tasks">
               {/* Index, not For: tasks are new objects after every event, and a card keeps its open logs. */}
               <Index each={detail().tasks}>
-                {(task) => <TaskCard task={task()} pipelineId={props.id} now={now()} isLive etaMs={eta(task().index, task().progress?.total, task().startedAt)} />}
+                {(task) => (
+                  <TaskCard
+                    task={task()}
+                    pipelineId={props.id}
+                    now={now()}
+                    isLive
+                    etaMs={eta(task().index, task().progress?.total, task().startedAt)}
+                  />
+                )}
               </Index>
             </div>
           </>

@@ -31,7 +31,9 @@ export function TaskCard(props: TaskCardProps) {
     const p = t().progress
     const text = p ? formatProgress(p.done, p.total, p.unit) : t().status === 'succeeded' ? 'done' : ''
     const eta = props.etaMs
-    return t().status === 'running' && eta !== null && eta !== undefined ? `${text} · ETA ${formatDuration(eta)}` : text
+    return t().status === 'running' && eta !== null && eta !== undefined
+      ? `${text} · ETA ${formatDuration(eta)}`
+      : text
   }
   const duration = () => spanMs(t().startedAt, t().endedAt, props.now)
   return (
@@ -40,11 +42,22 @@ export function TaskCard(props: TaskCardProps) {
         <span class="step-index">{t().index + 1}</span>
         <h3 class="mono">{t().call}</h3>
         <span class="mono muted args" title={JSON.stringify(t().args)}>
-          ({t().args.map((a) => JSON.stringify(a)).join(', ')})
+          (
+          {t()
+            .args.map((a) => JSON.stringify(a))
+            .join(', ')}
+          )
         </span>
         <StatusBadge status={t().status} />
         <Show when={t().cacheHit}>
-          <span class="badge cache-hit" title={t().cachedFrom ? `from ${t().cachedFrom?.pipelineId} step ${(t().cachedFrom?.step ?? 0) + 1}` : 'memoized'}>
+          <span
+            class="badge cache-hit"
+            title={
+              t().cachedFrom
+                ? `from ${t().cachedFrom?.pipelineId} step ${(t().cachedFrom?.step ?? 0) + 1}`
+                : 'memoized'
+            }
+          >
             cache hit
           </span>
         </Show>
@@ -53,7 +66,11 @@ export function TaskCard(props: TaskCardProps) {
       <dl class="facts">
         <div>
           <dt>Shards</dt>
-          <dd>{t().shards.total === 0 ? '—' : `${t().shards.succeeded}/${t().shards.total} done, ${t().shards.running} running`}</dd>
+          <dd>
+            {t().shards.total === 0
+              ? '—'
+              : `${t().shards.succeeded}/${t().shards.total} done, ${t().shards.running} running`}
+          </dd>
         </div>
         <div>
           <dt>Attempt</dt>
@@ -84,7 +101,9 @@ export function TaskCard(props: TaskCardProps) {
           )}
         </Show>
       </dl>
-      <Show when={t().joined}>{(leader) => <p class="muted small">Waiting on the identical step of {leader()}.</p>}</Show>
+      <Show when={t().joined}>
+        {(leader) => <p class="muted small">Waiting on the identical step of {leader()}.</p>}
+      </Show>
       <Show when={t().error}>
         {(error) => (
           <pre class="task-error" role="alert">
@@ -97,7 +116,11 @@ export function TaskCard(props: TaskCardProps) {
           {logsOpen() ? 'Hide logs' : 'Show logs'}
         </button>
         <Show when={logsOpen()}>
-          <TaskLogs pipelineId={props.pipelineId} step={t().index} isRunning={t().status === 'running' || t().status === 'queued'} />
+          <TaskLogs
+            pipelineId={props.pipelineId}
+            step={t().index}
+            isRunning={t().status === 'running' || t().status === 'queued'}
+          />
         </Show>
       </Show>
     </article>

@@ -23,14 +23,19 @@ const row = (id: string, status: PipelineSummary['status'], progress: number): P
 describe('PipelineList', () => {
   it('shows rows, filters by status and pages with after/next', async () => {
     const fake = createFakeServices({
-      'GET /pipelines?limit=50': { items: [row('p1', 'running', 0.25), row('p2', 'succeeded', 1)], next: 'p2' },
+      'GET /pipelines?limit=50': {
+        items: [row('p1', 'running', 0.25), row('p2', 'succeeded', 1)],
+        next: 'p2',
+      },
       'GET /pipelines?limit=50&after=p2': { items: [row('p3', 'failed', 0.5)], next: null },
       'GET /pipelines?limit=50&status=failed': { items: [row('p3', 'failed', 0.5)], next: null },
     })
     renderWith(fake.services, () => <PipelineList />)
     expect(await screen.findByText('run p1')).toBeTruthy()
     expect(document.querySelector('tr[data-id="p1"] .badge')?.textContent).toBe('running')
-    expect(document.querySelector('tr[data-id="p1"] [role="progressbar"]')?.getAttribute('aria-valuenow')).toBe('25')
+    expect(
+      document.querySelector('tr[data-id="p1"] [role="progressbar"]')?.getAttribute('aria-valuenow'),
+    ).toBe('25')
 
     fireEvent.click(screen.getByText('Next →'))
     expect(await screen.findByText('run p3')).toBeTruthy()
@@ -42,12 +47,17 @@ describe('PipelineList', () => {
 
   it('reads the page again when a shown pipeline changes', async () => {
     let status: PipelineSummary['status'] = 'running'
-    const fake = createFakeServices({ 'GET /pipelines?limit=50': () => ({ items: [row('p1', status, 0.5)], next: null }) })
+    const fake = createFakeServices({
+      'GET /pipelines?limit=50': () => ({ items: [row('p1', status, 0.5)], next: null }),
+    })
     renderWith(fake.services, () => <PipelineList />)
     await screen.findByText('run p1')
     status = 'succeeded'
     const last = sleepNoopRun('p1').at(-1)
     if (last) fake.emit(last)
-    await waitFor(() => expect(document.querySelector('tr[data-id="p1"]')?.getAttribute('data-status')).toBe('succeeded'), { timeout: 2000 })
+    await waitFor(
+      () => expect(document.querySelector('tr[data-id="p1"]')?.getAttribute('data-status')).toBe('succeeded'),
+      { timeout: 2000 },
+    )
   })
 })

@@ -41,7 +41,8 @@ export function PipelineList() {
     setStatus(value as PipelineStatus | '')
     setCursors([null])
   }
-  const duration = (p: PipelineSummary): string => formatDuration(spanMs(p.createdAt, ENDED.has(p.status) ? p.updatedAt : null, now()) ?? NaN)
+  const duration = (p: PipelineSummary): string =>
+    formatDuration(spanMs(p.createdAt, ENDED.has(p.status) ? p.updatedAt : null, now()) ?? NaN)
 
   return (
     <section class="view">
@@ -71,7 +72,16 @@ export function PipelineList() {
           </tr>
         </thead>
         <tbody>
-          <For each={settled(page)?.items ?? []} fallback={<tr><td colSpan={6} class="empty">{page.loading ? 'Loading…' : 'No pipelines yet.'}</td></tr>}>
+          <For
+            each={settled(page)?.items ?? []}
+            fallback={
+              <tr>
+                <td colSpan={6} class="empty">
+                  {page.loading ? 'Loading…' : 'No pipelines yet.'}
+                </td>
+              </tr>
+            }
+          >
             {(p) => (
               <tr data-id={p.id} data-status={p.status}>
                 <td>
@@ -83,7 +93,11 @@ export function PipelineList() {
                 </td>
                 <td>{p.steps === 0 ? '—' : `${Math.min(p.step + 1, p.steps)} / ${p.steps}`}</td>
                 <td>
-                  <ProgressBar fraction={p.progress} status={p.status} label={`${Math.round(p.progress * 100)}%`} />
+                  <ProgressBar
+                    fraction={p.progress}
+                    status={p.status}
+                    label={`${Math.round(p.progress * 100)}%`}
+                  />
                 </td>
                 <td>{formatTime(p.createdAt)}</td>
                 <td>{duration(p)}</td>
@@ -93,11 +107,22 @@ export function PipelineList() {
         </tbody>
       </table>
       <nav class="pager">
-        <button type="button" disabled={cursors().length <= 1} onClick={() => setCursors((c) => c.slice(0, -1))}>
+        <button
+          type="button"
+          disabled={cursors().length <= 1}
+          onClick={() => setCursors((c) => c.slice(0, -1))}
+        >
           ← Previous
         </button>
         <span class="muted">Page {cursors().length}</span>
-        <Show when={settled(page)?.next} fallback={<button type="button" disabled>Next →</button>}>
+        <Show
+          when={settled(page)?.next}
+          fallback={
+            <button type="button" disabled>
+              Next →
+            </button>
+          }
+        >
           {(next) => (
             <button type="button" onClick={() => setCursors((c) => [...c, next()])}>
               Next →

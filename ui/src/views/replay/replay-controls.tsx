@@ -6,7 +6,12 @@ import { onCleanup } from 'solid-js'
  */
 function isTyping(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false
-  return target instanceof HTMLInputElement || target instanceof HTMLTextAreaElement || target instanceof HTMLSelectElement || target.isContentEditable
+  return (
+    target instanceof HTMLInputElement ||
+    target instanceof HTMLTextAreaElement ||
+    target instanceof HTMLSelectElement ||
+    target.isContentEditable
+  )
 }
 
 /** The slider over a run's events, step buttons, and arrow keys (Shift: ten at a time; Home, End). */
@@ -29,7 +34,12 @@ export function ReplayControls(props: { at: number; total: number; onChange: (at
       <button type="button" aria-label="First event" onClick={() => go(1)} disabled={props.at <= 1}>
         «
       </button>
-      <button type="button" aria-label="Previous event" onClick={() => go(props.at - 1)} disabled={props.at <= 1}>
+      <button
+        type="button"
+        aria-label="Previous event"
+        onClick={() => go(props.at - 1)}
+        disabled={props.at <= 1}
+      >
         ◀
       </button>
       <input
@@ -42,10 +52,20 @@ export function ReplayControls(props: { at: number; total: number; onChange: (at
         value={props.at}
         onInput={(e) => go(Number(e.currentTarget.value))}
       />
-      <button type="button" aria-label="Next event" onClick={() => go(props.at + 1)} disabled={props.at >= props.total}>
+      <button
+        type="button"
+        aria-label="Next event"
+        onClick={() => go(props.at + 1)}
+        disabled={props.at >= props.total}
+      >
         ▶
       </button>
-      <button type="button" aria-label="Last event" onClick={() => go(props.total)} disabled={props.at >= props.total}>
+      <button
+        type="button"
+        aria-label="Last event"
+        onClick={() => go(props.total)}
+        disabled={props.at >= props.total}
+      >
         »
       </button>
       <span class="mono position">

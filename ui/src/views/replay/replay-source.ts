@@ -47,7 +47,8 @@ export class ReplaySource {
     const upTo = events.filter((e) => e.pipelineSeq <= at)
     const event = upTo[upTo.length - 1]
     const detail = replayDetail(upTo, start)
-    if (!event || event.pipelineSeq !== at || !detail) throw new Error(`event ${at} of this pipeline was not found`)
+    if (!event || event.pipelineSeq !== at || !detail)
+      throw new Error(`event ${at} of this pipeline was not found`)
     return { at, detail, event, page: events }
   }
 

@@ -10,7 +10,8 @@ import { ReplayView } from './replay-view.tsx'
 afterEach(cleanup)
 
 const run = sleepNoopRun('p1')
-const stepStatus = (step: number) => document.querySelector(`.replay-state .task-card[data-step="${step}"]`)?.getAttribute('data-status')
+const stepStatus = (step: number) =>
+  document.querySelector(`.replay-state .task-card[data-step="${step}"]`)?.getAttribute('data-status')
 
 describe('ReplayView', () => {
   it('moves over the events with the slider, the buttons and the arrow keys', async () => {
@@ -28,12 +29,18 @@ describe('ReplayView', () => {
     expect(document.querySelector('.replay-state')?.getAttribute('data-at')).toBe('5')
 
     fireEvent.click(screen.getByLabelText('Previous event'))
-    await waitFor(() => expect(document.querySelector('.event-panel .event-type')?.textContent).toBe('UnitStarted'))
+    await waitFor(() =>
+      expect(document.querySelector('.event-panel .event-type')?.textContent).toBe('UnitStarted'),
+    )
 
     fireEvent.keyDown(window, { key: 'ArrowRight', shiftKey: true })
-    await waitFor(() => expect(document.querySelector('.replay-state')?.getAttribute('data-at')).toBe(String(run.length)))
+    await waitFor(() =>
+      expect(document.querySelector('.replay-state')?.getAttribute('data-at')).toBe(String(run.length)),
+    )
     fireEvent.keyDown(window, { key: 'Home' })
-    await waitFor(() => expect(document.querySelector('.event-panel .event-type')?.textContent).toBe('PipelineSubmitted'))
+    await waitFor(() =>
+      expect(document.querySelector('.event-panel .event-type')?.textContent).toBe('PipelineSubmitted'),
+    )
     expect(stepStatus(0)).toBe('pending')
     expect(window.location.hash).toBe('#/pipelines/p1/replay?at=1')
   })

@@ -82,7 +82,14 @@ export function ReplayView(props: { id: string; at: number | null }) {
               <PipelineHeader detail={f().detail} now={Date.parse(f().event.at)} />
               <div class="tasks">
                 <Index each={f().detail.tasks}>
-                  {(task) => <TaskCard task={task()} pipelineId={props.id} now={Date.parse(f().event.at)} isLive={false} />}
+                  {(task) => (
+                    <TaskCard
+                      task={task()}
+                      pipelineId={props.id}
+                      now={Date.parse(f().event.at)}
+                      isLive={false}
+                    />
+                  )}
                 </Index>
               </div>
             </div>

@@ -29,7 +29,10 @@ export function DocumentOutline(props: { tasks: DraftTask[]; errors: PlacedError
         {(task, i) => (
           <li class="outline-task" classList={{ invalid: props.errors.task(i).length > 0 }} data-task={i}>
             <div class="outline-call">
-              <span class="muted">tasks[{i}]</span> <span class="mono">{typeof task().call === 'string' ? (task().call as string) : JSON.stringify(task().call)}</span>
+              <span class="muted">tasks[{i}]</span>{' '}
+              <span class="mono">
+                {typeof task().call === 'string' ? (task().call as string) : JSON.stringify(task().call)}
+              </span>
               <FieldErrors errors={props.errors.task(i)} />
             </div>
             <Show when={task().args.length > 0}>
@@ -37,7 +40,8 @@ export function DocumentOutline(props: { tasks: DraftTask[]; errors: PlacedError
                 <Index each={task().args}>
                   {(arg, j) => (
                     <li classList={{ invalid: props.errors.arg(i, j).length > 0 }} data-arg={`${i}.${j}`}>
-                      <span class="muted">{argName(task().call, j)}</span> <span class="mono">{JSON.stringify(arg())}</span>
+                      <span class="muted">{argName(task().call, j)}</span>{' '}
+                      <span class="mono">{JSON.stringify(arg())}</span>
                       <FieldErrors errors={props.errors.arg(i, j)} />
                     </li>
                   )}

@@ -25,12 +25,19 @@ describe('placeError', () => {
 
 describe('pipeline drafts', () => {
   it('reads both document forms and reports bad JSON', () => {
-    expect(readDraft('[{"call":"NOOP"}]')).toMatchObject({ ok: true, name: null, tasks: [{ call: 'NOOP', args: [] }] })
+    expect(readDraft('[{"call":"NOOP"}]')).toMatchObject({
+      ok: true,
+      name: null,
+      tasks: [{ call: 'NOOP', args: [] }],
+    })
     expect(readDraft('{"name":"x","tasks":[]}')).toMatchObject({ ok: true, name: 'x', tasks: [] })
     expect(readDraft('{"tasks":')).toMatchObject({ ok: false })
   })
   it('appends a task from the catalogue', () => {
     expect(JSON.parse(appendTask('[]', 'SLEEP', 1))).toEqual([{ call: 'SLEEP', args: [null] }])
-    expect(JSON.parse(appendTask('{"name":"n","tasks":[]}', 'NOOP', 0))).toEqual({ name: 'n', tasks: [{ call: 'NOOP', args: [] }] })
+    expect(JSON.parse(appendTask('{"name":"n","tasks":[]}', 'NOOP', 0))).toEqual({
+      name: 'n',
+      tasks: [{ call: 'NOOP', args: [] }],
+    })
   })
 })

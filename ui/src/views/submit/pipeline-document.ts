@@ -7,7 +7,8 @@ export interface DraftTask {
 }
 
 /** What the editor could read of the text. */
-export type DraftReading = { ok: true; name: string | null; tasks: DraftTask[] } | { ok: false; message: string }
+export type DraftReading =
+  { ok: true; name: string | null; tasks: DraftTask[] } | { ok: false; message: string }
 
 /** The example a new form starts with. */
 export const EXAMPLE_DOCUMENT = `{
@@ -26,12 +27,25 @@ export function readDraft(text: string): DraftReading {
   } catch (e) {
     return { ok: false, message: `Not valid JSON: ${e instanceof Error ? e.message : String(e)}` }
   }
-  const list: unknown = Array.isArray(value) ? value : typeof value === 'object' && value !== null ? (value as { tasks?: unknown }).tasks : undefined
-  if (!Array.isArray(list)) return { ok: false, message: 'A pipeline is a list of tasks, or an object with a "tasks" list.' }
-  const name = !Array.isArray(value) && typeof (value as { name?: unknown }).name === 'string' ? (value as { name: string }).name : null
+  const list: unknown = Array.isArray(value)
+    ? value
+    : typeof value === 'object' && value !== null
+      ? (value as { tasks?: unknown }).tasks
+      : undefined
+  if (!Array.isArray(list))
+    return { ok: false, message: 'A pipeline is a list of tasks, or an object with a "tasks" list.' }
+  const name =
+    !Array.isArray(value) && typeof (value as { name?: unknown }).name === 'string'
+      ? (value as { name: string }).name
+      : null
   const tasks = list.map((t: unknown): DraftTask => {
     const o = typeof t === 'object' && t !== null ? (t as Record<string, unknown>) : {}
-    return { call: o.call, args: Array.isArray(o.args) ? (o.args as unknown[]) : [], lane: o.lane, timeoutMs: o.timeoutMs }
+    return {
+      call: o.call,
+      args: Array.isArray(o.args) ? (o.args as unknown[]) : [],
+      lane: o.lane,
+      timeoutMs: o.timeoutMs,
+    }
   })
   return { ok: true, name, tasks }
 }

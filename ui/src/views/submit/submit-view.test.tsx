@@ -9,8 +9,26 @@ afterEach(cleanup)
 
 const catalogue = {
   tasks: [
-    { name: 'SLEEP', version: 1, lane: 'default', doc: 'Waits.', perItem: false, external: false, timeoutMs: 60000, args: [{ name: 'ms', doc: 'milliseconds', optional: false, rest: false, schema: {} }] },
-    { name: 'NOOP', version: 1, lane: 'default', doc: 'Passes its input.', perItem: false, external: false, timeoutMs: 60000, args: [] },
+    {
+      name: 'SLEEP',
+      version: 1,
+      lane: 'default',
+      doc: 'Waits.',
+      perItem: false,
+      external: false,
+      timeoutMs: 60000,
+      args: [{ name: 'ms', doc: 'milliseconds', optional: false, rest: false, schema: {} }],
+    },
+    {
+      name: 'NOOP',
+      version: 1,
+      lane: 'default',
+      doc: 'Passes its input.',
+      perItem: false,
+      external: false,
+      timeoutMs: 60000,
+      args: [],
+    },
   ],
 }
 
@@ -25,11 +43,17 @@ describe('SubmitView', () => {
     }
     const fake = createFakeServices({
       '/tasks': catalogue,
-      'POST /pipelines': () => new Response(JSON.stringify(problem), { status: 400, headers: { 'Content-Type': 'application/problem+json' } }),
+      'POST /pipelines': () =>
+        new Response(JSON.stringify(problem), {
+          status: 400,
+          headers: { 'Content-Type': 'application/problem+json' },
+        }),
     })
     renderWith(fake.services, () => <SubmitView />)
     expect(await screen.findByText('Waits.')).toBeTruthy()
-    fireEvent.input(screen.getByLabelText('Pipeline document (JSON)'), { target: { value: '[{"call":"SLEEP","args":["5s"]},{"call":"NOOP"}]' } })
+    fireEvent.input(screen.getByLabelText('Pipeline document (JSON)'), {
+      target: { value: '[{"call":"SLEEP","args":["5s"]},{"call":"NOOP"}]' },
+    })
     fireEvent.click(screen.getByText('Submit'))
     const error = await screen.findByText(/must be a number ≥ 0/)
     expect(error.closest('[data-arg]')?.getAttribute('data-arg')).toBe('0.0')
@@ -40,7 +64,11 @@ describe('SubmitView', () => {
     let key: string | null = null
     const fake = createFakeServices({
       '/tasks': catalogue,
-      'POST /pipelines': () => new Response(JSON.stringify({ id: 'p9' }), { status: 201, headers: { Location: '/api/pipelines/p9' } }),
+      'POST /pipelines': () =>
+        new Response(JSON.stringify({ id: 'p9' }), {
+          status: 201,
+          headers: { Location: '/api/pipelines/p9' },
+        }),
     })
     const original = fake.services.api.post.bind(fake.services.api)
     fake.services.api.post = (path, body, headers) => {

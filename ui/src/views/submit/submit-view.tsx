@@ -62,9 +62,22 @@ export function SubmitView() {
       <div class="submit-layout">
         <form class="editor" onSubmit={(e) => void submit(e)} aria-label="Pipeline document">
           <label for="document">Pipeline document (JSON)</label>
-          <textarea id="document" name="document" spellcheck={false} rows={16} value={text()} onInput={(e) => edit(e.currentTarget.value)} />
+          <textarea
+            id="document"
+            name="document"
+            spellcheck={false}
+            rows={16}
+            value={text()}
+            onInput={(e) => edit(e.currentTarget.value)}
+          />
           <Show when={!draft().ok && draft()} keyed>
-            {(d) => !d.ok && <span class="field-error" role="alert">{d.message}</span>}
+            {(d) =>
+              !d.ok && (
+                <span class="field-error" role="alert">
+                  {d.message}
+                </span>
+              )
+            }
           </Show>
           <FieldErrors errors={placed().document} />
           <ErrorBox error={failure()} />
@@ -77,10 +90,17 @@ export function SubmitView() {
             </button>
           </div>
           <Show when={draft().ok && draft()} keyed>
-            {(d) => d.ok && <DocumentOutline tasks={d.tasks} errors={placed()} catalogue={settled(catalogue) ?? []} />}
+            {(d) =>
+              d.ok && (
+                <DocumentOutline tasks={d.tasks} errors={placed()} catalogue={settled(catalogue) ?? []} />
+              )
+            }
           </Show>
         </form>
-        <CataloguePanel tasks={settled(catalogue) ?? []} onAdd={(t) => edit(appendTask(text(), t.name, t.args.filter((a) => !a.optional && !a.rest).length))} />
+        <CataloguePanel
+          tasks={settled(catalogue) ?? []}
+          onAdd={(t) => edit(appendTask(text(), t.name, t.args.filter((a) => !a.optional && !a.rest).length))}
+        />
       </div>
     </section>
   )

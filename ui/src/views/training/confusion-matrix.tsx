@@ -23,7 +23,10 @@ export function ConfusionMatrix(props: { labels: string[]; confusion: number[][]
                   return (
                     <td
                       classList={{ diagonal: i() === j() }}
-                      style={{ 'background-color': `rgba(37, 99, 235, ${(share * 0.85).toFixed(3)})`, color: share > 0.5 ? 'white' : 'inherit' }}
+                      style={{
+                        'background-color': `rgba(37, 99, 235, ${(share * 0.85).toFixed(3)})`,
+                        color: share > 0.5 ? 'white' : 'inherit',
+                      }}
                       title={`${label(i())} → ${label(j())}: ${count} (${Math.round(share * 100)}% of row)`}
                     >
                       {count}

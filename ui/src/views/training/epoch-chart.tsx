@@ -15,7 +15,11 @@ export interface ChartSeries {
 const HEIGHT = 260
 
 /** The uPlot options and data of an epoch chart (x: epochs 1…n). Pure, so it can be tested. */
-export function buildChart(series: ChartSeries[], width: number, yLabel: string): { options: uPlot.Options; data: uPlot.AlignedData } {
+export function buildChart(
+  series: ChartSeries[],
+  width: number,
+  yLabel: string,
+): { options: uPlot.Options; data: uPlot.AlignedData } {
   const epochs = Math.max(0, ...series.map((s) => s.values.length))
   const x = Array.from({ length: epochs }, (_, i) => i + 1)
   return {
@@ -24,7 +28,16 @@ export function buildChart(series: ChartSeries[], width: number, yLabel: string)
       height: HEIGHT,
       scales: { x: { time: false } },
       axes: [{ label: 'epoch' }, { label: yLabel }],
-      series: [{ label: 'epoch' }, ...series.map((s) => ({ label: s.label, stroke: s.color, width: 2, dash: s.dash, points: { show: epochs <= 50 } }))],
+      series: [
+        { label: 'epoch' },
+        ...series.map((s) => ({
+          label: s.label,
+          stroke: s.color,
+          width: 2,
+          dash: s.dash,
+          points: { show: epochs <= 50 },
+        })),
+      ],
     },
     data: [x, ...series.map((s) => x.map((_, i) => s.values[i] ?? null))],
   }
@@ -47,7 +60,8 @@ export function EpochChart(props: { title: string; yLabel: string; series: Chart
       chart = new UPlot(options, data, container)
       if (typeof ResizeObserver !== 'undefined') {
         observer = new ResizeObserver(() => {
-          if (container && chart) chart.setSize({ width: Math.max(320, container.clientWidth), height: HEIGHT })
+          if (container && chart)
+            chart.setSize({ width: Math.max(320, container.clientWidth), height: HEIGHT })
         })
         observer.observe(container)
       }

@@ -7,16 +7,19 @@ import { renderWith } from '../../testing/render-with.tsx'
 import { TrainingView } from './training-view.tsx'
 
 // jsdom has no canvas: a stand-in uPlot records what it was asked to draw, and where.
-const charts = vi.hoisted(() => [] as { series: (string | undefined)[]; data: unknown[]; target: HTMLElement }[])
+const charts = vi.hoisted(
+  () => [] as { series: (string | undefined)[]; data: unknown[]; target: HTMLElement }[],
+)
 vi.mock('./load-uplot.ts', () => ({
-  loadUPlot: async () => class {
-    constructor(options: { series: { label?: string }[] }, data: unknown[], target: HTMLElement) {
-      charts.push({ series: options.series.map((s) => s.label), data, target })
-      target.appendChild(document.createElement('canvas'))
-    }
-    setSize() {}
-    destroy() {}
-  },
+  loadUPlot: async () =>
+    class {
+      constructor(options: { series: { label?: string }[] }, data: unknown[], target: HTMLElement) {
+        charts.push({ series: options.series.map((s) => s.label), data, target })
+        target.appendChild(document.createElement('canvas'))
+      }
+      setSize() {}
+      destroy() {}
+    },
 }))
 
 afterEach(() => {
@@ -35,7 +38,15 @@ const model: ModelDocument = {
       { loss: 0.8, valLoss: 0.9, acc: 0.7, valAcc: 0.66 },
       { loss: 0.5, valLoss: 0.7, acc: 0.85, valAcc: 0.8 },
     ],
-    test: { accuracy: 0.9, confusion: [[9, 1], [1, 9]], frameAccuracy: 0.82, recordings: 20 },
+    test: {
+      accuracy: 0.9,
+      confusion: [
+        [9, 1],
+        [1, 9],
+      ],
+      frameAccuracy: 0.82,
+      recordings: 20,
+    },
   },
 }
 
@@ -45,7 +56,11 @@ describe('TrainingView', () => {
     renderWith(fake.services, () => <TrainingView cid="bafy" model={model} />)
     await waitFor(() => expect(charts).toHaveLength(2))
     expect(charts[0]?.series).toEqual(['epoch', 'loss', 'validation loss'])
-    expect(charts[0]?.data).toEqual([[1, 2, 3], [1.2, 0.8, 0.5], [1.3, 0.9, 0.7]])
+    expect(charts[0]?.data).toEqual([
+      [1, 2, 3],
+      [1.2, 0.8, 0.5],
+      [1.3, 0.9, 0.7],
+    ])
     expect(charts[1]?.series).toEqual(['epoch', 'accuracy', 'validation accuracy'])
     expect(charts[0]?.target.classList.contains('chart-container')).toBe(true)
     expect(document.querySelectorAll('.chart-container canvas')).toHaveLength(2)
@@ -62,11 +77,21 @@ describe('TrainingView', () => {
 
   it('shows an autoencoder test and a missing test split', () => {
     const fake = createFakeServices({})
-    const auto: ModelDocument = { ...model, task: 'autoencoder', labels: [], metrics: { epochs: [{ loss: 1, valLoss: null }], test: { mse: 0.25, baselineMse: 1 } } }
+    const auto: ModelDocument = {
+      ...model,
+      task: 'autoencoder',
+      labels: [],
+      metrics: { epochs: [{ loss: 1, valLoss: null }], test: { mse: 0.25, baselineMse: 1 } },
+    }
     renderWith(fake.services, () => <TrainingView cid="bafy" model={auto} />)
     expect(screen.getByText('0.2500')).toBeTruthy()
     cleanup()
-    renderWith(fake.services, () => <TrainingView cid="bafy" model={{ ...auto, reason: 'fewer than 3 utterance ids', metrics: { epochs: [], test: null } }} />)
+    renderWith(fake.services, () => (
+      <TrainingView
+        cid="bafy"
+        model={{ ...auto, reason: 'fewer than 3 utterance ids', metrics: { epochs: [], test: null } }}
+      />
+    ))
     expect(screen.getByText(/fewer than 3 utterance ids/)).toBeTruthy()
   })
 })

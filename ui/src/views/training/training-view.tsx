@@ -29,7 +29,8 @@ export function TrainingView(props: { cid: string; model: ModelDocument }) {
       <header class="view-header">
         <h1>Training</h1>
         <span class="muted">
-          {props.model.task} · {props.model.backend} · {epochs().length} epochs · labels: {props.model.labels.join(', ') || '—'}
+          {props.model.task} · {props.model.backend} · {epochs().length} epochs · labels:{' '}
+          {props.model.labels.join(', ') || '—'}
         </span>
       </header>
       <div class="charts">
@@ -38,7 +39,12 @@ export function TrainingView(props: { cid: string; model: ModelDocument }) {
           yLabel="loss"
           series={[
             { label: 'loss', values: epochs().map((e) => e.loss), color: '#2563eb' },
-            { label: 'validation loss', values: epochs().map((e) => e.valLoss), color: '#ea580c', dash: [6, 4] },
+            {
+              label: 'validation loss',
+              values: epochs().map((e) => e.valLoss),
+              color: '#ea580c',
+              dash: [6, 4],
+            },
           ]}
         />
         <Show when={hasAccuracy()}>
@@ -47,7 +53,12 @@ export function TrainingView(props: { cid: string; model: ModelDocument }) {
             yLabel="accuracy"
             series={[
               { label: 'accuracy', values: epochs().map((e) => e.acc ?? null), color: '#16a34a' },
-              { label: 'validation accuracy', values: epochs().map((e) => e.valAcc ?? null), color: '#9333ea', dash: [6, 4] },
+              {
+                label: 'validation accuracy',
+                values: epochs().map((e) => e.valAcc ?? null),
+                color: '#9333ea',
+                dash: [6, 4],
+              },
             ]}
           />
         </Show>

@@ -22,7 +22,8 @@ export function WorkersView() {
       <header class="view-header">
         <h1>Workers</h1>
         <span class="muted">
-          {list().length} live · {list().reduce((n, w) => n + w.inFlight.length, 0)} of {list().reduce((n, w) => n + w.slots, 0)} slots busy
+          {list().length} live · {list().reduce((n, w) => n + w.inFlight.length, 0)} of{' '}
+          {list().reduce((n, w) => n + w.slots, 0)} slots busy
         </span>
       </header>
       <ErrorBox error={workers.error as unknown} />
@@ -38,7 +39,18 @@ export function WorkersView() {
           </tr>
         </thead>
         <tbody>
-          <For each={list()} fallback={<tr><td colSpan={6} class="empty">{workers.loading ? 'Loading…' : 'No live workers. Start one with banzai worker --monitor URL.'}</td></tr>}>
+          <For
+            each={list()}
+            fallback={
+              <tr>
+                <td colSpan={6} class="empty">
+                  {workers.loading
+                    ? 'Loading…'
+                    : 'No live workers. Start one with banzai worker --monitor URL.'}
+                </td>
+              </tr>
+            }
+          >
             {(w) => (
               <tr data-worker={w.id}>
                 <td class="mono">{w.id}</td>
