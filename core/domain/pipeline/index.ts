@@ -1,5 +1,6 @@
 export * from './state.ts'
-export { evolvePipeline, type Evolution } from './evolve.ts'
+export { evolvePipeline } from './evolve.ts'
+export type { Evolution } from './evolution.ts'
 export {
   decideReport,
   decideTimeouts,

@@ -4,8 +4,8 @@ import type { DomainEvent } from '../events.ts'
 import { makeOrderId, type OrderId, type PipelineId } from '../ids.ts'
 import type { OrderReport } from '../messages.ts'
 import { decideReport, decideTimeouts, readyUnits } from './decide.ts'
-import { createPipeline, type PipelineSnapshot, stepPipeline } from './machine.ts'
-import { DEFAULT_RETRY_POLICY, type PipelineCommand } from './state.ts'
+import { createPipeline, type MachineStep, type PipelineSnapshot, stepPipeline } from './machine.ts'
+import { DEFAULT_RETRY_POLICY, type PipelineEffect } from './state.ts'
 
 const id = 'p1' as PipelineId
 const T0 = '2026-01-01T00:00:00.000Z'
@@ -24,13 +24,23 @@ function given(calls: string[], ...events: DomainEvent[]): PipelineSnapshot {
   return snapshot
 }
 
-/** when: one more event; then: what the machine says must happen. */
-function when(
-  snapshot: PipelineSnapshot,
-  event: DomainEvent,
-): { snapshot: PipelineSnapshot; commands: PipelineCommand[] } {
+/** when: one more event, logged at T0. */
+function when(snapshot: PipelineSnapshot, event: DomainEvent): MachineStep {
   return stepPipeline(snapshot, event, T0)
 }
+
+/** then: the events that follow and the effects that need the world (none unless listed). */
+function then(step: MachineStep, expected: { events?: DomainEvent[]; effects?: PipelineEffect[] }): void {
+  expect({ events: step.events, effects: step.effects }).toEqual({
+    events: expected.events ?? [],
+    effects: expected.effects ?? [],
+  })
+}
+
+const retryScheduled = (step: number, shard: number, attempt: number, notBefore: string): DomainEvent => ({
+  type: 'UnitRetryScheduled',
+  data: { step, shard, attempt, notBefore },
+})
 
 const started = (step: number, shards = 1): DomainEvent =>
   shards === 1
@@ -63,46 +73,38 @@ const running = (step: number, shard = 0, attempt = 1) => [
 describe('pipeline machine', () => {
   test('a submitted pipeline starts its first step with no input', () => {
     const s = createPipeline({ id, submitted: submitted(['NOOP']), policy: DEFAULT_RETRY_POLICY })
-    expect(when(s, { type: 'PipelineSubmitted', data: submitted(['NOOP']) }).commands).toEqual([
-      { type: 'StartStep', pipelineId: id, step: 0, input: null },
-    ])
+    then(when(s, { type: 'PipelineSubmitted', data: submitted(['NOOP']) }), {
+      effects: [{ type: 'StartStep', pipelineId: id, step: 0, input: null }],
+    })
   })
 
-  test('a dispatched unit is sent; a succeeded unit completes its step; the next step gets the output', () => {
+  test('a dispatched unit waits for its worker; a succeeded unit completes its step; the next step gets the output', () => {
     const s = given(['NOOP', 'NOOP'], started(0))
-    expect(when(s, dispatched(0)).commands).toEqual([
-      {
-        type: 'SendOrder',
-        pipelineId: id,
-        step: 0,
-        shard: 0,
-        attempt: 1,
-        orderId: order(0, 0, 1),
-        lane: 'default',
-      },
-    ])
+    const sent = when(s, dispatched(0))
+    then(sent, {}) // dispatch, which decided the order, sends it after the commit
+    expect(sent.snapshot.context.steps[0]!.units[0]!.status).toBe('dispatched')
     const s2 = given(['NOOP', 'NOOP'], started(0), ...running(0))
-    expect(when(s2, unitSucceeded(0)).commands).toEqual([{ type: 'CompleteStep', pipelineId: id, step: 0 }])
+    then(when(s2, unitSucceeded(0)), { effects: [{ type: 'CompleteStep', pipelineId: id, step: 0 }] })
     const s3 = given(['NOOP', 'NOOP'], started(0), ...running(0), unitSucceeded(0))
-    expect(when(s3, { type: 'StepSucceeded', data: { step: 0, output: cid(1), refs: [] } }).commands).toEqual(
-      [{ type: 'StartStep', pipelineId: id, step: 1, input: cid(1) }],
-    )
+    then(when(s3, { type: 'StepSucceeded', data: { step: 0, output: cid(1), refs: [] } }), {
+      effects: [{ type: 'StartStep', pipelineId: id, step: 1, input: cid(1) }],
+    })
   })
 
   test('the last step succeeding finishes the pipeline, which is then final', () => {
     const s = given(['NOOP'], started(0), ...running(0), unitSucceeded(0))
     const r = when(s, { type: 'StepSucceeded', data: { step: 0, output: cid(1), refs: [] } })
-    expect(r.commands).toEqual([{ type: 'FinishPipeline', pipelineId: id, output: cid(1) }])
+    then(r, { events: [{ type: 'PipelineSucceeded', data: { output: cid(1) } }] })
     const end = when(r.snapshot, { type: 'PipelineSucceeded', data: { output: cid(1) } })
     expect(end.snapshot.status).toBe('done')
     expect(end.snapshot.value).toBe('succeeded')
   })
 
-  test('a retryable failure schedules the next attempt with exponential backoff', () => {
+  test('a retryable failure schedules the next attempt with exponential backoff from its time', () => {
     const s = given(['NOOP'], started(0), ...running(0))
-    expect(when(s, unitFailed(0, true)).commands).toEqual([
-      { type: 'ScheduleRetry', pipelineId: id, step: 0, shard: 0, attempt: 2, delayMs: 500 },
-    ])
+    then(when(s, unitFailed(0, true)), { events: [retryScheduled(0, 0, 2, '2026-01-01T00:00:00.500Z')] })
+    const later = stepPipeline(s, unitFailed(0, true), '2026-01-01T00:10:00.000Z')
+    then(later, { events: [retryScheduled(0, 0, 2, '2026-01-01T00:10:00.500Z')] })
     const s2 = given(
       ['NOOP'],
       started(0),
@@ -111,9 +113,9 @@ describe('pipeline machine', () => {
       { type: 'UnitRetryScheduled', data: { step: 0, shard: 0, attempt: 2, notBefore: T0 } },
       ...running(0, 0, 2),
     )
-    expect(when(s2, unitFailed(0, true, 0, 2)).commands).toEqual([
-      { type: 'ScheduleRetry', pipelineId: id, step: 0, shard: 0, attempt: 3, delayMs: 1000 },
-    ])
+    then(when(s2, unitFailed(0, true, 0, 2)), {
+      events: [retryScheduled(0, 0, 3, '2026-01-01T00:00:01.000Z')],
+    })
   })
 
   test('the retry limit fails the step after three failed attempts', () => {
@@ -133,16 +135,14 @@ describe('pipeline machine', () => {
       ...running(0, 0, 3),
     )
     const r = when(s, unitFailed(0, true, 0, 3))
-    expect(r.commands).toEqual([
-      { type: 'FailStep', pipelineId: id, step: 0, error: 'boom (after 3 failed attempts)' },
-    ])
+    then(r, { events: [{ type: 'StepFailed', data: { step: 0, error: 'boom (after 3 failed attempts)' } }] })
   })
 
   test('a non-retryable failure fails the step, and a failed step fails the pipeline and cancels its other shards', () => {
     const s = given(['ECHO_ITEMS'], started(0, 3), ...running(0, 0), ...running(0, 1))
-    expect(when(s, unitFailed(0, false, 1)).commands).toEqual([
-      { type: 'FailStep', pipelineId: id, step: 0, error: 'shard 1: boom' },
-    ])
+    then(when(s, unitFailed(0, false, 1)), {
+      events: [{ type: 'StepFailed', data: { step: 0, error: 'shard 1: boom' } }],
+    })
     const s2 = given(
       ['ECHO_ITEMS'],
       started(0, 3),
@@ -150,29 +150,25 @@ describe('pipeline machine', () => {
       ...running(0, 1),
       unitFailed(0, false, 1),
     )
-    expect(when(s2, { type: 'StepFailed', data: { step: 0, error: 'shard 1: boom' } }).commands).toEqual([
-      { type: 'CancelOrders', orderIds: [order(0, 0, 1)] },
-      { type: 'FailPipeline', pipelineId: id, error: 'step 0 (ECHO_ITEMS) failed: shard 1: boom' },
-    ])
+    then(when(s2, { type: 'StepFailed', data: { step: 0, error: 'shard 1: boom' } }), {
+      events: [{ type: 'PipelineFailed', data: { error: 'step 0 (ECHO_ITEMS) failed: shard 1: boom' } }],
+      effects: [{ type: 'CancelOrders', orderIds: [order(0, 0, 1)] }],
+    })
   })
 
   test('a lease that expires after the unit started counts as a failure; before it started it does not', () => {
     const s = given(['NOOP'], started(0), ...running(0))
     const r = when(s, { type: 'UnitLeaseExpired', data: { step: 0, shard: 0, attempt: 1, worker: 'w1' } })
-    expect(r.commands).toEqual([
-      { type: 'CancelOrders', orderIds: [order(0, 0, 1)] },
-      { type: 'ScheduleRetry', pipelineId: id, step: 0, shard: 0, attempt: 2, delayMs: 500 },
-    ])
+    then(r, {
+      events: [retryScheduled(0, 0, 2, '2026-01-01T00:00:00.500Z')],
+      effects: [{ type: 'CancelOrders', orderIds: [order(0, 0, 1)] }],
+    })
     expect(r.snapshot.context.steps[0]!.units[0]!.failures).toBe(1)
     const s2 = given(['NOOP'], started(0), dispatched(0))
     const r2 = when(s2, { type: 'UnitLeaseExpired', data: { step: 0, shard: 0, attempt: 1, worker: null } })
-    expect(r2.commands[1]).toEqual({
-      type: 'ScheduleRetry',
-      pipelineId: id,
-      step: 0,
-      shard: 0,
-      attempt: 2,
-      delayMs: 100,
+    then(r2, {
+      events: [retryScheduled(0, 0, 2, '2026-01-01T00:00:00.100Z')],
+      effects: [{ type: 'CancelOrders', orderIds: [order(0, 0, 1)] }],
     })
     expect(r2.snapshot.context.steps[0]!.units[0]!.failures).toBe(0)
   })
@@ -188,11 +184,11 @@ describe('pipeline machine', () => {
   test('cancel at any point cancels what is in flight and ends the pipeline', () => {
     const s = given(['ECHO_ITEMS', 'NOOP'], started(0, 2), ...running(0, 0), dispatched(0, 1))
     const r = when(s, { type: 'PipelineCancelled', data: { reason: 'user' } })
-    expect(r.commands).toEqual([{ type: 'CancelOrders', orderIds: [order(0, 0, 1), order(0, 1, 1)] }])
+    then(r, { effects: [{ type: 'CancelOrders', orderIds: [order(0, 0, 1), order(0, 1, 1)] }] })
     expect(r.snapshot.value).toBe('cancelled')
     expect(readyUnits(r.snapshot.context, T0)).toEqual([])
     const early = when(given(['NOOP']), { type: 'PipelineCancelled', data: { reason: 'user' } })
-    expect(early.commands).toEqual([])
+    then(early, {})
     expect(early.snapshot.value).toBe('cancelled')
   })
 
@@ -202,20 +198,20 @@ describe('pipeline machine', () => {
       type: 'StepCacheHit',
       data: { step: 0, output: cid(5), refs: [], from: { pipelineId: 'p0' as PipelineId, step: 0 } },
     })
-    expect(r.commands).toEqual([{ type: 'StartStep', pipelineId: id, step: 1, input: cid(5) }])
+    then(r, { effects: [{ type: 'StartStep', pipelineId: id, step: 1, input: cid(5) }] })
   })
 
   test("a joined step waits without units, then continues from the leader's output", () => {
     const s = given(['NOOP', 'NOOP'])
     const r = when(s, { type: 'StepJoined', data: { step: 0, leader: 'p0' as PipelineId, memoKey: 'k0' } })
-    expect(r.commands).toEqual([])
+    then(r, {})
     expect(r.snapshot.context.steps[0]!.status).toBe('joined')
     expect(readyUnits(r.snapshot.context, T0)).toEqual([])
     const hit = when(r.snapshot, {
       type: 'StepCacheHit',
       data: { step: 0, output: cid(5), refs: [], from: { pipelineId: 'p0' as PipelineId, step: 0 } },
     })
-    expect(hit.commands).toEqual([{ type: 'StartStep', pipelineId: id, step: 1, input: cid(5) }])
+    then(hit, { effects: [{ type: 'StartStep', pipelineId: id, step: 1, input: cid(5) }] })
   })
 
   test('a failed shard is retried alone, and the step completes when every shard has succeeded', () => {
@@ -228,9 +224,7 @@ describe('pipeline machine', () => {
       unitSucceeded(0, 0),
     )
     const r = when(s, unitFailed(0, true, 1))
-    expect(r.commands).toEqual([
-      { type: 'ScheduleRetry', pipelineId: id, step: 0, shard: 1, attempt: 2, delayMs: 500 },
-    ])
+    then(r, { events: [retryScheduled(0, 1, 2, '2026-01-01T00:00:00.500Z')] })
     const after = given(
       ['ECHO_ITEMS'],
       started(0, 3),
@@ -258,9 +252,7 @@ describe('pipeline machine', () => {
       unitSucceeded(0, 2),
       ...running(0, 1),
     )
-    expect(when(done, unitSucceeded(0, 1)).commands).toEqual([
-      { type: 'CompleteStep', pipelineId: id, step: 0 },
-    ])
+    then(when(done, unitSucceeded(0, 1)), { effects: [{ type: 'CompleteStep', pipelineId: id, step: 0 }] })
   })
 })
 
@@ -402,9 +394,7 @@ describe('hand-backs', () => {
       },
     ])
     const r = when(s, events[0]!)
-    expect(r.commands).toEqual([
-      { type: 'ScheduleRetry', pipelineId: id, step: 0, shard: 0, attempt: 2, delayMs: 100 },
-    ])
+    then(r, { events: [retryScheduled(0, 0, 2, '2026-01-01T00:00:00.100Z')] })
     expect(r.snapshot.context.steps[0]!.units[0]!.failures).toBe(0)
   })
 })

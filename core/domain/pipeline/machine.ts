@@ -2,7 +2,7 @@ import { enqueueActions, initialTransition, setup, transition, type SnapshotFrom
 import type { DomainEvent, EventOf } from '../events.ts'
 import type { PipelineId } from '../ids.ts'
 import { evolvePipeline } from './evolve.ts'
-import type { PipelineCommand, PipelineState, RetryPolicy, StepState } from './state.ts'
+import type { PipelineEffect, PipelineState, RetryPolicy, StepState } from './state.ts'
 
 /** An event as the machine receives it: the logged event and its time. */
 export type MachineEvent = DomainEvent & { at: string }
@@ -44,8 +44,8 @@ function initialState(input: PipelineMachineInput): PipelineState {
 
 /**
  * The pipeline machine (XState 5). Its context is the PipelineState; every logged event goes
- * through `evolvePipeline`, and what that says must happen is emitted as `command` actions,
- * which the monitor carries out. Steps and shards are dynamic, so they live in the context;
+ * through `evolvePipeline`; the events that follow are emitted as `follow` actions (the monitor
+ * records them next) and the effects as `effect` actions (the monitor carries them out). Steps and shards are dynamic, so they live in the context;
  * the pipeline's own lifecycle is the statechart.
  */
 export const pipelineMachine = setup({
@@ -56,12 +56,14 @@ export const pipelineMachine = setup({
   },
   actions: {
     // Carried out by the monitor from the returned action list; nothing runs here.
-    command: (_: unknown, _params: PipelineCommand) => undefined,
+    effect: (_: unknown, _params: PipelineEffect) => undefined,
+    follow: (_: unknown, _params: DomainEvent) => undefined,
     apply: enqueueActions(({ context, event, enqueue }) => {
       const { at, ...domainEvent } = event
-      const { state, commands } = evolvePipeline(context, domainEvent, at)
+      const { state, events, effects } = evolvePipeline(context, domainEvent, at)
       enqueue.assign(() => state)
-      for (const command of commands) enqueue({ type: 'command', params: command })
+      for (const effect of effects) enqueue({ type: 'effect', params: effect })
+      for (const next of events) enqueue({ type: 'follow', params: next })
     }),
   },
 }).createMachine({
@@ -86,14 +88,18 @@ export const pipelineMachine = setup({
 /** A pipeline machine's snapshot. */
 export type PipelineSnapshot = SnapshotFrom<typeof pipelineMachine>
 
-/** The result of one machine step: the next snapshot and the commands to carry out. */
+/**
+ * The result of one machine step: the next snapshot, the events that follow (record them next,
+ * in order) and the effects to carry out (before those events).
+ */
 export interface MachineStep {
   snapshot: PipelineSnapshot
-  commands: PipelineCommand[]
+  events: DomainEvent[]
+  effects: PipelineEffect[]
 }
 
-function commandsOf(actions: readonly { type: string; params?: unknown }[]): PipelineCommand[] {
-  return actions.filter((a) => a.type === 'command').map((a) => a.params as PipelineCommand)
+function paramsOf<T>(actions: readonly { type: string; params?: unknown }[], type: string): T[] {
+  return actions.filter((a) => a.type === type).map((a) => a.params as T)
 }
 
 /** Creates a pipeline's machine from its `PipelineSubmitted` event (feed that event next). */
@@ -105,7 +111,11 @@ export function createPipeline(input: PipelineMachineInput): PipelineSnapshot {
 /** Feeds one logged event to a pipeline machine: pure, no I/O. */
 export function stepPipeline(snapshot: PipelineSnapshot, event: DomainEvent, at: string): MachineStep {
   const [next, actions] = transition(pipelineMachine, snapshot, { ...event, at })
-  return { snapshot: next, commands: commandsOf(actions) }
+  return {
+    snapshot: next,
+    events: paramsOf<DomainEvent>(actions, 'follow'),
+    effects: paramsOf<PipelineEffect>(actions, 'effect'),
+  }
 }
 
 /** A snapshot as plain JSON, for the snapshot table. */

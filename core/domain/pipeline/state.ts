@@ -72,31 +72,14 @@ export interface PipelineState {
   policy: RetryPolicy
 }
 
-/** Commands the machine emits; the monitor carries them out (sends, or appends the next events). */
-export type PipelineCommand =
+/**
+ * What the machine needs the world for (SPEC §5): the monitor carries these out. Events the
+ * machine already knows come back as events, never as effects.
+ */
+export type PipelineEffect =
   | { type: 'StartStep'; pipelineId: PipelineId; step: number; input: Cid | null }
-  | {
-      type: 'SendOrder'
-      pipelineId: PipelineId
-      step: number
-      shard: number
-      attempt: number
-      orderId: OrderId
-      lane: string
-    }
-  | { type: 'CancelOrders'; orderIds: OrderId[] }
-  | {
-      type: 'ScheduleRetry'
-      pipelineId: PipelineId
-      step: number
-      shard: number
-      attempt: number
-      delayMs: number
-    }
-  | { type: 'FailStep'; pipelineId: PipelineId; step: number; error: string }
   | { type: 'CompleteStep'; pipelineId: PipelineId; step: number }
-  | { type: 'FinishPipeline'; pipelineId: PipelineId; output: Cid }
-  | { type: 'FailPipeline'; pipelineId: PipelineId; error: string }
+  | { type: 'CancelOrders'; orderIds: OrderId[] }
 
 /** Whether a unit's current attempt is out with a worker. */
 export function isInFlight(unit: UnitState): boolean {
