@@ -55,6 +55,24 @@ export default tseslint.config(
     },
   },
   {
+    // The API sees the monitor through its port: from core/monitor it imports only monitor-port.ts.
+    files: ['api/**/*.ts'],
+    ignores: ['api/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '/core/monitor/(?!monitor-port\\.ts$)',
+              message: 'api may import from core/monitor only its port (core/monitor/monitor-port.ts)',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.test.ts', 'test/**/*.ts', 'bench/**/*.ts'],
     rules: {
       '@typescript-eslint/no-non-null-assertion': 'off',

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino'
 import type { Catalogue, Store } from '../core/domain/index.ts'
-import type { Monitor, MonitorQueries } from '../core/monitor/index.ts'
+import type { MonitorPort, MonitorReadModels } from '../core/monitor/monitor-port.ts'
 
 /** Tokens of SPEC §7: `token` guards writes (and reads), `readToken` guards reads only. */
 export interface ApiAuth {
@@ -10,8 +10,10 @@ export interface ApiAuth {
 
 /** What the API is built from (SPEC §7). Dependencies are parameters. */
 export interface ApiDeps {
-  monitor: Monitor
-  queries: MonitorQueries
+  /** The monitor as the API may use it: requests, the committed log, stats. */
+  monitor: MonitorPort
+  /** The read models (committed rows). */
+  queries: MonitorReadModels
   store: Store
   catalogue: Catalogue
   /** The ZeroMQ endpoints served by `GET /api/transport`; null answers 503. */

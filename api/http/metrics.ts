@@ -1,5 +1,5 @@
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client'
-import type { Monitor } from '../../core/monitor/index.ts'
+import type { MonitorPort } from '../../core/monitor/monitor-port.ts'
 import { PipelineStatus } from '../../core/domain/index.ts'
 
 /** The registry behind `GET /metrics` and the counter of answered requests. */
@@ -18,11 +18,11 @@ function quantile(sorted: number[], q: number): number {
 
 /**
  * A registry of our own (never prom-client's global one): pipelines by status, units
- * dispatched / succeeded / failed and steps cached (read from the monitor's counters at each
- * scrape), event-log append latency over the recent commits, dropped transport messages,
- * live workers, HTTP requests, and the process defaults.
+ * dispatched / succeeded / failed, steps cached or joined, leases expired and reports ignored
+ * (read from the monitor's stats at each scrape), event-log append latency over the recent
+ * commits, dropped transport messages, live workers, HTTP requests, and the process defaults.
  */
-export function createMetrics(monitor: Monitor): ApiMetrics {
+export function createMetrics(monitor: MonitorPort): ApiMetrics {
   const registry = new Registry()
   collectDefaultMetrics({ register: registry, prefix: 'banzai_process_' })
   new Gauge({
@@ -31,7 +31,7 @@ export function createMetrics(monitor: Monitor): ApiMetrics {
     labelNames: ['status'],
     registers: [registry],
     collect() {
-      const counts = monitor.pipelines.countByStatus()
+      const counts = monitor.countPipelines()
       for (const status of PipelineStatus.options) this.set({ status }, counts[status] ?? 0)
     },
   })
@@ -40,6 +40,9 @@ export function createMetrics(monitor: Monitor): ApiMetrics {
     ['succeeded', 'Units that succeeded'],
     ['failed', 'Units that failed'],
     ['cached', 'Steps answered from the memo'],
+    ['joined', 'Steps that joined an identical running step (single flight)'],
+    ['expired', 'Unit leases that expired'],
+    ['ignored', 'Worker reports ignored as stale or unknown'],
   ] as const
   for (const [key, help] of tasks) {
     new Counter({
@@ -49,7 +52,7 @@ export function createMetrics(monitor: Monitor): ApiMetrics {
       collect() {
         // The monitor owns the count; mirror it.
         this.reset()
-        this.inc(monitor.counters[key])
+        this.inc(monitor.stats().counts[key])
       },
     })
   }
@@ -59,7 +62,7 @@ export function createMetrics(monitor: Monitor): ApiMetrics {
     labelNames: ['quantile'],
     registers: [registry],
     collect() {
-      const sorted = [...monitor.counters.appendSeconds].sort((a, b) => a - b)
+      const sorted = [...monitor.stats().appendSeconds].sort((a, b) => a - b)
       for (const q of [0.5, 0.9, 0.99, 1]) this.set({ quantile: String(q) }, quantile(sorted, q))
     },
   })
@@ -70,7 +73,7 @@ export function createMetrics(monitor: Monitor): ApiMetrics {
     registers: [registry],
     collect() {
       this.reset()
-      for (const [kind, n] of Object.entries(monitor.transport.dropped())) this.inc({ kind }, n)
+      for (const [kind, n] of Object.entries(monitor.stats().transportDropped)) this.inc({ kind }, n)
     },
   })
   new Gauge({
@@ -78,7 +81,7 @@ export function createMetrics(monitor: Monitor): ApiMetrics {
     help: 'Workers whose heartbeats are live',
     registers: [registry],
     collect() {
-      this.set(monitor.workers.size())
+      this.set(monitor.stats().workersConnected)
     },
   })
   const requests = new Counter({

@@ -37,7 +37,7 @@ export function registerEventStreamRoute(app: OpenAPIHono<AppEnv>, deps: ApiDeps
     const logger = c.get('logger')
     const body = createEventStream(
       {
-        readAfter: (seq, limit) => deps.monitor.log.readAfter(seq, limit),
+        readAfter: (seq, limit) => deps.monitor.readAfter(seq, limit),
         onCommitted: (listener) => deps.monitor.onCommitted(listener),
       },
       {

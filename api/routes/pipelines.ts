@@ -196,9 +196,8 @@ export function registerPipelineRoutes(app: OpenAPIHono<AppEnv>, deps: ApiDeps):
         `pipeline ${id} is ${detail.status}; only an ended pipeline can be retried`,
       )
     const spec = validateDocument(recordedDocument(deps, id), deps.catalogue)
-    const result = await deps.monitor.submit(spec, {
+    const result = await deps.monitor.retry(id, spec, {
       idempotencyKey: c.req.valid('header')['Idempotency-Key'] ?? null,
-      retryOf: id,
     })
     return submitted(c, deps, result)
   })

@@ -57,7 +57,7 @@ const metricsRoute = createRoute({
 
 /** Workers, tasks, transport, health and metrics. */
 export function registerSystemRoutes(app: OpenAPIHono<AppEnv>, deps: ApiDeps, metrics: ApiMetrics): void {
-  app.openapi(workersRoute, (c) => c.json({ workers: deps.monitor.workers.list() }, 200))
+  app.openapi(workersRoute, (c) => c.json({ workers: deps.monitor.workers() }, 200))
 
   app.openapi(tasksRoute, (c) => {
     const tasks = TaskList.shape.tasks.parse([...deps.catalogue.values()].map(describeDeclaration))
@@ -74,7 +74,7 @@ export function registerSystemRoutes(app: OpenAPIHono<AppEnv>, deps: ApiDeps, me
   app.openapi(healthRoute, (c) => {
     let lastSeq: number
     try {
-      lastSeq = deps.monitor.log.lastSeq()
+      lastSeq = deps.monitor.readLastSeq()
     } catch (error) {
       throw new BanzaiError(
         'unavailable',

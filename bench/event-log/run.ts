@@ -127,7 +127,7 @@ async function measureRestart(
   })
   monitor.start()
   const restartMs = performance.now() - t0
-  const live = monitor.actors.size
+  const live = monitor.stats().livePipelines
   await monitor.stop()
   const t1 = performance.now()
   replayFromZero(new EventLog(db), DEFAULT_RETRY_POLICY)

@@ -53,7 +53,7 @@ export async function startMonitor(settings: Settings): Promise<RunningMonitor> 
     onError: (message, error) => logger.error({ err: error }, message),
   })
   monitor.start()
-  const queries = new MonitorQueries(monitor.log, monitor.pipelines, monitor.memo, monitor.taskLogs)
+  const queries = MonitorQueries.over(db)
   const app = createApi({
     monitor,
     queries,

@@ -50,6 +50,11 @@ export class LeaseTable {
     return n
   }
 
+  /** Units in flight on every lane. */
+  size(): number {
+    return this.leases.size
+  }
+
   /** Whether an order is leased. */
   has(orderId: OrderId): boolean {
     return this.leases.has(orderId)

@@ -56,13 +56,13 @@ describe('memoization you can trust', () => {
       ]),
     )
     await env.waitForEnd([first.id])
-    const retry = await env.monitor.submit(
+    const retry = await env.monitor.retry(
+      first.id,
       spec([
         { call: 'MAKE_DATASET', args: [3] },
         { call: 'ECHO_ITEMS' },
         { call: 'FAIL', args: ['last step broken'] },
       ]),
-      { retryOf: first.id },
     )
     await env.waitForEnd([retry.id])
     const detail = env.queries.detail(retry.id)
@@ -96,13 +96,13 @@ describe('memoization you can trust', () => {
     for (let i = 0; i < 4; i++) orphans.push((await store.put(new TextEncoder().encode(`orphan ${i}`))).cid)
     const pinned = (await store.put(new TextEncoder().encode('pinned orphan'))).cid
     await store.pin(pinned)
-    const referenced = referencedCids(env.monitor.log)
+    const referenced = referencedCids(env.log)
     expect(referenced.size).toBeGreaterThan(5)
-    const capped = await collectGarbage(env.monitor.log, env.monitor.pipelines, store, {
+    const capped = await collectGarbage(env.log, env.pipelines, store, {
       maxBytes: 1_000_000_000,
     })
     expect(capped.removed).toBe(0) // under the cap, caches stay
-    const report = await collectGarbage(env.monitor.log, env.monitor.pipelines, store)
+    const report = await collectGarbage(env.log, env.pipelines, store)
     expect(report.removed).toBe(4)
     for (const cid of orphans) expect(await store.has(cid)).toBe(false)
     expect(await store.has(pinned)).toBe(true)
@@ -115,8 +115,6 @@ describe('memoization you can trust', () => {
     env = startInProcess()
     const { id } = await env.monitor.submit(spec([{ call: 'SLEEP', args: [60_000] }]))
     await env.waitUntil(() => env!.queries.detail(id).status === 'running', 'the sleep to run')
-    await expect(collectGarbage(env.monitor.log, env.monitor.pipelines, env.store)).rejects.toThrow(
-      /still running/,
-    )
+    await expect(collectGarbage(env.log, env.pipelines, env.store)).rejects.toThrow(/still running/)
   })
 })

@@ -30,9 +30,7 @@ describe('the monitor engine (real SQLite, in-process workers)', () => {
       for (const e of eventsOf(env, id)) if (e.type === 'UnitStarted') workers.add(e.data.worker)
     }
     expect(workers).toEqual(new Set(['w1', 'w2']))
-    expect(
-      checkIntegrity(env.monitor.log, env.monitor.pipelines, env.monitor.settings.retry).problems,
-    ).toEqual([])
+    expect(checkIntegrity(env.log, env.pipelines, env.settings.retry).problems).toEqual([])
   })
 
   test('a second identical pipeline is all cache hits and dispatches nothing', async () => {
@@ -150,7 +148,7 @@ describe('the monitor engine (real SQLite, in-process workers)', () => {
     expect(await env.monitor.cancel(id, 'user asked')).toBe(true)
     await env.waitForEnd([id])
     expect(env.queries.detail(id).status).toBe('cancelled')
-    await env.waitUntil(() => env!.monitor.leases.inFlightOn('default') === 0, 'the lease to go')
+    await env.waitUntil(() => env!.monitor.stats().unitsInFlight === 0, 'the lease to go')
   })
 
   test('a lane with no worker keeps its units queued without spending attempts, until a worker serves it', async () => {

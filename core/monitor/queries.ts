@@ -9,11 +9,12 @@ import {
   type StoredEvent,
   type SummaryPage,
 } from '../domain/index.ts'
-import type { EventLog } from './event-log.ts'
+import { EventLog } from './event-log.ts'
 import { stepMemoKey } from './memo-key.ts'
-import type { MemoTable } from './memo-table.ts'
-import type { PipelineTable } from './pipeline-table.ts'
-import type { TaskLogTable } from './task-log-table.ts'
+import { MemoTable } from './memo-table.ts'
+import { PipelineTable } from './pipeline-table.ts'
+import type { Db } from './sqlite/open-database.ts'
+import { TaskLogTable } from './task-log-table.ts'
 
 /** The read side of the monitor: every answer comes from committed rows. */
 export class MonitorQueries {
@@ -23,6 +24,16 @@ export class MonitorQueries {
     private readonly memo: MemoTable,
     private readonly taskLogs: TaskLogTable,
   ) {}
+
+  /** The read side of a monitor's database, on table handles of its own. */
+  static over(db: Db): MonitorQueries {
+    return new MonitorQueries(
+      new EventLog(db),
+      new PipelineTable(db),
+      new MemoTable(db),
+      new TaskLogTable(db),
+    )
+  }
 
   /** `GET /pipelines/:id`. */
   detail(id: string): PipelineDetail {

@@ -90,7 +90,7 @@ describe.each(logs)('the recorded log %s', (name) => {
     monitor.start()
     await monitor.stop()
     expect(sent.filter((m) => m.type !== 'Hello')).toEqual([])
-    expect([...replayed.values()].reduce((n, r) => n + r.commands, 0)).toBeGreaterThan(0) // the machines did decide things
+    expect([...replayed.values()].reduce((n, r) => n + r.decided, 0)).toBeGreaterThan(0) // the machines did decide things
     db.close()
   })
 })

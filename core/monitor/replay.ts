@@ -14,8 +14,8 @@ import type { PipelineTable } from './pipeline-table.ts'
 export interface Replayed {
   snapshot: PipelineSnapshot
   detail: PipelineDetail
-  /** Commands the machine emitted while replaying: counted, never carried out. */
-  commands: number
+  /** Follow-up events and effects the machine decided while replaying: counted, never recorded or carried out. */
+  decided: number
 }
 
 /**
@@ -46,11 +46,11 @@ export function replayFromZero(log: EventLog, policy: RetryPolicy): Map<string, 
         submitted: (event as StoredEvent & { type: 'PipelineSubmitted' }).data,
         policy,
       })
-    const { snapshot, commands } = stepPipeline(before, event, event.at)
+    const { snapshot, events, effects } = stepPipeline(before, event, event.at)
     out.set(event.pipelineId, {
       snapshot,
       detail: evolveDetail(current?.detail ?? null, event),
-      commands: (current?.commands ?? 0) + commands.length,
+      decided: (current?.decided ?? 0) + events.length + effects.length,
     })
   }
   return out

@@ -5,11 +5,13 @@ import { catalogue, type Store, type TaskImplementation } from '../../core/domai
 import {
   type Clock,
   type Db,
+  EventLog,
   Monitor,
   MonitorQueries,
   type MonitorSettings,
   monitorSettings,
   openDatabase,
+  PipelineTable,
 } from '../../core/monitor/index.ts'
 import { createMemoryTransport } from '../../transport/memory/index.ts'
 import { createMemoryStore } from '../../transport/memory/index.ts'
@@ -37,6 +39,11 @@ export interface InProcess {
   store: Store
   monitor: Monitor
   queries: MonitorQueries
+  /** The monitor's settings, as resolved. */
+  settings: MonitorSettings
+  /** The event log and pipeline table on the monitor's database, for tests that read them directly. */
+  log: EventLog
+  pipelines: PipelineTable
   /** The memory transport, for tests that play a worker by hand. */
   transport: ReturnType<typeof createMemoryTransport>
   /** Adds a worker; `store` gives it its own content store (e.g. its own IPFS node). */
@@ -71,7 +78,7 @@ export function startInProcess(options: InProcessOptions = {}): InProcess {
     onError: () => {},
     ...(options.clock ? { clock: options.clock } : {}),
   })
-  const queries = new MonitorQueries(monitor.log, monitor.pipelines, monitor.memo, monitor.taskLogs)
+  const queries = MonitorQueries.over(db)
   const hosts: WorkerHost[] = []
   const implementations = options.implementations ?? utilityTasks
   const heartbeatMs = options.heartbeatMs ?? 100
@@ -122,6 +129,9 @@ export function startInProcess(options: InProcessOptions = {}): InProcess {
     store,
     monitor,
     queries,
+    settings,
+    log: new EventLog(db),
+    pipelines: new PipelineTable(db),
     transport,
     addWorker,
     waitUntil,

@@ -29,7 +29,7 @@ if (flag === '--submit') {
   process.stdout.write('submitted-all\n')
 }
 const check = () => {
-  if (env.monitor.actors.size === 0 && env.queries.list({ limit: 1 }).items.length > 0)
+  if (env.monitor.stats().livePipelines === 0 && env.queries.list({ limit: 1 }).items.length > 0)
     process.stdout.write('all-ended\n')
 }
 env.monitor.onCommitted(check)

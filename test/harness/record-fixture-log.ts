@@ -87,7 +87,7 @@ ids.push(cancelled)
 await env.waitUntil(() => env.queries.detail(cancelled).tasks[0]!.status === 'running', 'the sleep to run')
 await env.monitor.cancel(cancelled, 'recorded cancel')
 await env.waitForEnd(ids, 60_000)
-const events = env.monitor.log.readAfter(0, 100_000)
+const events = env.log.readAfter(0, 100_000)
 writeFileSync(`${out}.events.jsonl`, events.map((e) => JSON.stringify(e)).join('\n') + '\n')
 writeFileSync(
   `${out}.details.json`,

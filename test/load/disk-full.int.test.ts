@@ -150,17 +150,13 @@ describe('when the disk is full', () => {
     expect(statuses.filter((s) => s !== 'succeeded')).toEqual([])
 
     // Nothing half-written: the log is gap-free and every snapshot equals a replay of it.
-    const report = checkIntegrity(
-      api.env.monitor.log,
-      api.env.monitor.pipelines,
-      api.env.monitor.settings.retry,
-    )
+    const report = checkIntegrity(api.env.log, api.env.pipelines, api.env.settings.retry)
     expect(report.problems).toEqual([])
     const after = countEvents(api)
     expect(after.n).toBe(after.max)
     expect(after.n).toBe(api.env.monitor.lastSeq())
     // Each SLEEP completed by its first attempt's re-sent report, recorded once.
-    const log: StoredEvent[] = [...api.env.monitor.log.readAll()]
+    const log: StoredEvent[] = [...api.env.log.readAll()]
     for (const id of running) {
       const succeeded = log.filter(
         (e) => e.pipelineId === id && e.type === 'UnitSucceeded' && e.data.step === 0,
@@ -183,7 +179,7 @@ describe('when the disk is full', () => {
   // stages the event, before the commit; a refused tick is rolled back but its counts are not.
   test('metrics count each recorded unit once, however often its report was refused', async () => {
     expect(episodeDone, 'runs after the disk-full episode above').toBe(true)
-    const log = [...api.env.monitor.log.readAll()]
+    const log = [...api.env.log.readAll()]
     const metrics = await (await api.request('/api/metrics')).text()
     expect({
       dispatched: readMetric(metrics, 'banzai_tasks_dispatched_total'),

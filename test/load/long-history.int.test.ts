@@ -29,7 +29,7 @@ afterAll(async () => {
 
 /** Counts the event rows the read side pulls out of the log, by method. */
 function countRowsRead(t: TestApi): { rows: () => Record<string, number>; reset: () => void } {
-  const log = t.env.monitor.log
+  const log = t.env.log
   let counts: Record<string, number> = {}
   const count = (name: string, events: StoredEvent[]): StoredEvent[] => {
     counts[name] = (counts[name] ?? 0) + events.length
@@ -100,7 +100,7 @@ describe('a run with 100,000 events', () => {
       TOTAL,
     ]
     // The expected details, from one replay of the whole history (read before counting starts).
-    const history = api.env.monitor.log.readPipelineRange(ID, 0, TOTAL)
+    const history = api.env.log.readPipelineRange(ID, 0, TOTAL)
     expect(history).toHaveLength(TOTAL)
     const expected = new Map<number, PipelineDetail>()
     let detail: PipelineDetail | null = null

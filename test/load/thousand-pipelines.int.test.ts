@@ -76,7 +76,7 @@ describe('1,000 pipelines submitted at once over HTTP while workers run', () => 
 
     // The SSE client saw exactly the log: ids consecutive from its start, each event equal to the stored one.
     const lastSeq = api.env.monitor.lastSeq()
-    const log = [...api.env.monitor.log.readAll()].filter((e) => e.seq > startSeq)
+    const log = [...api.env.log.readAll()].filter((e) => e.seq > startSeq)
     expect(log).toHaveLength(lastSeq - startSeq)
     const frames = await stream.take(lastSeq - startSeq, 60_000)
     expectLogSlice(frames, log, startSeq + 1)
@@ -88,7 +88,7 @@ describe('1,000 pipelines submitted at once over HTTP while workers run', () => 
     )
     expect(sentinel.status).toBe(201)
     await api.env.waitUntil(() => ended.has(sentinel.body.id), 'the sentinel pipeline to end')
-    const after = api.env.monitor.log.readAfter(lastSeq, 1000)
+    const after = api.env.log.readAfter(lastSeq, 1000)
     expectLogSlice(await stream.take(after.length, 20_000), after, lastSeq + 1)
 
     // Each unit ran once and each succeeded unit was counted once.

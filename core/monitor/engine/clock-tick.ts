@@ -1,19 +1,34 @@
 import { decideTimeouts, parseOrderId } from '../../domain/index.ts'
-import type { EngineContext } from './context.ts'
+import type { LeaseTable } from '../lease-table.ts'
+import type { WorkerRegistry } from '../worker-registry.ts'
+import type { Actors } from './actor.ts'
+import type { Clock } from './clock.ts'
+import type { MonotonicTimes } from './monotonic-times.ts'
+import type { RecordEvent } from './record-event.ts'
 import { Tick } from './tick.ts'
+
+/** What a clock tick uses. */
+export interface ClockTickDeps {
+  actors: Actors
+  leases: LeaseTable
+  workers: WorkerRegistry
+  times: MonotonicTimes
+  clock: Clock
+  recordEvent: RecordEvent
+}
 
 /**
  * What the clock decides (SPEC §5, time is data): leases that ran out become
  * `UnitLeaseExpired`, steps past their timeout `StepFailed`; silent workers are forgotten.
  */
-export async function applyClock(ctx: EngineContext, tick: Tick): Promise<void> {
-  const now = ctx.clock.monotonic()
-  ctx.workers.expire(now)
-  for (const lease of ctx.leases.expired(now)) {
+export async function applyClock(deps: ClockTickDeps, tick: Tick): Promise<void> {
+  const now = deps.clock.monotonic()
+  deps.workers.expire(now)
+  for (const lease of deps.leases.expired(now)) {
     const unit = parseOrderId(lease.orderId)
-    const actor = ctx.actors.get(unit.pipelineId)
+    const actor = deps.actors.get(unit.pipelineId)
     const current = actor?.snapshot.context.steps[unit.step]?.units.find((u) => u.shard === unit.shard)
-    tick.afterCommit.push(() => ctx.leases.release(lease.orderId))
+    tick.afterCommit.push(() => deps.leases.release(lease.orderId))
     Tick.bump(tick.releasedOn, lease.lane)
     if (
       !actor ||
@@ -22,7 +37,7 @@ export async function applyClock(ctx: EngineContext, tick: Tick): Promise<void> 
       (current.status !== 'dispatched' && current.status !== 'running')
     )
       continue
-    await ctx.emit(tick, actor.id, {
+    await deps.recordEvent(tick, actor.id, {
       type: 'UnitLeaseExpired',
       data: {
         step: unit.step,
@@ -32,8 +47,8 @@ export async function applyClock(ctx: EngineContext, tick: Tick): Promise<void> 
       },
     })
   }
-  for (const actor of [...ctx.actors.values()]) {
-    for (const event of decideTimeouts(actor.snapshot.context, (step) => ctx.times.elapsed(actor.id, step)))
-      await ctx.emit(tick, actor.id, event)
+  for (const actor of [...deps.actors.values()]) {
+    for (const event of decideTimeouts(actor.snapshot.context, (step) => deps.times.elapsed(actor.id, step)))
+      await deps.recordEvent(tick, actor.id, event)
   }
 }

@@ -1,19 +1,49 @@
-import { type ItemResult, makeOrderId, readyUnits, type ReadyUnit } from '../../domain/index.ts'
+import {
+  type ItemResult,
+  makeOrderId,
+  type MonitorTransport,
+  type OrderId,
+  readyUnits,
+  type ReadyUnit,
+  type Store,
+  TaskOrder,
+} from '../../domain/index.ts'
+import type { LeaseTable } from '../lease-table.ts'
 import { itemMemoKey } from '../memo-key.ts'
+import type { MemoTable } from '../memo-table.ts'
+import type { WorkerRegistry } from '../worker-registry.ts'
+import type { Actor, Actors } from './actor.ts'
+import type { Clock } from './clock.ts'
+import type { ReadManifest } from './manifest-cache.ts'
+import type { MonotonicTimes } from './monotonic-times.ts'
+import type { RecordEvent } from './record-event.ts'
 import { isReadable } from './step-start.ts'
-import type { Actor, EngineContext } from './context.ts'
 import { Tick } from './tick.ts'
 
+/** What dispatch uses: credit (leases, workers), due times, the memo, and the way to send. */
+export interface DispatchDeps {
+  actors: Actors
+  leases: LeaseTable
+  workers: WorkerRegistry
+  times: MonotonicTimes
+  memo: MemoTable
+  store: Store
+  clock: Clock
+  transport: MonitorTransport
+  readManifest: ReadManifest
+  recordEvent: RecordEvent
+}
+
 /** Free dispatch credit on a lane: live workers' slots minus what is in flight there (SPEC §5). */
-function credit(ctx: EngineContext, tick: Tick, lane: string): number {
+function credit(deps: DispatchDeps, tick: Tick, lane: string): number {
   const inFlight =
-    ctx.leases.inFlightOn(lane) + (tick.dispatchedOn.get(lane) ?? 0) - (tick.releasedOn.get(lane) ?? 0)
-  return ctx.workers.capacity(lane) - inFlight
+    deps.leases.inFlightOn(lane) + (tick.dispatchedOn.get(lane) ?? 0) - (tick.releasedOn.get(lane) ?? 0)
+  return deps.workers.capacity(lane) - inFlight
 }
 
 /** The memoized results of a shard's items, by absolute item index, whose blobs are still readable. */
 async function knownItems(
-  ctx: EngineContext,
+  deps: DispatchDeps,
   actor: Actor,
   ready: ReadyUnit,
 ): Promise<Record<string, ItemResult> | undefined> {
@@ -21,57 +51,84 @@ async function knownItems(
   const step = state.steps[ready.step]!
   const task = state.tasks[ready.step]!
   if (!state.cache || !ready.unit.items || !step.input) return undefined
-  const manifest = await ctx.manifest(step.input)
+  const manifest = await deps.readManifest(step.input)
   const known: Record<string, ItemResult> = {}
   for (let i = ready.unit.items.start; i < ready.unit.items.end; i++) {
     const item = manifest.items[i]
     if (!item) continue
-    const hit = ctx.memo.getItemResult(itemMemoKey(task.call, task.version, task.args, item.audio))
-    if (hit && (hit.refs.length === 0 || (await isReadable(ctx, hit.refs[0]!, hit.refs.slice(1)))))
+    const hit = deps.memo.getItemResult(itemMemoKey(task.call, task.version, task.args, item.audio))
+    if (hit && (hit.refs.length === 0 || (await isReadable(deps.store, hit.refs[0]!, hit.refs.slice(1)))))
       known[String(i)] = hit.result
   }
   return Object.keys(known).length > 0 ? known : undefined
 }
 
+/** The order of a unit just dispatched, from the machine's state (after `UnitDispatched`). */
+function orderOf(
+  deps: DispatchDeps,
+  actor: Actor,
+  ready: ReadyUnit,
+  orderId: OrderId,
+  known: Record<string, ItemResult> | undefined,
+): TaskOrder {
+  const state = actor.snapshot.context
+  const task = state.tasks[ready.step]!
+  const step = state.steps[ready.step]!
+  const unit = step.units.find((u) => u.shard === ready.unit.shard)!
+  const startedAt = step.startedAt ? Date.parse(step.startedAt) : deps.clock.wall()
+  return TaskOrder.parse({
+    type: 'TaskOrder',
+    v: 1,
+    orderId,
+    pipelineId: state.id,
+    step: ready.step,
+    shard: unit.shard,
+    attempt: unit.attempt,
+    call: task.call,
+    version: task.version,
+    args: task.args,
+    input: step.input,
+    ...(unit.items ? { items: unit.items } : {}),
+    ...(known ? { known } : {}),
+    deadline: new Date(startedAt + task.timeoutMs).toISOString(),
+  })
+}
+
 /**
- * Dispatches queued units while their lanes have credit: oldest pipelines first. A lane with
- * no live worker has no credit, so its units wait as queued and spend no attempt.
+ * Dispatches queued units while their lanes have credit: oldest pipelines first. Each unit's
+ * `UnitDispatched` is recorded in the tick and its order is sent (with its lease) after the
+ * commit. A lane with no live worker has no credit, so its units wait as queued and spend no attempt.
  */
-export async function dispatchReady(ctx: EngineContext, tick: Tick): Promise<void> {
+export async function dispatchReady(deps: DispatchDeps, tick: Tick): Promise<void> {
   const exhausted = new Set<string>()
-  for (const actor of [...ctx.actors.values()]) {
+  for (const actor of [...deps.actors.values()]) {
     for (const ready of readyUnits(actor.snapshot.context, (step, unit) =>
-      ctx.times.isDue(actor.id, step, unit),
+      deps.times.isDue(actor.id, step, unit),
     )) {
       if (exhausted.has(ready.lane)) continue
-      if (credit(ctx, tick, ready.lane) <= 0) {
+      if (credit(deps, tick, ready.lane) <= 0) {
         exhausted.add(ready.lane)
         continue
       }
-      const orderId = makeOrderId({
-        pipelineId: actor.id,
-        step: ready.step,
-        shard: ready.unit.shard,
-        attempt: ready.unit.attempt,
-      })
+      const { step, lane } = ready
+      const { shard, attempt, items } = ready.unit
+      const orderId = makeOrderId({ pipelineId: actor.id, step, shard, attempt })
       let known: Record<string, ItemResult> | undefined
       try {
-        known = await knownItems(ctx, actor, ready)
+        known = await knownItems(deps, actor, ready)
       } catch {
         known = undefined // the worker reads the manifest itself and reports a clear error
       }
-      tick.orders.set(orderId, { known })
-      Tick.bump(tick.dispatchedOn, ready.lane)
-      await ctx.emit(tick, actor.id, {
+      Tick.bump(tick.dispatchedOn, lane)
+      await deps.recordEvent(tick, actor.id, {
         type: 'UnitDispatched',
-        data: {
-          step: ready.step,
-          shard: ready.unit.shard,
-          attempt: ready.unit.attempt,
-          orderId,
-          lane: ready.lane,
-          ...(ready.unit.items ? { items: ready.unit.items } : {}),
-        },
+        data: { step, shard, attempt, orderId, lane, ...(items ? { items } : {}) },
+      })
+      const order = orderOf(deps, actor, ready, orderId, known)
+      tick.afterCommit.push(() => {
+        const lease = { orderId, pipelineId: actor.id, step, shard, attempt, lane, worker: null }
+        deps.leases.grant(lease, deps.clock.monotonic())
+        deps.transport.sendOrder(lane, order)
       })
     }
   }

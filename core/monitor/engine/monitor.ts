@@ -1,37 +1,30 @@
 import {
   BanzaiError,
   type Catalogue,
-  type Cid,
-  type DatasetManifest,
-  type DomainEvent,
-  evolveDetail,
-  FINAL_EVENTS,
   type MonitorTransport,
   type PipelineId,
   type PipelineSpec,
-  persistPipeline,
-  readManifest,
-  stepPipeline,
   type StoredEvent,
   type Store,
+  type WorkerInfo,
 } from '../../domain/index.ts'
 import { EventLog } from '../event-log.ts'
 import { LeaseTable } from '../lease-table.ts'
-import { MemoTable } from '../memo-table.ts'
+import type { MonitorPort, MonitorStats, SubmitOptions } from '../monitor-port.ts'
 import { PipelineTable } from '../pipeline-table.ts'
 import type { MonitorSettings } from '../settings.ts'
 import type { Db } from '../sqlite/open-database.ts'
-import { TaskLogTable } from '../task-log-table.ts'
 import { WorkerRegistry } from '../worker-registry.ts'
-import { executeCommand } from './commands.ts'
-import type { Actor, Clock, EngineContext, MonitorCounters } from './context.ts'
-import { dispatchReady } from './dispatch.ts'
+import { type Clock, systemClock } from './clock.ts'
 import { applyClock } from './clock-tick.ts'
-import { MonotonicTimes, stepKey, unitKey } from './monotonic-times.ts'
-import { createReportHandler } from './reports.ts'
+import { sendAfterCommit, writeTick } from './commit.ts'
+import { countCommitted, createCounters, recordAppendSeconds } from './counters.ts'
+import { dispatchReady } from './dispatch.ts'
+import { type EngineParts, type EngineState, wireEngineParts } from './engine-parts.ts'
+import { Mailbox } from './mailbox.ts'
+import { MonotonicTimes } from './monotonic-times.ts'
 import { handleCancel, handleSubmit, type Input } from './requests.ts'
 import { restoreLive } from './restore.ts'
-import { settleFollowers } from './step-start.ts'
 import { Tick } from './tick.ts'
 
 /** What the engine is built from. */
@@ -48,8 +41,6 @@ export interface MonitorDeps {
   onError?: (message: string, error: unknown) => void
 }
 
-const systemClock: Clock = { wall: () => Date.now(), monotonic: () => performance.now() }
-
 function defaultPipelineId(): string {
   return `p${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`
 }
@@ -57,61 +48,41 @@ function defaultPipelineId(): string {
 /**
  * The monitor's engine: the event log, the pipeline actors, the scheduler and the memo. Inputs
  * (worker messages, submissions, cancels, clock ticks) are handled in ticks; each tick's events
- * commit in one transaction, then orders, cancels and acks are sent.
+ * commit in one transaction, then orders, cancels and acks are sent. The API sees it through
+ * `MonitorPort`.
  */
-export class Monitor implements EngineContext {
-  readonly catalogue: Catalogue
-  readonly store: Store
-  readonly transport: MonitorTransport
-  readonly settings: MonitorSettings
-  readonly clock: Clock
-  readonly log: EventLog
-  readonly pipelines: PipelineTable
-  readonly memo: MemoTable
-  readonly taskLogs: TaskLogTable
-  readonly leases: LeaseTable
-  readonly workers: WorkerRegistry
-  readonly actors = new Map<PipelineId, Actor>()
-  readonly times: MonotonicTimes
-  readonly counters: MonitorCounters = {
-    dispatched: 0,
-    succeeded: 0,
-    failed: 0,
-    cached: 0,
-    joined: 0,
-    expired: 0,
-    ignored: 0,
-    appendSeconds: [],
-  }
-  private readonly db: Db
-  private readonly newPipelineId: () => string
+export class Monitor implements MonitorPort {
+  private readonly state: EngineState
+  private readonly parts: EngineParts
+  private readonly counters = createCounters()
   private readonly onError: (message: string, error: unknown) => void
-  private readonly handleReport: ReturnType<typeof createReportHandler>
-  private readonly manifests = new Map<string, DatasetManifest>()
   private readonly listeners = new Set<(events: StoredEvent[]) => void>()
-  private inputs: Input[] = []
-  private running: Promise<void> | null = null
+  private readonly mailbox = new Mailbox((batch) => this.runTick(batch))
   private seq = 0
   private timer: NodeJS.Timeout | null = null
-  private closed = false
 
   constructor(deps: MonitorDeps) {
-    this.db = deps.db
-    this.catalogue = deps.catalogue
-    this.store = deps.store
-    this.transport = deps.transport
-    this.settings = deps.settings
-    this.clock = deps.clock ?? systemClock
-    this.newPipelineId = deps.newPipelineId ?? defaultPipelineId
+    const { db, settings } = deps
+    const clock = deps.clock ?? systemClock
     this.onError = deps.onError ?? ((message, error) => console.error(`monitor: ${message}`, error))
-    this.log = new EventLog(this.db)
-    this.pipelines = new PipelineTable(this.db)
-    this.memo = new MemoTable(this.db)
-    this.taskLogs = new TaskLogTable(this.db)
-    this.leases = new LeaseTable(this.settings.leaseMs)
-    this.workers = new WorkerRegistry(this.settings.workerTimeoutMs)
-    this.times = new MonotonicTimes(this.clock)
-    this.handleReport = createReportHandler(this)
+    this.state = {
+      actors: new Map(),
+      log: new EventLog(db),
+      pipelines: new PipelineTable(db),
+      leases: new LeaseTable(settings.leaseMs),
+      workers: new WorkerRegistry(settings.workerTimeoutMs),
+      times: new MonotonicTimes(clock),
+      clock,
+      transport: deps.transport,
+      settings,
+    }
+    this.parts = wireEngineParts(this.state, {
+      db,
+      store: deps.store,
+      catalogue: deps.catalogue,
+      newPipelineId: deps.newPipelineId ?? defaultPipelineId,
+      committedSeq: () => this.seq,
+    })
   }
 
   /**
@@ -119,130 +90,84 @@ export class Monitor implements EngineContext {
    * gives their in-flight units a fresh lease, and starts listening and ticking.
    */
   start(): void {
-    this.seq = this.log.lastSeq()
-    restoreLive(this)
-    this.transport.onMessage((message) => this.enqueue({ kind: 'message', message }))
-    this.transport.publish({ type: 'Hello', lanes: [] })
-    this.timer = setInterval(() => this.enqueue({ kind: 'clock' }), this.settings.tickMs)
-    this.enqueue({ kind: 'clock' })
+    this.seq = this.state.log.lastSeq()
+    restoreLive(this.parts.restoring)
+    this.state.transport.onMessage((message) => this.mailbox.post({ kind: 'message', message }))
+    this.state.transport.publish({ type: 'Hello', lanes: [] })
+    this.timer = setInterval(() => this.mailbox.post({ kind: 'clock' }), this.state.settings.tickMs)
+    this.mailbox.post({ kind: 'clock' })
   }
 
   /** Stops ticking and waits for the tick under way; the caller closes the transport and db. */
   async stop(): Promise<void> {
-    this.closed = true
+    const closing = this.mailbox.close()
     if (this.timer) clearInterval(this.timer)
-    await this.running
+    await closing
   }
 
-  /** Registers a listener of committed events (SSE); returns the way to remove it. */
   onCommitted(listener: (events: StoredEvent[]) => void): () => void {
     this.listeners.add(listener)
     return () => this.listeners.delete(listener)
   }
 
-  /** Records a validated pipeline; resolves once `PipelineSubmitted` is committed. */
-  submit(
-    spec: PipelineSpec,
-    options: { idempotencyKey?: string | null; retryOf?: string | null } = {},
-  ): Promise<{ id: string; created: boolean }> {
-    return new Promise((resolve, reject) => {
-      this.enqueue({
-        kind: 'submit',
-        spec,
-        idempotencyKey: options.idempotencyKey ?? null,
-        retryOf: options.retryOf ?? null,
-        done: { resolve, reject },
-      })
-    })
+  submit(spec: PipelineSpec, options: SubmitOptions = {}): Promise<{ id: string; created: boolean }> {
+    return this.request(spec, options.idempotencyKey ?? null, null)
   }
 
-  /** Cancels a live pipeline; resolves false when it had already ended. */
+  retry(
+    retryOf: string,
+    spec: PipelineSpec,
+    options: SubmitOptions = {},
+  ): Promise<{ id: string; created: boolean }> {
+    return this.request(spec, options.idempotencyKey ?? null, retryOf)
+  }
+
   cancel(id: string, reason = 'cancelled by request'): Promise<boolean> {
     return new Promise((resolve, reject) =>
-      this.enqueue({ kind: 'cancel', id: id as PipelineId, reason, done: { resolve, reject } }),
+      this.mailbox.post({ kind: 'cancel', id: id as PipelineId, reason, done: { resolve, reject } }),
     )
   }
 
-  /** The highest committed event seq. */
   lastSeq(): number {
     return this.seq
   }
 
-  nowIso(): string {
-    return new Date(this.clock.wall()).toISOString()
+  readLastSeq(): number {
+    return this.state.log.lastSeq()
   }
 
-  async manifest(cid: Cid): Promise<DatasetManifest> {
-    const cached = this.manifests.get(cid)
-    if (cached) return cached
-    const manifest = await readManifest(this.store, cid)
-    if (this.manifests.size >= 64) this.manifests.delete(this.manifests.keys().next().value!)
-    this.manifests.set(cid, manifest)
-    return manifest
+  readAfter(seq: number, limit: number): StoredEvent[] {
+    return this.state.log.readAfter(seq, limit)
   }
 
-  async emit(tick: Tick, pipelineId: PipelineId, event: DomainEvent): Promise<void> {
-    const actor = this.actors.get(pipelineId)
-    if (!actor)
-      throw new BanzaiError('bug', `event ${event.type} for pipeline ${pipelineId}, which is not live`)
-    tick.touch(pipelineId, actor)
-    const stored = {
-      ...event,
-      seq: this.seq + tick.events.length + 1,
-      pipelineId,
-      pipelineSeq: (actor.detail?.pipelineSeq ?? 0) + 1,
-      at: this.nowIso(),
-    }
-    const { snapshot, commands } = stepPipeline(actor.snapshot, event, stored.at)
-    actor.snapshot = snapshot
-    actor.detail = evolveDetail(actor.detail, stored)
-    actor.lastSeq = stored.seq
-    tick.events.push(stored)
-    if (event.type === 'StepStarted' || event.type === 'StepJoined')
-      this.times.record(stepKey(pipelineId, event.data.step))
-    if (event.type === 'UnitRetryScheduled') {
-      const d = event.data
-      this.times.record(
-        unitKey(pipelineId, d.step, d.shard, d.attempt),
-        Date.parse(d.notBefore) - Date.parse(stored.at),
-      )
-    }
-    if (FINAL_EVENTS.has(event.type)) tick.finished.add(pipelineId)
-    for (const command of commands) await executeCommand(this, tick, actor, command)
-    if (
-      event.type === 'StepSucceeded' ||
-      event.type === 'StepFailed' ||
-      event.type === 'PipelineFailed' ||
-      event.type === 'PipelineCancelled'
-    ) {
-      await settleFollowers(this, tick, pipelineId)
+  workers(): WorkerInfo[] {
+    return this.state.workers.list()
+  }
+
+  stats(): MonitorStats {
+    const { appendSeconds, ...counts } = this.counters
+    return {
+      counts,
+      appendSeconds,
+      transportDropped: this.state.transport.dropped(),
+      workersConnected: this.state.workers.size(),
+      livePipelines: this.state.actors.size,
+      unitsInFlight: this.state.leases.size(),
     }
   }
 
-  private enqueue(input: Input): void {
-    if (this.closed) {
-      if (input.kind === 'submit' || input.kind === 'cancel')
-        input.done.reject(new BanzaiError('unavailable', 'the monitor is stopping'))
-      return
-    }
-    if (input.kind === 'clock' && this.inputs.some((i) => i.kind === 'clock')) return
-    this.inputs.push(input)
-    // Start draining on the next turn of the event loop, so that inputs arriving together (a
-    // burst of HTTP submissions, reports) share one tick and one fsync.
-    if (!this.running)
-      this.running = new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.drain())
+  countPipelines(): Record<string, number> {
+    return this.state.pipelines.countByStatus()
   }
 
-  private async drain(): Promise<void> {
-    try {
-      while (this.inputs.length > 0) {
-        const batch = this.inputs
-        this.inputs = []
-        await this.runTick(batch)
-      }
-    } finally {
-      this.running = null
-    }
+  private request(
+    spec: PipelineSpec,
+    idempotencyKey: string | null,
+    retryOf: string | null,
+  ): Promise<{ id: string; created: boolean }> {
+    return new Promise((resolve, reject) => {
+      this.mailbox.post({ kind: 'submit', spec, idempotencyKey, retryOf, done: { resolve, reject } })
+    })
   }
 
   private async runTick(batch: Input[]): Promise<void> {
@@ -258,7 +183,7 @@ export class Monitor implements EngineContext {
       }
     }
     try {
-      await dispatchReady(this, tick)
+      await dispatchReady(this.parts.dispatching, tick)
     } catch (error) {
       this.onError('dispatch failed', error)
     }
@@ -283,17 +208,17 @@ export class Monitor implements EngineContext {
   ): Promise<void> {
     switch (input.kind) {
       case 'message':
-        return this.handleReport(tick, input.message)
+        return this.parts.handleReport(tick, input.message)
       case 'clock':
-        return applyClock(this, tick)
+        return applyClock(this.parts.clockTick, tick)
       case 'cancel':
-        return handleCancel(this, tick, input, settled, failed)
+        return handleCancel(this.parts.requests, tick, input, settled, failed)
       case 'submit':
-        return handleSubmit(this, this.newPipelineId, tick, input, settled, failed)
+        return handleSubmit(this.parts.requests, tick, input, settled, failed)
     }
   }
 
-  /** Commits a tick: events, their writes and the touched snapshots in one transaction; then sends. */
+  /** Commits a tick (engine/commit.ts), then counts it, lets go of ended pipelines and sends. */
   private commit(tick: Tick): boolean {
     if (tick.events.length === 0 && tick.writes.length === 0) {
       this.flush(tick)
@@ -301,63 +226,26 @@ export class Monitor implements EngineContext {
     }
     const started = performance.now()
     try {
-      this.db.transaction(() => {
-        this.log.append(tick.events)
-        for (const write of tick.writes) write()
-        for (const id of tick.touched()) {
-          const actor = this.actors.get(id)
-          if (!actor?.detail) continue
-          const live = actor.snapshot.context.status === 'active'
-          this.pipelines.save(
-            actor.detail,
-            actor.lastSeq,
-            live ? persistPipeline(actor.snapshot) : null,
-            actor.idempotencyKey,
-          )
-        }
-      })()
+      writeTick(this.parts.committing, tick)
     } catch (error) {
-      tick.rollback(this.actors)
       this.onError('commit failed; the tick was rolled back', error)
       return false
     }
-    this.counters.appendSeconds.push((performance.now() - started) / 1000)
-    if (this.counters.appendSeconds.length > 1000) this.counters.appendSeconds.splice(0, 500)
+    recordAppendSeconds(this.counters, (performance.now() - started) / 1000)
     this.seq += tick.events.length
-    this.countCommitted(tick.events)
+    countCommitted(this.counters, tick.events)
     for (const id of tick.finished) {
-      this.actors.delete(id)
-      this.times.forget(id)
+      this.state.actors.delete(id)
+      this.state.times.forget(id)
     }
     this.flush(tick)
     if (tick.events.length > 0) for (const listener of this.listeners) listener(tick.events)
     return true
   }
 
-  /** Counters reflect recorded events only, so a refused commit or a re-sent report never counts twice. */
-  private countCommitted(events: readonly StoredEvent[]): void {
-    const c = this.counters
-    for (const e of events) {
-      if (e.type === 'UnitDispatched') c.dispatched++
-      else if (e.type === 'UnitSucceeded') c.succeeded++
-      else if (e.type === 'UnitFailed') c.failed++
-      else if (e.type === 'StepCacheHit') c.cached++
-      else if (e.type === 'StepJoined') c.joined++
-      else if (e.type === 'UnitLeaseExpired') c.expired++
-      else if (e.type === 'UnitReportIgnored') c.ignored++
-    }
-  }
-
   private flush(tick: Tick): void {
-    for (const run of tick.afterCommit) {
-      try {
-        run()
-      } catch (error) {
-        this.onError('a send after commit failed', error)
-      }
-    }
-    if (tick.acks.size > 0) this.transport.publish({ type: 'Ack', orderIds: [...tick.acks] })
     // Credit freed or retries due: look again soon rather than at the next clock tick.
-    if (tick.releasedOn.size > 0) this.enqueue({ kind: 'clock' })
+    if (sendAfterCommit({ transport: this.state.transport, onError: this.onError }, tick))
+      this.mailbox.post({ kind: 'clock' })
   }
 }

@@ -1,5 +1,5 @@
 import type { PipelineId, StepState, UnitState } from '../../domain/index.ts'
-import type { Clock } from './context.ts'
+import type { Clock } from './clock.ts'
 
 /**
  * The monotonic side of the times logged as wall-clock ISO strings: when a step started and

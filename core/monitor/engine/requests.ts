@@ -3,10 +3,23 @@ import {
   createPipeline,
   type PipelineId,
   type PipelineSpec,
+  type RetryPolicy,
   type WorkerMessage,
 } from '../../domain/index.ts'
-import type { EngineContext } from './context.ts'
+import type { PipelineTable } from '../pipeline-table.ts'
+import type { Actors } from './actor.ts'
+import type { RecordEvent } from './record-event.ts'
 import type { Tick } from './tick.ts'
+
+/** What handling submissions and cancels uses. */
+export interface RequestDeps {
+  actors: Actors
+  pipelines: PipelineTable
+  retryPolicy: RetryPolicy
+  /** Makes a new pipeline id. */
+  newPipelineId: () => string
+  recordEvent: RecordEvent
+}
 
 /** How a request's caller learns its outcome, once the tick has committed (or failed). */
 export interface Settle<T> {
@@ -32,8 +45,7 @@ type Failed = ((error: unknown) => void)[]
 
 /** Records a submission (`PipelineSubmitted`), or finds the pipeline its Idempotency-Key made before. */
 export async function handleSubmit(
-  ctx: EngineContext,
-  newPipelineId: () => string,
+  deps: RequestDeps,
   tick: Tick,
   input: Input & { kind: 'submit' },
   settled: Settled,
@@ -41,38 +53,38 @@ export async function handleSubmit(
 ): Promise<void> {
   if (input.idempotencyKey) {
     const existing =
-      ctx.pipelines.findByIdempotencyKey(input.idempotencyKey) ??
-      [...ctx.actors.values()].find((a) => a.idempotencyKey === input.idempotencyKey)?.id
+      deps.pipelines.findByIdempotencyKey(input.idempotencyKey) ??
+      [...deps.actors.values()].find((a) => a.idempotencyKey === input.idempotencyKey)?.id
     if (existing) {
       settled.push(() => input.done.resolve({ id: existing, created: false }))
       return
     }
   }
-  const id = newPipelineId() as PipelineId
+  const id = deps.newPipelineId() as PipelineId
   const submitted = { ...input.spec, retryOf: (input.retryOf as PipelineId | null) ?? null }
-  const snapshot = createPipeline({ id, submitted, policy: ctx.settings.retry })
+  const snapshot = createPipeline({ id, submitted, policy: deps.retryPolicy })
   tick.touch(id, undefined)
-  ctx.actors.set(id, { id, snapshot, detail: null, lastSeq: 0, idempotencyKey: input.idempotencyKey })
-  await ctx.emit(tick, id, { type: 'PipelineSubmitted', data: submitted })
+  deps.actors.set(id, { id, snapshot, detail: null, lastSeq: 0, idempotencyKey: input.idempotencyKey })
+  await deps.recordEvent(tick, id, { type: 'PipelineSubmitted', data: submitted })
   settled.push(() => input.done.resolve({ id, created: true }))
   failed.push((e) => input.done.reject(e))
 }
 
 /** Cancels a live pipeline (`PipelineCancelled`); answers false for one that has ended. */
 export async function handleCancel(
-  ctx: EngineContext,
+  deps: RequestDeps,
   tick: Tick,
   input: Input & { kind: 'cancel' },
   settled: Settled,
   failed: Failed,
 ): Promise<void> {
-  const actor = ctx.actors.get(input.id)
+  const actor = deps.actors.get(input.id)
   if (!actor || actor.snapshot.context.status !== 'active') {
-    if (!actor && !ctx.pipelines.get(input.id)) throw new BanzaiError('not_found', `no pipeline ${input.id}`)
+    if (!actor && !deps.pipelines.get(input.id)) throw new BanzaiError('not_found', `no pipeline ${input.id}`)
     input.done.resolve(false)
     return
   }
-  await ctx.emit(tick, input.id, { type: 'PipelineCancelled', data: { reason: input.reason } })
+  await deps.recordEvent(tick, input.id, { type: 'PipelineCancelled', data: { reason: input.reason } })
   settled.push(() => input.done.resolve(true))
   failed.push((e) => input.done.reject(e))
 }

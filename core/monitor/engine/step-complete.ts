@@ -1,34 +1,59 @@
 import {
+  type Catalogue,
   type Cid,
   DATASET_KIND,
   type DatasetManifest,
   type ItemResult,
   type PipelineId,
   manifestRefs,
+  type Store,
   writeJson,
 } from '../../domain/index.ts'
 import { itemMemoKey } from '../memo-key.ts'
-import type { Actor, EngineContext } from './context.ts'
+import type { MemoTable } from '../memo-table.ts'
+import type { Actor, Actors } from './actor.ts'
+import { type Clock, isoNow } from './clock.ts'
+import type { ReadManifest } from './manifest-cache.ts'
+import type { RecordEvent } from './record-event.ts'
 import type { Tick } from './tick.ts'
+
+/** What completing a step uses. */
+export interface StepCompleteDeps {
+  catalogue: Catalogue
+  store: Store
+  memo: MemoTable
+  clock: Clock
+  readManifest: ReadManifest
+  recordEvent: RecordEvent
+}
+
+/** What recording a shard's per-item results uses. */
+export interface ItemResultsDeps {
+  catalogue: Catalogue
+  memo: MemoTable
+  actors: Actors
+  clock: Clock
+  readManifest: ReadManifest
+}
 
 /** Merges the shard manifests of a perItem step, in item order, under the input's sources. */
 async function mergeShards(
-  ctx: EngineContext,
+  deps: StepCompleteDeps,
   actor: Actor,
   step: number,
 ): Promise<{ output: Cid; refs: Cid[] }> {
   const state = actor.snapshot.context.steps[step]!
-  const input = await ctx.manifest(state.input!)
+  const input = await deps.readManifest(state.input!)
   const items: DatasetManifest['items'] = []
   for (const unit of [...state.units].sort((a, b) => a.shard - b.shard)) {
-    const shard = await ctx.manifest(unit.output!)
+    const shard = await deps.readManifest(unit.output!)
     items.push(...shard.items)
   }
   if (state.itemCount !== null && items.length !== state.itemCount) {
     throw new Error(`shards returned ${items.length} items, the input has ${state.itemCount}`)
   }
   const merged: DatasetManifest = { kind: DATASET_KIND, sources: input.sources, items }
-  const output = await writeJson(ctx.store, merged)
+  const output = await writeJson(deps.store, merged)
   const refs = new Set<Cid>(manifestRefs(merged))
   for (const unit of state.units) for (const ref of unit.refs) refs.add(ref)
   return { output, refs: [...refs] }
@@ -36,7 +61,7 @@ async function mergeShards(
 
 /** Ends a step whose units all succeeded: merges shards, records the memo, logs `StepSucceeded`. */
 export async function completeStep(
-  ctx: EngineContext,
+  deps: StepCompleteDeps,
   tick: Tick,
   actor: Actor,
   step: number,
@@ -44,31 +69,31 @@ export async function completeStep(
   const state = actor.snapshot.context
   const stepState = state.steps[step]!
   const task = state.tasks[step]!
-  const decl = ctx.catalogue.get(task.call)
+  const decl = deps.catalogue.get(task.call)
   let result: { output: Cid; refs: Cid[] }
   try {
-    if (decl?.perItem) result = await mergeShards(ctx, actor, step)
+    if (decl?.perItem) result = await mergeShards(deps, actor, step)
     else {
       const unit = stepState.units[0]!
       result = { output: unit.output!, refs: unit.refs }
     }
   } catch (error) {
-    await ctx.emit(tick, actor.id, {
+    await deps.recordEvent(tick, actor.id, {
       type: 'StepFailed',
       data: { step, error: `cannot merge the shards: ${(error as Error).message}` },
     })
     return
   }
-  const at = ctx.nowIso()
+  const at = isoNow(deps.clock)
   if (stepState.memoKey) {
     const parts = { call: task.call, version: task.version, args: task.args, input: stepState.input }
     // The key logged in StepStarted is the one recorded.
     const key = stepState.memoKey
     tick.writes.push(() =>
-      ctx.memo.put({ key, parts, output: result.output, refs: result.refs, pipelineId: actor.id, step, at }),
+      deps.memo.put({ key, parts, output: result.output, refs: result.refs, pipelineId: actor.id, step, at }),
     )
   }
-  await ctx.emit(tick, actor.id, {
+  await deps.recordEvent(tick, actor.id, {
     type: 'StepSucceeded',
     data: { step, output: result.output, refs: result.refs },
   })
@@ -76,18 +101,18 @@ export async function completeStep(
 
 /** Records the per-item results of one succeeded shard, so later orders list them as `known`. */
 export async function recordItemResults(
-  ctx: EngineContext,
+  deps: ItemResultsDeps,
   tick: Tick,
   pipelineId: PipelineId,
   step: number,
   output: Cid,
 ): Promise<void> {
-  const actor = ctx.actors.get(pipelineId)
+  const actor = deps.actors.get(pipelineId)
   const task = actor?.snapshot.context.tasks[step]
-  const fields = task ? ctx.catalogue.get(task.call)?.itemFields : undefined
+  const fields = task ? deps.catalogue.get(task.call)?.itemFields : undefined
   if (!task || !fields) return
-  const shard = await ctx.manifest(output)
-  const at = ctx.nowIso()
+  const shard = await deps.readManifest(output)
+  const at = isoNow(deps.clock)
   for (const item of shard.items) {
     const record = item as Record<string, unknown>
     const result: ItemResult = {}
@@ -95,6 +120,6 @@ export async function recordItemResults(
     if (Object.keys(result).length !== fields.fields.length) continue
     const refs = fields.refs.map((f) => record[f]).filter((v): v is Cid => typeof v === 'string')
     const key = itemMemoKey(task.call, task.version, task.args, item.audio)
-    tick.writes.push(() => ctx.memo.putItemResult(key, task.call, { result, refs }, at))
+    tick.writes.push(() => deps.memo.putItemResult(key, task.call, { result, refs }, at))
   }
 }

@@ -1,13 +1,28 @@
-import type { Cid, PipelineId } from '../../domain/index.ts'
+import type { Catalogue, Cid, PipelineId, Store } from '../../domain/index.ts'
 import { stepMemoKey } from '../memo-key.ts'
-import type { Actor, EngineContext } from './context.ts'
+import type { MemoTable } from '../memo-table.ts'
+import type { Actor, Actors } from './actor.ts'
+import type { ReadManifest } from './manifest-cache.ts'
+import type { RecordEvent } from './record-event.ts'
 import type { Tick } from './tick.ts'
 
+/** What starting a step (and settling the steps that joined one) uses. */
+export interface StepStartDeps {
+  catalogue: Catalogue
+  store: Store
+  memo: MemoTable
+  actors: Actors
+  /** Items per shard of a perItem step. */
+  shardSize: number
+  readManifest: ReadManifest
+  recordEvent: RecordEvent
+}
+
 /** Whether the store still holds an output and every CID it references (a memo hit counts only then). */
-export async function isReadable(ctx: EngineContext, output: Cid, refs: readonly Cid[]): Promise<boolean> {
+export async function isReadable(store: Store, output: Cid, refs: readonly Cid[]): Promise<boolean> {
   try {
-    if (!(await ctx.store.has(output))) return false
-    for (const ref of refs) if (!(await ctx.store.has(ref))) return false
+    if (!(await store.has(output))) return false
+    for (const ref of refs) if (!(await store.has(ref))) return false
     return true
   } catch {
     return false // a store that cannot answer (an IPFS node down) gives no hit: the step runs
@@ -16,11 +31,11 @@ export async function isReadable(ctx: EngineContext, output: Cid, refs: readonly
 
 /** The live pipeline (other than `self`) whose step with this memo key is running: the single-flight leader. */
 export function findLeader(
-  ctx: EngineContext,
+  actors: Actors,
   memoKey: string,
   self: PipelineId,
 ): { pipelineId: PipelineId; step: number } | null {
-  for (const actor of ctx.actors.values()) {
+  for (const actor of actors.values()) {
     if (actor.id === self || actor.snapshot.context.status !== 'active' || !actor.snapshot.context.cache)
       continue
     const step = actor.snapshot.context.steps.find((s) => s.status === 'running' && s.memoKey === memoKey)
@@ -34,7 +49,7 @@ export function findLeader(
  * (`StepJoined`, single flight), anything else `StepStarted` with its shards.
  */
 export async function startStep(
-  ctx: EngineContext,
+  deps: StepStartDeps,
   tick: Tick,
   actor: Actor,
   step: number,
@@ -42,9 +57,9 @@ export async function startStep(
 ): Promise<void> {
   const state = actor.snapshot.context
   const task = state.tasks[step]
-  const decl = task ? ctx.catalogue.get(task.call) : undefined
+  const decl = task ? deps.catalogue.get(task.call) : undefined
   if (!task || !decl) {
-    await ctx.emit(tick, actor.id, {
+    await deps.recordEvent(tick, actor.id, {
       type: 'StepFailed',
       data: { step, error: `task ${task?.call ?? step} is not in this monitor's catalogue` },
     })
@@ -54,9 +69,9 @@ export async function startStep(
   const memoKey = stepMemoKey({ call: task.call, version: task.version, args: task.args, input: taskInput })
   if (state.cache) {
     if (!decl.external) {
-      const hit = ctx.memo.get(memoKey)
-      if (hit && (await isReadable(ctx, hit.output, hit.refs))) {
-        await ctx.emit(tick, actor.id, {
+      const hit = deps.memo.get(memoKey)
+      if (hit && (await isReadable(deps.store, hit.output, hit.refs))) {
+        await deps.recordEvent(tick, actor.id, {
           type: 'StepCacheHit',
           data: {
             step,
@@ -68,9 +83,9 @@ export async function startStep(
         return
       }
     }
-    const leader = findLeader(ctx, memoKey, actor.id)
+    const leader = findLeader(deps.actors, memoKey, actor.id)
     if (leader) {
-      await ctx.emit(tick, actor.id, {
+      await deps.recordEvent(tick, actor.id, {
         type: 'StepJoined',
         data: { step, leader: leader.pipelineId, memoKey },
       })
@@ -78,7 +93,7 @@ export async function startStep(
     }
   }
   if (!decl.perItem) {
-    await ctx.emit(tick, actor.id, {
+    await deps.recordEvent(tick, actor.id, {
       type: 'StepStarted',
       data: { step, input: taskInput, shards: 1, memoKey },
     })
@@ -88,17 +103,17 @@ export async function startStep(
   try {
     if (taskInput === null)
       throw new Error('this task needs a dataset as input, and the step before produced none')
-    itemCount = (await ctx.manifest(taskInput)).items.length
+    itemCount = (await deps.readManifest(taskInput)).items.length
   } catch (error) {
-    await ctx.emit(tick, actor.id, {
+    await deps.recordEvent(tick, actor.id, {
       type: 'StepFailed',
       data: { step, error: `cannot read the input dataset: ${(error as Error).message}` },
     })
     return
   }
-  const shardSize = ctx.settings.shardSize
+  const shardSize = deps.shardSize
   const shards = Math.max(1, Math.ceil(itemCount / shardSize))
-  await ctx.emit(tick, actor.id, {
+  await deps.recordEvent(tick, actor.id, {
     type: 'StepStarted',
     data: { step, input: taskInput, shards, memoKey, itemCount, shardSize },
   })
@@ -108,9 +123,9 @@ export async function startStep(
  * After a leader's step ended (or its pipeline did), settles the steps that joined it: a cache
  * hit when it succeeded, a fresh start otherwise. Steps whose leader still runs keep waiting.
  */
-export async function settleFollowers(ctx: EngineContext, tick: Tick, leaderId: PipelineId): Promise<void> {
-  const leader = ctx.actors.get(leaderId)
-  for (const follower of [...ctx.actors.values()]) {
+export async function settleFollowers(deps: StepStartDeps, tick: Tick, leaderId: PipelineId): Promise<void> {
+  const leader = deps.actors.get(leaderId)
+  for (const follower of [...deps.actors.values()]) {
     const state = follower.snapshot.context
     if (state.status !== 'active') continue
     for (const step of state.steps) {
@@ -123,7 +138,7 @@ export async function settleFollowers(ctx: EngineContext, tick: Tick, leaderId: 
       )
         continue
       if (led?.status === 'succeeded' && led.output) {
-        await ctx.emit(tick, follower.id, {
+        await deps.recordEvent(tick, follower.id, {
           type: 'StepCacheHit',
           data: {
             step: step.index,
@@ -134,7 +149,7 @@ export async function settleFollowers(ctx: EngineContext, tick: Tick, leaderId: 
         })
       } else {
         await startStep(
-          ctx,
+          deps,
           tick,
           follower,
           step.index,

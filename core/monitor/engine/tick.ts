@@ -4,9 +4,8 @@ import type {
   PipelineId,
   PipelineSnapshot,
   StoredEvent,
-  TaskOrder,
 } from '../../domain/index.ts'
-import type { Actor } from './context.ts'
+import type { Actor } from './actor.ts'
 
 interface SavedActor {
   actor: Actor | undefined
@@ -26,8 +25,6 @@ export class Tick {
   readonly writes: (() => void)[] = []
   /** Sends and lease changes carried out after the commit. */
   readonly afterCommit: (() => void)[] = []
-  /** Orders prepared by dispatch, completed with `known` when their SendOrder runs. */
-  readonly orders = new Map<OrderId, Partial<TaskOrder>>()
   /** Final reports to acknowledge once committed. */
   readonly acks = new Set<OrderId>()
   /** Units dispatched this tick, per lane (credit used before the leases exist). */

@@ -1,0 +1,62 @@
+import { type MonitorTransport, persistPipeline } from '../../domain/index.ts'
+import type { EventLog } from '../event-log.ts'
+import type { PipelineTable } from '../pipeline-table.ts'
+import type { Db } from '../sqlite/open-database.ts'
+import type { Actors } from './actor.ts'
+import type { Tick } from './tick.ts'
+
+/** What writing a tick uses. */
+export interface CommitDeps {
+  db: Db
+  log: EventLog
+  pipelines: PipelineTable
+  actors: Actors
+}
+
+/**
+ * Writes a tick in one transaction: its events, the writes that go with them and the snapshots
+ * of the pipelines it touched. If that fails, every touched actor is rolled back and the error
+ * is thrown; nothing of the tick is recorded.
+ */
+export function writeTick(deps: CommitDeps, tick: Tick): void {
+  try {
+    deps.db.transaction(() => {
+      deps.log.append(tick.events)
+      for (const write of tick.writes) write()
+      for (const id of tick.touched()) {
+        const actor = deps.actors.get(id)
+        if (!actor?.detail) continue
+        const live = actor.snapshot.context.status === 'active'
+        deps.pipelines.save(
+          actor.detail,
+          actor.lastSeq,
+          live ? persistPipeline(actor.snapshot) : null,
+          actor.idempotencyKey,
+        )
+      }
+    })()
+  } catch (error) {
+    tick.rollback(deps.actors)
+    throw error
+  }
+}
+
+/**
+ * What happens only after a tick committed: its sends and lease changes, then one `Ack` of
+ * its final reports. A send that throws is reported and the others still run. Returns whether
+ * the tick freed credit or made retries due (then the engine should look again soon).
+ */
+export function sendAfterCommit(
+  deps: { transport: MonitorTransport; onError: (message: string, error: unknown) => void },
+  tick: Tick,
+): boolean {
+  for (const run of tick.afterCommit) {
+    try {
+      run()
+    } catch (error) {
+      deps.onError('a send after commit failed', error)
+    }
+  }
+  if (tick.acks.size > 0) deps.transport.publish({ type: 'Ack', orderIds: [...tick.acks] })
+  return tick.releasedOn.size > 0
+}

@@ -1,0 +1,51 @@
+import type { StoredEvent } from '../../domain/index.ts'
+
+/** Counts of committed events the monitor keeps for /metrics. */
+export interface EventCounts {
+  dispatched: number
+  succeeded: number
+  failed: number
+  cached: number
+  joined: number
+  expired: number
+  ignored: number
+}
+
+/** What the monitor counts for /metrics: committed events and recent commit latencies. */
+export interface MonitorCounters extends EventCounts {
+  /** Seconds each of the recent commits took (up to 1000). */
+  appendSeconds: number[]
+}
+
+/** Counters at zero. */
+export function createCounters(): MonitorCounters {
+  return {
+    dispatched: 0,
+    succeeded: 0,
+    failed: 0,
+    cached: 0,
+    joined: 0,
+    expired: 0,
+    ignored: 0,
+    appendSeconds: [],
+  }
+}
+
+/** Counts committed events only, so a refused commit or a re-sent report never counts twice. */
+export function countCommitted(c: MonitorCounters, events: readonly StoredEvent[]): void {
+  for (const e of events) {
+    if (e.type === 'UnitDispatched') c.dispatched++
+    else if (e.type === 'UnitSucceeded') c.succeeded++
+    else if (e.type === 'UnitFailed') c.failed++
+    else if (e.type === 'StepCacheHit') c.cached++
+    else if (e.type === 'StepJoined') c.joined++
+    else if (e.type === 'UnitLeaseExpired') c.expired++
+    else if (e.type === 'UnitReportIgnored') c.ignored++
+  }
+}
+
+/** Keeps one commit's latency, seconds, among the recent ones. */
+export function recordAppendSeconds(c: MonitorCounters, seconds: number): void {
+  c.appendSeconds.push(seconds)
+  if (c.appendSeconds.length > 1000) c.appendSeconds.splice(0, 500)
+}

@@ -1,0 +1,115 @@
+import type { Catalogue, MonitorTransport, Store, WorkerMessage } from '../../domain/index.ts'
+import type { EventLog } from '../event-log.ts'
+import type { LeaseTable } from '../lease-table.ts'
+import { MemoTable } from '../memo-table.ts'
+import type { PipelineTable } from '../pipeline-table.ts'
+import type { MonitorSettings } from '../settings.ts'
+import type { Db } from '../sqlite/open-database.ts'
+import { TaskLogTable } from '../task-log-table.ts'
+import type { WorkerRegistry } from '../worker-registry.ts'
+import type { Actors } from './actor.ts'
+import type { Clock } from './clock.ts'
+import type { ClockTickDeps } from './clock-tick.ts'
+import type { CommitDeps } from './commit.ts'
+import type { DispatchDeps } from './dispatch.ts'
+import { carryOutEffect, type EffectDeps } from './effects.ts'
+import { createManifestCache } from './manifest-cache.ts'
+import type { MonotonicTimes } from './monotonic-times.ts'
+import { createEventRecorder, type RecordEvent } from './record-event.ts'
+import { createReportHandler } from './reports.ts'
+import type { RequestDeps } from './requests.ts'
+import type { RestoreDeps } from './restore.ts'
+import { settleFollowers, type StepStartDeps } from './step-start.ts'
+import type { Tick } from './tick.ts'
+
+/** The state the engine's parts share: the live actors, the tables, the leases, the clock. */
+export interface EngineState {
+  actors: Actors
+  log: EventLog
+  pipelines: PipelineTable
+  leases: LeaseTable
+  workers: WorkerRegistry
+  times: MonotonicTimes
+  clock: Clock
+  transport: MonitorTransport
+  settings: MonitorSettings
+}
+
+/** What each part of a tick is handed: only what it uses. */
+export interface EngineParts {
+  committing: CommitDeps
+  restoring: RestoreDeps
+  requests: RequestDeps
+  clockTick: ClockTickDeps
+  dispatching: DispatchDeps
+  handleReport: (tick: Tick, message: WorkerMessage) => Promise<void>
+}
+
+/**
+ * Wires the engine's parts over its state. Every part records events through one
+ * `recordEvent`, which carries out the machine's effects through the step parts.
+ */
+export function wireEngineParts(
+  state: EngineState,
+  deps: {
+    db: Db
+    store: Store
+    catalogue: Catalogue
+    newPipelineId: () => string
+    committedSeq: () => number
+  },
+): EngineParts {
+  const { actors, leases, workers, times, clock, transport, settings } = state
+  const { db, store, catalogue } = deps
+  const memo = new MemoTable(db)
+  const readManifest = createManifestCache(store)
+  const recordEvent: RecordEvent = (tick, id, event) => record(tick, id, event)
+  const starting: StepStartDeps = {
+    catalogue,
+    store,
+    memo,
+    actors,
+    shardSize: settings.shardSize,
+    readManifest,
+    recordEvent,
+  }
+  const effects: EffectDeps = {
+    starting,
+    completing: { catalogue, store, memo, clock, readManifest, recordEvent },
+    leases,
+    transport,
+  }
+  const record = createEventRecorder({
+    actors,
+    times,
+    clock,
+    committedSeq: deps.committedSeq,
+    carryOut: (tick, actor, effect) => carryOutEffect(effects, tick, actor, effect),
+    settleFollowers: (tick, leaderId) => settleFollowers(starting, tick, leaderId),
+  })
+  return {
+    committing: { db, log: state.log, pipelines: state.pipelines, actors },
+    restoring: { actors, pipelines: state.pipelines, leases, clock },
+    requests: {
+      actors,
+      pipelines: state.pipelines,
+      retryPolicy: settings.retry,
+      newPipelineId: deps.newPipelineId,
+      recordEvent,
+    },
+    clockTick: { actors, leases, workers, times, clock, recordEvent },
+    dispatching: { actors, leases, workers, times, memo, store, clock, transport, readManifest, recordEvent },
+    handleReport: createReportHandler({
+      actors,
+      leases,
+      workers,
+      catalogue,
+      memo,
+      clock,
+      readManifest,
+      taskLogs: new TaskLogTable(db),
+      progressPerSecond: settings.progressPerSecond,
+      recordEvent,
+    }),
+  }
+}
