@@ -7,7 +7,7 @@ import { catalogue, TaskList, WorkerList } from '../core/domain/index.ts'
 import { createApi } from './create-api.ts'
 import { startApiServer } from './server.ts'
 import { expectProblem } from './testing/expect-problem.ts'
-import { startTestApi, type TestApi } from './testing/start-test-api.ts'
+import { postJson, startTestApi, type TestApi } from './testing/start-test-api.ts'
 
 let api: TestApi
 let uiDir: string
@@ -50,6 +50,22 @@ describe('system routes', () => {
     ]) {
       expect(text).toContain(name)
     }
+  })
+
+  test('/metrics exports the joined, expired and ignored counts the monitor keeps, as the log has them', async () => {
+    // Identical pipelines submitted together: one leads, the others join its step (single flight).
+    const doc = [{ call: 'SLEEP', args: [50] }]
+    const submitted = await Promise.all(
+      [1, 2, 3].map(() => api.json<{ id: string }>('/api/pipelines', postJson(doc))),
+    )
+    await api.env.waitForEnd(submitted.map((r) => r.body.id))
+    const log = [...api.env.log.readAll()]
+    const count = (type: string) => log.filter((e) => e.type === type).length
+    expect(count('StepJoined')).toBeGreaterThan(0)
+    const text = await (await api.request('/api/metrics')).text()
+    expect(text).toContain(`banzai_tasks_joined_total ${count('StepJoined')}\n`)
+    expect(text).toContain(`banzai_tasks_expired_total ${count('UnitLeaseExpired')}\n`)
+    expect(text).toContain(`banzai_tasks_ignored_total ${count('UnitReportIgnored')}\n`)
   })
 
   test('GET /api/transport is 503 while the transport has no endpoints', async () => {
