@@ -1,5 +1,5 @@
 import { createResource, createSignal, For, onCleanup, Show } from 'solid-js'
-import type { PipelineStatus, PipelineSummary, SummaryPage } from '../../../../core/domain/index.ts'
+import { type PipelineStatus, type PipelineSummary, SummaryPage } from '../../../../core/domain/index.ts'
 import { useServices } from '../../app-context.ts'
 import { ErrorBox } from '../../components/error-box.tsx'
 import { ProgressBar } from '../../components/progress-bar.tsx'
@@ -27,7 +27,7 @@ export function PipelineList() {
     const params = new URLSearchParams({ limit: String(PAGE_SIZE) })
     if (q.status) params.set('status', q.status)
     if (q.after) params.set('after', q.after)
-    return api.get<SummaryPage>(`/pipelines?${params.toString()}`)
+    return api.get(`/pipelines?${params.toString()}`, SummaryPage)
   })
   const refresh = createThrottle(() => void refetch(), 500)
   onCleanup(
