@@ -3,6 +3,7 @@ import type { Context, MiddlewareHandler } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import {
   BanzaiError,
+  isEnded,
   type Catalogue,
   type PipelineSpec,
   parsePipelineDocument,
@@ -21,8 +22,6 @@ import {
   PipelineParams,
   SummaryPage,
 } from '../schemas/pipeline.ts'
-
-const ENDED = new Set(['succeeded', 'failed', 'cancelled'])
 
 /** Checks a parsed body against the catalogue; a document too deep for the checks is rejected first. */
 function validateDocument(doc: unknown, catalogue: Catalogue): PipelineSpec {
@@ -196,7 +195,7 @@ export function registerPipelineRoutes(app: OpenAPIHono<AppEnv>, deps: ApiDeps):
   app.openapi(retryRoute, async (c) => {
     const { id } = c.req.valid('param')
     const detail = deps.queries.detail(id)
-    if (!ENDED.has(detail.status))
+    if (!isEnded(detail.status))
       throw new BanzaiError(
         'conflict',
         `pipeline ${id} is ${detail.status}; only an ended pipeline can be retried`,
