@@ -1,7 +1,17 @@
 // @ts-check
 import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
-import importX from 'eslint-plugin-import-x'
+import importX, { createNodeResolver } from 'eslint-plugin-import-x'
+
+/**
+ * A forbidden arrow: files under `target` may not import from `from`, nor from bin/, test/ or bench/.
+ * @param {string} target
+ * @param {string[]} from
+ * @param {string} message
+ */
+function zone(target, from, message) {
+  return { target: `./${target}`, from: [...from, 'bin', 'test', 'bench'].map((f) => `./${f}`), message }
+}
 
 export default tseslint.config(
   {
@@ -20,6 +30,14 @@ export default tseslint.config(
   {
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     plugins: { 'import-x': importX },
+    // Imports name their `.ts` files; a resolver that follows them makes the import rules see the graph.
+    settings: {
+      'import-x/extensions': ['.ts', '.tsx', '.js'],
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts', '.tsx'] },
+      'import-x/resolver-next': [
+        createNodeResolver({ extensions: ['.ts', '.tsx', '.js', '.json', '.node'] }),
+      ],
+    },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/switch-exhaustiveness-check': 'error',
@@ -52,6 +70,45 @@ export default tseslint.config(
         { object: 'Math', property: 'random', message: 'ids and randomness come in as data' },
       ],
       'no-restricted-globals': ['error', 'process', 'setTimeout', 'setInterval', 'fetch'],
+    },
+  },
+  {
+    // The architecture's arrows (STYLE.md): adapters import the domain, never each other. Only
+    // bin/ wires them together; tests and their support files may reach anywhere. Those
+    // exemptions are the `ignores` below (bin/, test/ and bench/ are simply not targets).
+    files: ['core/**/*.ts', 'transport/**/*.ts', 'tasks/**/*.ts', 'api/**/*.ts', 'ui/**/*.ts', 'ui/**/*.tsx'],
+    ignores: [
+      '**/*.test.ts',
+      '**/*.test.tsx',
+      '**/*.test-support.ts',
+      '**/*.fixture.ts',
+      '**/test-support/**',
+      '**/testing/**',
+      'transport/store/store-contract.ts',
+      'ui/e2e/**',
+      'bin/**',
+      'test/**',
+      'bench/**',
+    ],
+    rules: {
+      'import-x/no-restricted-paths': [
+        'error',
+        {
+          basePath: import.meta.dirname,
+          zones: [
+            zone(
+              'core/domain',
+              ['core/monitor', 'transport', 'tasks', 'api', 'ui'],
+              'the domain imports none of the other folders',
+            ),
+            zone('core/monitor', ['transport', 'tasks', 'api', 'ui'], 'the monitor imports only the domain'),
+            zone('transport', ['core/monitor', 'tasks', 'api', 'ui'], 'transport imports only the domain'),
+            zone('tasks', ['core/monitor', 'api', 'ui'], 'tasks import only the domain and transport'),
+            zone('api', ['transport', 'tasks', 'ui'], 'the api imports only the domain and the monitor'),
+            zone('ui', ['core/monitor', 'transport', 'tasks', 'api'], 'the UI imports only the domain'),
+          ],
+        },
+      ],
     },
   },
   {

@@ -1,8 +1,6 @@
 import cliProgress from 'cli-progress'
-import type { PipelineDetail } from '../core/domain/index.ts'
+import { isEnded, type PipelineDetail } from '../core/domain/index.ts'
 import type { ApiClient } from './client.ts'
-
-const ENDED = new Set(['succeeded', 'failed', 'cancelled'])
 
 function describe(task: PipelineDetail['tasks'][number]): string {
   const p = task.progress
@@ -53,7 +51,7 @@ export async function followPipeline(
         output.write(`${id} ${name} ${info}\n`)
       }
     }
-    if (ENDED.has(detail.status)) {
+    if (isEnded(detail.status)) {
       bars?.stop()
       return detail
     }

@@ -1,7 +1,9 @@
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi'
 import type { Context, MiddlewareHandler } from 'hono'
+import { HTTPException } from 'hono/http-exception'
 import {
   BanzaiError,
+  isEnded,
   type Catalogue,
   type PipelineSpec,
   parsePipelineDocument,
@@ -15,12 +17,11 @@ import {
   IdempotencyHeaders,
   ListQuery,
   PipelineDetail,
+  PIPELINE_DOCUMENT_REF,
   PipelineDocument,
   PipelineParams,
   SummaryPage,
 } from '../schemas/pipeline.ts'
-
-const ENDED = new Set(['succeeded', 'failed', 'cancelled'])
 
 /** Checks a parsed body against the catalogue; a document too deep for the checks is rejected first. */
 function validateDocument(doc: unknown, catalogue: Catalogue): PipelineSpec {
@@ -32,22 +33,29 @@ function validateDocument(doc: unknown, catalogue: Catalogue): PipelineSpec {
   return parsePipelineDocument(doc, catalogue)
 }
 
-/** Runs the domain's checks on a JSON body before the schema does, so errors name the task index, field and rule. */
-function checkDocument(catalogue: Catalogue): MiddlewareHandler<AppEnv> {
+/** What the submit route's body check hands on: the document, parsed once. */
+interface ParsedDocument {
+  Variables: { spec: PipelineSpec }
+}
+
+const JSON_MEDIA_TYPE = /^application\/([a-z-.]+\+)?json(;\s*[a-zA-Z0-9-]+=([^;]+))*$/i
+
+/** Parses the JSON body against the catalogue, once, so errors name the task index, field and rule; the handler reads `spec`. */
+function parseDocumentBody(catalogue: Catalogue): MiddlewareHandler<ParsedDocument> {
   return async (c, next) => {
-    if (/^application\/json\s*(;|$)/i.test(c.req.header('Content-Type') ?? '')) {
-      let doc: unknown
-      try {
-        doc = await c.req.json<unknown>()
-      } catch (error) {
-        throw new HttpProblem(
-          400,
-          'bad_json',
-          `the body is not valid JSON: ${error instanceof Error ? error.message : String(error)}`,
-        )
-      }
-      validateDocument(doc, catalogue)
+    if (!JSON_MEDIA_TYPE.test(c.req.header('Content-Type') ?? ''))
+      throw new HTTPException(415, { message: 'Unsupported Media Type' })
+    let doc: unknown
+    try {
+      doc = await c.req.json<unknown>()
+    } catch (error) {
+      throw new HttpProblem(
+        400,
+        'bad_json',
+        `the body is not valid JSON: ${error instanceof Error ? error.message : String(error)}`,
+      )
     }
+    c.set('spec', validateDocument(doc, catalogue))
     await next()
   }
 }
@@ -59,10 +67,11 @@ const submitRoute = (catalogue: Catalogue) =>
     tags: ['pipelines'],
     summary: 'Submit a pipeline document',
     security: bearer,
-    middleware: [checkDocument(catalogue)] as const,
+    middleware: [parseDocumentBody(catalogue)] as const,
     request: {
       headers: IdempotencyHeaders,
-      body: { required: true, content: { 'application/json': { schema: PipelineDocument } } },
+      // A reference, not a zod schema: the OpenAPI document describes the body, parseDocumentBody parses it.
+      body: { required: true, content: { 'application/json': { schema: { $ref: PIPELINE_DOCUMENT_REF } } } },
     },
     responses: {
       201: {
@@ -125,7 +134,7 @@ const retryRoute = createRoute({
 })
 
 /** Answers a submission: 201 and `Location` for a new pipeline, 200 for an idempotent repeat. */
-function submitted(c: Context<AppEnv>, deps: ApiDeps, result: { id: string; created: boolean }) {
+function submitted<E extends AppEnv>(c: Context<E>, deps: ApiDeps, result: { id: string; created: boolean }) {
   const detail = deps.queries.detail(result.id)
   c.header('Location', `/api/pipelines/${encodeURIComponent(result.id)}`)
   return result.created ? c.json(detail, 201) : c.json(detail, 200)
@@ -147,21 +156,17 @@ function recordedDocument(deps: ApiDeps, id: string): unknown {
 
 /** `POST /pipelines`, `GET /pipelines`, `GET /pipelines/:id`, cancel and retry. */
 export function registerPipelineRoutes(app: OpenAPIHono<AppEnv>, deps: ApiDeps): void {
+  app.openAPIRegistry.register('PipelineDocument', PipelineDocument)
   app.openapi(
     submitRoute(deps.catalogue),
     async (c) => {
-      const spec = validateDocument(c.req.valid('json'), deps.catalogue)
-      const result = await deps.monitor.submit(spec, {
+      const result = await deps.monitor.submit(c.get('spec'), {
         idempotencyKey: c.req.valid('header')['Idempotency-Key'] ?? null,
       })
       return submitted(c, deps, result)
     },
     (result): undefined => {
-      if (!result.success) {
-        throw result.target === 'json'
-          ? new ValidationError(result.error.message)
-          : invalidParameters(result.target, result.error)
-      }
+      if (!result.success) throw invalidParameters(result.target, result.error)
       return undefined
     },
   )
@@ -190,7 +195,7 @@ export function registerPipelineRoutes(app: OpenAPIHono<AppEnv>, deps: ApiDeps):
   app.openapi(retryRoute, async (c) => {
     const { id } = c.req.valid('param')
     const detail = deps.queries.detail(id)
-    if (!ENDED.has(detail.status))
+    if (!isEnded(detail.status))
       throw new BanzaiError(
         'conflict',
         `pipeline ${id} is ${detail.status}; only an ended pipeline can be retried`,

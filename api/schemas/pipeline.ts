@@ -11,33 +11,11 @@ export const TaskParams = PipelineParams.extend({
   step: integerParam(0, 9_999, 'the step index'),
 })
 
-/** A task as written in a pipeline document (SPEC §2). */
-export const TaskInput = z
-  .strictObject({
-    call: z.string().openapi({ example: 'EXTRACT_MFCC' }),
-    args: z
-      .array(z.unknown())
-      .optional()
-      .openapi({ example: [32, 24, 1, 8000, 16000] }),
-    lane: z.string().optional().openapi({ example: 'gpu' }),
-    timeoutMs: z.number().int().optional(),
-  })
-  .openapi('TaskInput')
+/** The body of `POST /pipelines`, the domain's document schema, described (not parsed) by the OpenAPI document. */
+export const PipelineDocument = named(domain.PipelineDocument, 'PipelineDocument')
 
-/** The body of `POST /pipelines`: the seed's bare array, or `{name, tasks, labels, cache}` (SPEC §2). */
-export const PipelineDocument = z
-  .union([
-    z.array(TaskInput),
-    z.strictObject({
-      name: z.string().optional(),
-      tasks: z.array(TaskInput),
-      labels: z.record(z.string(), z.string()).optional(),
-      cache: z.boolean().optional(),
-    }),
-  ])
-  .openapi('PipelineDocument', {
-    description: 'Validated against the task catalogue; a bad document is rejected whole (422).',
-  })
+/** Where the OpenAPI document lists `PipelineDocument`. */
+export const PIPELINE_DOCUMENT_REF = '#/components/schemas/PipelineDocument'
 
 // The shapes are the domain's (core/domain); here they get their OpenAPI names. A name goes on
 // a copy, so a schema nesting a named one is rebuilt around the named copy to keep its `$ref`.

@@ -7,8 +7,8 @@ import type { PipelineDetail } from '../../core/domain/index.ts'
 import { ApiClient, EXIT } from '../client.ts'
 import { followPipeline } from '../follow.ts'
 import type { Settings } from '../settings.ts'
+import { spawnWorkers, stopWorkers } from '../wiring/local-workers.ts'
 import { startMonitor } from '../wiring/start-monitor.ts'
-import { spawnWorkers, stopWorkers } from './server-commands.ts'
 
 const DATASETS = fileURLToPath(new URL('../../fixtures/arctic/', import.meta.url))
 /** The bundled speakers the demo trains on (synthetic speech, real ARCTIC prompts). */

@@ -1,14 +1,11 @@
-import { type ChildProcess, spawn } from 'node:child_process'
 import { availableParallelism } from 'node:os'
-import { fileURLToPath } from 'node:url'
 import type { Command } from 'commander'
 import { withSettings } from '../command-options.ts'
-import { resolveSettings, type Settings } from '../settings.ts'
+import { resolveSettings } from '../settings.ts'
 import { startMonitor } from '../wiring/start-monitor.ts'
+import { spawnWorkers, stopWorkers } from '../wiring/local-workers.ts'
 import { startWorker } from '../wiring/start-worker.ts'
 import { runDemo } from './demo.ts'
-
-const BANZAI = fileURLToPath(new URL('../banzai.js', import.meta.url))
 
 /** Resolves when SIGINT or SIGTERM arrives. */
 export function untilSignal(): Promise<NodeJS.Signals> {
@@ -16,45 +13,6 @@ export function untilSignal(): Promise<NodeJS.Signals> {
     process.once('SIGINT', () => resolve('SIGINT'))
     process.once('SIGTERM', () => resolve('SIGTERM'))
   })
-}
-
-/** Starts `count` worker processes against a monitor URL, on the same data folder. */
-export function spawnWorkers(settings: Settings, monitorUrl: string, count: number): ChildProcess[] {
-  return Array.from({ length: count }, () =>
-    spawn(
-      process.execPath,
-      [
-        BANZAI,
-        'worker',
-        '--monitor',
-        monitorUrl,
-        '--data',
-        settings.data,
-        '--slots',
-        String(settings.slots),
-        '--log-level',
-        settings.logLevel,
-      ],
-      {
-        stdio: ['ignore', 'inherit', 'inherit'],
-        env: process.env,
-      },
-    ),
-  )
-}
-
-/** Stops worker processes gracefully (SIGTERM) and waits for them. */
-export async function stopWorkers(children: ChildProcess[]): Promise<void> {
-  await Promise.all(
-    children.map(
-      (child) =>
-        new Promise<void>((resolve) => {
-          if (child.exitCode !== null) return resolve()
-          child.once('exit', () => resolve())
-          child.kill('SIGTERM')
-        }),
-    ),
-  )
 }
 
 /** `banzai up`, `banzai monitor`, `banzai worker`, `banzai demo`. */

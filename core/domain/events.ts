@@ -94,6 +94,9 @@ export const DomainEvent = z.discriminatedUnion('type', [
 ])
 export type DomainEvent = z.infer<typeof DomainEvent>
 export type EventType = DomainEvent['type']
+
+/** Every event type, read off the `DomainEvent` union (in its order). */
+export const EVENT_TYPES: readonly EventType[] = DomainEvent.options.map((option) => option.shape.type.value)
 /** The event of one type. */
 export type EventOf<T extends EventType> = Extract<DomainEvent, { type: T }>
 

@@ -3,6 +3,7 @@ import { describeValue } from './catalogue/arg-shape.ts'
 import { type Catalogue, checkArgs } from './catalogue/index.ts'
 import { type FieldError, ValidationError } from './errors.ts'
 import { Lane } from './ids.ts'
+import { PipelineDocumentObject, TaskInput } from './pipeline-document.ts'
 
 /** A task as recorded in `PipelineSubmitted`: its declaration resolved. */
 export const ResolvedTask = z.object({
@@ -23,8 +24,9 @@ export interface PipelineSpec {
 }
 
 const MAX_TASKS = 100
-const TASK_KEYS = ['call', 'args', 'lane', 'timeoutMs']
-const DOC_KEYS = ['name', 'tasks', 'labels', 'cache']
+// The known fields come from the document's one schema, so the checks and the OpenAPI description agree.
+const TASK_KEYS = Object.keys(TaskInput.shape)
+const DOC_KEYS = Object.keys(PipelineDocumentObject.shape)
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v)
@@ -53,7 +55,7 @@ function checkTask(task: unknown, i: number, catalogue: Catalogue, out: FieldErr
     })
     return null
   }
-  const args = task.args ?? []
+  const args = task.args === undefined ? [] : task.args
   if (!Array.isArray(args)) {
     out.push({ path: `${path}.args`, message: `${path}.args must be an array, got ${describeValue(args)}` })
     return null

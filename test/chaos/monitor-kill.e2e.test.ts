@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { expect, test } from 'vitest'
-import { DEFAULT_RETRY_POLICY, type PipelineSummary } from '../../core/domain/index.ts'
+import { DEFAULT_RETRY_POLICY, isEnded, type PipelineSummary } from '../../core/domain/index.ts'
 import { checkIntegrity, EventLog, openDatabase, PipelineTable } from '../../core/monitor/index.ts'
 import { useProcessScope } from '../support/process-scope.ts'
 import {
@@ -19,7 +19,6 @@ import { serveArcticZips } from '../support/zip-server.ts'
 const { children, cleanups } = useProcessScope()
 
 const KILLS = 10
-const ENDED = new Set(['succeeded', 'failed', 'cancelled'])
 
 /** The 30 documents: utility chains, fan-out steps in shards of 20, and the small audio pipeline. */
 function pipelines(zips: string): unknown[] {
@@ -116,7 +115,7 @@ test('monitor SIGKILLed at 10 random instants under load: all 30 pipelines succe
     await monitor.api.until(
       async () => {
         if ((await monitor.api.lastSeq()) >= from + advance) return true
-        isLive = (await summaries(monitor)).some((s) => !ENDED.has(s.status))
+        isLive = (await summaries(monitor)).some((s) => !isEnded(s.status))
         return !isLive
       },
       `the log to grow by ${advance} events`,

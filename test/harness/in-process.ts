@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { catalogue, type Store, type TaskImplementation } from '../../core/domain/index.ts'
+import { catalogue, isEnded, type Store, type TaskImplementation } from '../../core/domain/index.ts'
 import {
   type Clock,
   type Db,
@@ -54,8 +54,6 @@ export interface InProcess {
   waitUntil(predicate: () => boolean, what: string, timeoutMs?: number): Promise<void>
   stop(): Promise<void>
 }
-
-const ENDED = new Set(['succeeded', 'failed', 'cancelled'])
 
 /** Starts a monitor and workers in this process (real SQLite file, memory transport and store). */
 export function startInProcess(options: InProcessOptions = {}): InProcess {
@@ -137,7 +135,7 @@ export function startInProcess(options: InProcessOptions = {}): InProcess {
     waitUntil,
     waitForEnd: (ids, timeoutMs) =>
       waitUntil(
-        () => ids.every((id) => ENDED.has(queries.detail(id).status)),
+        () => ids.every((id) => isEnded(queries.detail(id).status)),
         `pipelines ${ids.join(', ')} to end`,
         timeoutMs,
       ),

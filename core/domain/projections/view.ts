@@ -9,6 +9,13 @@ export type PipelineStatus = z.infer<typeof PipelineStatus>
 export const TaskStatus = z.enum(['pending', 'queued', 'running', 'succeeded', 'failed', 'cancelled'])
 export type TaskStatus = z.infer<typeof TaskStatus>
 
+const ENDED: ReadonlySet<PipelineStatus | TaskStatus> = new Set(['succeeded', 'failed', 'cancelled'])
+
+/** Whether a pipeline or task status is final (succeeded, failed or cancelled): nothing more happens to it. */
+export function isEnded(status: PipelineStatus | TaskStatus): boolean {
+  return ENDED.has(status)
+}
+
 /** Progress of a task: `done` of `total` `unit`s (items, bytes, epochs…). */
 export const Progress = z.object({ done: z.number(), total: z.number(), unit: z.string() })
 export type Progress = z.infer<typeof Progress>

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { z } from 'zod'
 import { createAuthGate } from './auth-gate.ts'
 import { createApiClient } from './client.ts'
 import { ApiError } from './problem.ts'
@@ -22,7 +23,7 @@ describe('createApiClient', () => {
     const tokens = memoryTokens()
     const auth = createAuthGate()
     const api = createApiClient({ tokens, auth, fetch })
-    const pending = api.get<{ ok: boolean }>('/pipelines')
+    const pending = api.get('/pipelines', z.object({ ok: z.boolean() }))
     await new Promise((r) => setTimeout(r, 0))
     expect(auth.prompt()).toBe('required')
     auth.answer('s3cret')
@@ -45,12 +46,23 @@ describe('createApiClient', () => {
               { status: 400 },
             ),
     })
-    const denied = api.get('/x')
+    const denied = api.get('/x', z.unknown())
     await new Promise((r) => setTimeout(r, 0))
     auth.answer(null)
     await expect(denied).rejects.toMatchObject({ status: 401 })
     const error = await api.post('/pipelines', '[]').catch((e: unknown) => e)
     expect(error).toBeInstanceOf(ApiError)
     expect((error as ApiError).problem.errors).toEqual([{ path: 'tasks[0].call', message: 'unknown task' }])
+  })
+
+  it('reads an answer through its schema: one that does not fit throws, naming the field', async () => {
+    const api = createApiClient({
+      tokens: memoryTokens(),
+      auth: createAuthGate(),
+      fetch: async () => new Response('{"workers":[{"id":7}]}'),
+    })
+    await expect(
+      api.get('/workers', z.object({ workers: z.array(z.object({ id: z.string() })) })),
+    ).rejects.toThrow(/workers/)
   })
 })

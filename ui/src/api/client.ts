@@ -1,3 +1,4 @@
+import type { z } from 'zod'
 import type { AuthGate } from './auth-gate.ts'
 import { ApiError, parseProblem } from './problem.ts'
 import type { TokenStore } from './token-store.ts'
@@ -20,8 +21,9 @@ export interface ApiResponse<T> {
 
 /** The dashboard's door to the REST API (SPEC §7). */
 export interface ApiClient {
-  get<T>(path: string): Promise<T>
-  post<T>(path: string, body?: unknown, headers?: Record<string, string>): Promise<ApiResponse<T>>
+  /** A JSON answer, parsed by `schema` (a domain schema): what does not fit it throws. */
+  get<S extends z.ZodType>(path: string, schema: S): Promise<z.output<S>>
+  post(path: string, body?: unknown, headers?: Record<string, string>): Promise<ApiResponse<unknown>>
   /** Raw bytes of a path (blobs). */
   bytes(path: string): Promise<ArrayBuffer>
   /** The URL of the live event stream, with `access_token` when a token is kept. */
@@ -67,24 +69,26 @@ export function createApiClient(deps: ApiClientDeps): ApiClient {
     }
   }
 
-  async function readJson<T>(response: Response): Promise<T> {
+  async function readJson(response: Response): Promise<unknown> {
     const text = await response.text()
-    return (text ? JSON.parse(text) : null) as T
+    return text ? JSON.parse(text) : null
   }
 
   return {
     tokens: deps.tokens,
-    async get<T>(path: string) {
-      return readJson<T>(await send(path, { method: 'GET', headers: { Accept: 'application/json' } }))
+    async get<S extends z.ZodType>(path: string, schema: S): Promise<z.output<S>> {
+      return schema.parse(
+        await readJson(await send(path, { method: 'GET', headers: { Accept: 'application/json' } })),
+      )
     },
-    async post<T>(path: string, body?: unknown, headers: Record<string, string> = {}) {
+    async post(path: string, body?: unknown, headers: Record<string, string> = {}) {
       const init: RequestInit = { method: 'POST', headers: { Accept: 'application/json', ...headers } }
       if (body !== undefined) {
         init.body = typeof body === 'string' ? body : JSON.stringify(body)
         init.headers = { ...headers, Accept: 'application/json', 'Content-Type': 'application/json' }
       }
       const response = await send(path, init)
-      return { body: await readJson<T>(response), status: response.status, headers: response.headers }
+      return { body: await readJson(response), status: response.status, headers: response.headers }
     },
     async bytes(path: string) {
       return (await send(path, { method: 'GET' })).arrayBuffer()

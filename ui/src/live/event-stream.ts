@@ -1,5 +1,5 @@
 import { createSignal, type Accessor } from 'solid-js'
-import type { EventType, StoredEvent } from '../../../core/domain/index.ts'
+import { EVENT_TYPES, StoredEvent } from '../../../core/domain/index.ts'
 
 /** Connection state of the live stream, shown in the header. */
 export type StreamState = 'connecting' | 'open' | 'closed'
@@ -20,27 +20,6 @@ const CLOSED = 2
 /** Wait before reopening a stream the browser gave up on, ms. */
 const RETRY_MS = 5000
 
-/** The event names a server may use besides the default `message`. */
-const EVENT_TYPES: EventType[] = [
-  'PipelineSubmitted',
-  'StepStarted',
-  'StepCacheHit',
-  'StepJoined',
-  'UnitDispatched',
-  'UnitStarted',
-  'UnitProgressed',
-  'UnitSucceeded',
-  'UnitFailed',
-  'UnitLeaseExpired',
-  'UnitRetryScheduled',
-  'UnitReportIgnored',
-  'StepSucceeded',
-  'StepFailed',
-  'PipelineSucceeded',
-  'PipelineFailed',
-  'PipelineCancelled',
-]
-
 /** Reads one SSE message as a stored event; anything else (pings, other shapes) is ignored. */
 export function readStoredEvent(data: string): StoredEvent | null {
   let parsed: unknown
@@ -49,16 +28,8 @@ export function readStoredEvent(data: string): StoredEvent | null {
   } catch {
     return null
   }
-  if (typeof parsed !== 'object' || parsed === null) return null
-  const e = parsed as Partial<StoredEvent>
-  if (
-    typeof e.seq !== 'number' ||
-    typeof e.pipelineId !== 'string' ||
-    typeof e.pipelineSeq !== 'number' ||
-    typeof e.type !== 'string'
-  )
-    return null
-  return parsed as StoredEvent
+  const event = StoredEvent.safeParse(parsed)
+  return event.success ? event.data : null
 }
 
 /**

@@ -2,7 +2,7 @@ import { createSignal, onCleanup, type Accessor } from 'solid-js'
 import type { PipelineDetail, StoredEvent } from '../../../core/domain/index.ts'
 import { evolveDetail } from '../../../core/domain/projections/index.ts'
 import type { ApiClient } from '../api/client.ts'
-import { normalizeDetail } from '../api/normalize-detail.ts'
+import { ServedDetail } from '../api/served-detail.ts'
 import { addSample, type ProgressSample } from '../format/eta.ts'
 import type { EventStream } from './event-stream.ts'
 
@@ -56,7 +56,7 @@ export function createLiveDetail(
     if (loading) return
     loading = true
     try {
-      const fetched = normalizeDetail(await api.get<PipelineDetail>(`/pipelines/${encodeURIComponent(id)}`))
+      const fetched = await api.get(`/pipelines/${encodeURIComponent(id)}`, ServedDetail)
       const current = detail()
       if (current === null || fetched.pipelineSeq >= current.pipelineSeq) setDetail(fetched)
       setError(null)

@@ -1,15 +1,13 @@
 import { For, Show } from 'solid-js'
-import type { PipelineDetail } from '../../../../core/domain/index.ts'
+import { isEnded, type PipelineDetail } from '../../../../core/domain/index.ts'
 import { StatusBadge } from '../../components/status-badge.tsx'
 import { formatDuration, formatTime, spanMs } from '../../format/duration.ts'
 import { linkTo } from '../../router.ts'
 
-const ENDED = new Set(['succeeded', 'failed', 'cancelled'])
-
 /** The facts of a pipeline above its tasks (shared by the live page and the replay). */
 export function PipelineHeader(props: { detail: PipelineDetail; now: number }) {
   const d = () => props.detail
-  const duration = () => spanMs(d().createdAt, ENDED.has(d().status) ? d().updatedAt : null, props.now)
+  const duration = () => spanMs(d().createdAt, isEnded(d().status) ? d().updatedAt : null, props.now)
   return (
     <div class="pipeline-header">
       <div class="title-row">

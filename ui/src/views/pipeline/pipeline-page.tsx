@@ -26,7 +26,7 @@ export function PipelinePage(props: { id: string }) {
     setBusy(true)
     setActionError(null)
     try {
-      const response = await api.post<unknown>(`${path()}/${kind}`)
+      const response = await api.post(`${path()}/${kind}`)
       if (kind === 'retry') {
         const id = readCreatedId(response.body, response.headers)
         if (id) navigate({ view: 'pipeline', id })

@@ -1,5 +1,5 @@
 import { createResource, For, onCleanup, Show } from 'solid-js'
-import type { LogPage } from '../../../../core/domain/index.ts'
+import { LogPage } from '../../../../core/domain/index.ts'
 import { useServices } from '../../app-context.ts'
 import { ErrorBox } from '../../components/error-box.tsx'
 import { formatTime } from '../../format/duration.ts'
@@ -13,7 +13,7 @@ export function TaskLogs(props: { pipelineId: string; step: number; isRunning: b
   const { api } = useServices()
   const [page, { refetch }] = createResource(
     () => ({ id: props.pipelineId, step: props.step }),
-    (q) => api.get<LogPage>(`/pipelines/${encodeURIComponent(q.id)}/tasks/${q.step}/logs?limit=1000`),
+    (q) => api.get(`/pipelines/${encodeURIComponent(q.id)}/tasks/${q.step}/logs?limit=1000`, LogPage),
   )
   const timer = setInterval(() => {
     if (props.isRunning) void refetch()

@@ -1,5 +1,10 @@
 import { createResource, createSignal, For, onCleanup, Show } from 'solid-js'
-import type { PipelineStatus, PipelineSummary, SummaryPage } from '../../../../core/domain/index.ts'
+import {
+  isEnded,
+  type PipelineStatus,
+  type PipelineSummary,
+  SummaryPage,
+} from '../../../../core/domain/index.ts'
 import { useServices } from '../../app-context.ts'
 import { ErrorBox } from '../../components/error-box.tsx'
 import { ProgressBar } from '../../components/progress-bar.tsx'
@@ -11,7 +16,6 @@ import { linkTo } from '../../router.ts'
 import { settled } from '../../api/settled.ts'
 
 const STATUSES: PipelineStatus[] = ['queued', 'running', 'succeeded', 'failed', 'cancelled']
-const ENDED = new Set<PipelineStatus>(['succeeded', 'failed', 'cancelled'])
 /** Rows per page: a screenful; thousands of runs are reached by paging, never loaded at once. */
 export const PAGE_SIZE = 50
 
@@ -27,7 +31,7 @@ export function PipelineList() {
     const params = new URLSearchParams({ limit: String(PAGE_SIZE) })
     if (q.status) params.set('status', q.status)
     if (q.after) params.set('after', q.after)
-    return api.get<SummaryPage>(`/pipelines?${params.toString()}`)
+    return api.get(`/pipelines?${params.toString()}`, SummaryPage)
   })
   const refresh = createThrottle(() => void refetch(), 500)
   onCleanup(
@@ -42,7 +46,7 @@ export function PipelineList() {
     setCursors([null])
   }
   const duration = (p: PipelineSummary): string =>
-    formatDuration(spanMs(p.createdAt, ENDED.has(p.status) ? p.updatedAt : null, now()) ?? NaN)
+    formatDuration(spanMs(p.createdAt, isEnded(p.status) ? p.updatedAt : null, now()) ?? NaN)
 
   return (
     <section class="view">

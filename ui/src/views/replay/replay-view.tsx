@@ -1,7 +1,7 @@
 import { createEffect, createSignal, Index, on, onCleanup, Show } from 'solid-js'
-import type { EventPage, PipelineDetail } from '../../../../core/domain/index.ts'
+import { EventPage } from '../../../../core/domain/index.ts'
 import { useServices } from '../../app-context.ts'
-import { normalizeDetail } from '../../api/normalize-detail.ts'
+import { ServedDetail } from '../../api/served-detail.ts'
 import { ErrorBox } from '../../components/error-box.tsx'
 import { linkTo } from '../../router.ts'
 import { PipelineHeader } from '../pipeline/pipeline-header.tsx'
@@ -20,15 +20,15 @@ export function ReplayView(props: { id: string; at: number | null }) {
   const { api, events } = useServices()
   const base = `/pipelines/${encodeURIComponent(props.id)}`
   const source = new ReplaySource({
-    events: (after, limit) => api.get<EventPage>(`${base}/events?after=${after}&limit=${limit}`),
-    stateAt: async (at) => normalizeDetail(await api.get<PipelineDetail>(`${base}/state?at=${at}`)),
+    events: (after, limit) => api.get(`${base}/events?after=${after}&limit=${limit}`, EventPage),
+    stateAt: (at) => api.get(`${base}/state?at=${at}`, ServedDetail),
   })
   const [total, setTotal] = createSignal(0)
   const [at, setAt] = createSignal(0)
   const [frame, setFrame] = createSignal<ReplayFrame | null>(null)
   const [error, setError] = createSignal<unknown>(null)
 
-  void api.get<PipelineDetail>(base).then(
+  void api.get(base, ServedDetail).then(
     (d) => {
       setTotal(d.pipelineSeq)
       setAt(Math.min(props.at ?? d.pipelineSeq, d.pipelineSeq))

@@ -2,7 +2,8 @@ import { createMemo, createResource, createSignal, Show } from 'solid-js'
 import { useServices } from '../../app-context.ts'
 import { readCreatedId } from '../../api/created-id.ts'
 import { ApiError, type FieldProblem } from '../../api/problem.ts'
-import type { TaskInfo } from '../../../../core/domain/index.ts'
+import { z } from 'zod'
+import { TaskInfo, TaskList } from '../../../../core/domain/index.ts'
 import { ErrorBox } from '../../components/error-box.tsx'
 import { navigate } from '../../router.ts'
 import { CataloguePanel } from './catalogue-panel.tsx'
@@ -11,12 +12,8 @@ import { placeErrors } from './field-errors.ts'
 import { appendTask, EXAMPLE_DOCUMENT, readDraft } from './pipeline-document.ts'
 import { settled } from '../../api/settled.ts'
 
-/** Reads `GET /api/tasks` whether it answers a list or `{tasks: [...]}`. */
-function readCatalogue(body: unknown): TaskInfo[] {
-  if (Array.isArray(body)) return body as TaskInfo[]
-  const tasks = typeof body === 'object' && body !== null ? (body as { tasks?: unknown }).tasks : undefined
-  return Array.isArray(tasks) ? (tasks as TaskInfo[]) : []
-}
+/** `GET /api/tasks`, whether it answers a list or `{tasks: [...]}`. */
+const CatalogueAnswer = z.union([z.array(TaskInfo), TaskList.transform((list) => list.tasks)])
 
 /** The form to submit a pipeline: an editor, the catalogue at hand, and errors beside each field. */
 export function SubmitView() {
@@ -27,7 +24,7 @@ export function SubmitView() {
   const [busy, setBusy] = createSignal(false)
   // One key per edited text: a double click or a retried request does not submit twice.
   let idempotencyKey = crypto.randomUUID()
-  const [catalogue] = createResource(async () => readCatalogue(await api.get<unknown>('/tasks')))
+  const [catalogue] = createResource(async () => api.get('/tasks', CatalogueAnswer))
   const draft = createMemo(() => readDraft(text()))
   const placed = createMemo(() => placeErrors(fieldErrors()))
 
@@ -43,7 +40,7 @@ export function SubmitView() {
     if (!draft().ok) return
     setBusy(true)
     try {
-      const response = await api.post<unknown>('/pipelines', text(), { 'Idempotency-Key': idempotencyKey })
+      const response = await api.post('/pipelines', text(), { 'Idempotency-Key': idempotencyKey })
       const id = readCreatedId(response.body, response.headers)
       if (id) navigate({ view: 'pipeline', id })
     } catch (error) {

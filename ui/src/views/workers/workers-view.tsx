@@ -1,6 +1,6 @@
 import { createResource, For, onCleanup } from 'solid-js'
 import { useServices } from '../../app-context.ts'
-import type { WorkerList } from '../../../../core/domain/index.ts'
+import { WorkerList } from '../../../../core/domain/index.ts'
 import { ErrorBox } from '../../components/error-box.tsx'
 import { formatAgo } from '../../format/duration.ts'
 import { createClock } from '../../live/clock.ts'
@@ -13,7 +13,7 @@ export const WORKERS_REFRESH_MS = 2000
 export function WorkersView() {
   const { api } = useServices()
   const now = createClock()
-  const [workers, { refetch }] = createResource(() => api.get<WorkerList>('/workers'))
+  const [workers, { refetch }] = createResource(() => api.get('/workers', WorkerList))
   const timer = setInterval(() => void refetch(), WORKERS_REFRESH_MS)
   onCleanup(() => clearInterval(timer))
   const list = () => settled(workers)?.workers ?? []
