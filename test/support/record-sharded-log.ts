@@ -50,7 +50,7 @@ env.addWorker()
 env.addWorker()
 await env.waitForEnd(ids)
 
-const events = env.monitor.log.readAfter(0, 100_000)
+const events = env.monitor.readAfter(0, 100_000)
 writeFileSync(`${out}.events.jsonl`, events.map((e) => JSON.stringify(e)).join('\n') + '\n')
 writeFileSync(
   `${out}.details.json`,
