@@ -116,7 +116,13 @@ describe('system routes', () => {
     expect(itemRef('EventPage', 'events')).toBe('#/components/schemas/StoredEvent')
     expect(itemRef('WorkerList', 'workers')).toBe('#/components/schemas/Worker')
     expect(itemRef('TaskList', 'tasks')).toBe('#/components/schemas/TaskInfo')
-    expect(Object.keys(body.components.schemas)).toEqual(expect.arrayContaining(['LogPage', 'CacheInfo']))
+    expect(Object.keys(body.components.schemas)).toEqual(
+      expect.arrayContaining(['LogPage', 'CacheInfo', 'PipelineDocument']),
+    )
+    // The submitted document is described by reference; the route parses it once, with the domain's check.
+    expect(JSON.stringify(body.paths['/api/pipelines']?.post)).toContain(
+      '"$ref":"#/components/schemas/PipelineDocument"',
+    )
     const validator = new Validator()
     const result = await validator.validate(body)
     expect(result.errors ?? []).toEqual([])

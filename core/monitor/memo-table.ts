@@ -1,6 +1,9 @@
-import type { Cid, ItemResult } from '../domain/index.ts'
-import type { MemoParts } from './memo-key.ts'
+import { z } from 'zod'
+import { Cid, ItemResult, MemoParts } from '../domain/index.ts'
+import { parseJsonColumn } from './sqlite/json-column.ts'
 import type { Db } from './sqlite/open-database.ts'
+
+const Refs = z.array(Cid)
 
 /** A memoized step result. */
 export interface MemoEntry {
@@ -32,9 +35,9 @@ interface MemoRow {
 function toEntry(row: MemoRow): MemoEntry {
   return {
     key: row.key,
-    parts: JSON.parse(row.parts) as MemoParts,
-    output: row.output as Cid,
-    refs: JSON.parse(row.refs) as Cid[],
+    parts: parseJsonColumn(MemoParts, row.parts, `memo.parts of ${row.key}`),
+    output: Cid.parse(row.output),
+    refs: parseJsonColumn(Refs, row.refs, `memo.refs of ${row.key}`),
     pipelineId: row.pipeline_id,
     step: row.step,
     at: row.at,
@@ -98,7 +101,11 @@ export class MemoTable {
   /** A memoized item result, or null. */
   getItemResult(key: string): ItemMemoEntry | null {
     const row = this.getItem.get(key)
-    return row ? { result: JSON.parse(row.result) as ItemResult, refs: JSON.parse(row.refs) as Cid[] } : null
+    if (!row) return null
+    return {
+      result: parseJsonColumn(ItemResult, row.result, `item_memo.result of ${key}`),
+      refs: parseJsonColumn(Refs, row.refs, `item_memo.refs of ${key}`),
+    }
   }
 
   /** Records an item result; call inside the tick's transaction. */
@@ -122,10 +129,10 @@ export class MemoTable {
       .prepare<[], { output: string; refs: string }>('SELECT output, refs FROM memo')
       .iterate()) {
       out.add(row.output)
-      for (const r of JSON.parse(row.refs) as string[]) out.add(r)
+      for (const r of parseJsonColumn(Refs, row.refs, `memo.refs of ${row.output}`)) out.add(r)
     }
     for (const row of this.db.prepare<[], { refs: string }>('SELECT refs FROM item_memo').iterate()) {
-      for (const r of JSON.parse(row.refs) as string[]) out.add(r)
+      for (const r of parseJsonColumn(Refs, row.refs, 'item_memo.refs')) out.add(r)
     }
     return out
   }

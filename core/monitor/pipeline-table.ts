@@ -1,5 +1,7 @@
-import type { PipelineDetail, PipelineState, SummaryPage } from '../domain/index.ts'
-import { summarize } from '../domain/index.ts'
+import { z } from 'zod'
+import type { PipelineState, SummaryPage } from '../domain/index.ts'
+import { PipelineDetail, summarize } from '../domain/index.ts'
+import { parseJsonColumn } from './sqlite/json-column.ts'
 import type { Db } from './sqlite/open-database.ts'
 
 /** A pipeline's snapshot row: its projection and, while it is live, its machine. */
@@ -9,6 +11,15 @@ export interface PipelineRecord {
   machine: { value: string; context: PipelineState } | null
   idempotencyKey: string | null
 }
+
+/**
+ * A live machine as its snapshot row keeps it. The context is checked only to be an object: its
+ * shape is the pipeline machine's (core/domain/pipeline), which has no schema yet.
+ */
+const SnapshotMachine = z.object({
+  value: z.string(),
+  context: z.custom<PipelineState>((v) => typeof v === 'object' && v !== null && !Array.isArray(v)),
+})
 
 /** Every this many events of a pipeline, its detail is checkpointed for fast `state?at=N`. */
 export const CHECKPOINT_EVERY = 500
@@ -74,9 +85,11 @@ export class PipelineTable {
     const row = this.one.get(id)
     if (!row) return null
     return {
-      detail: JSON.parse(row.detail) as PipelineDetail,
+      detail: parseJsonColumn(PipelineDetail, row.detail, `pipelines.detail of ${id}`),
       lastSeq: row.last_seq,
-      machine: row.machine ? (JSON.parse(row.machine) as PipelineRecord['machine']) : null,
+      machine: row.machine
+        ? parseJsonColumn(SnapshotMachine, row.machine, `pipelines.machine of ${id}`)
+        : null,
       idempotencyKey: row.idempotency_key,
     }
   }
@@ -90,9 +103,9 @@ export class PipelineTable {
   }[] {
     return this.live.all().map((r) => ({
       id: r.id,
-      detail: JSON.parse(r.detail) as PipelineDetail,
+      detail: parseJsonColumn(PipelineDetail, r.detail, `pipelines.detail of ${r.id}`),
       lastSeq: r.last_seq,
-      machine: JSON.parse(r.machine) as NonNullable<PipelineRecord['machine']>,
+      machine: parseJsonColumn(SnapshotMachine, r.machine, `pipelines.machine of ${r.id}`),
     }))
   }
 
@@ -104,7 +117,9 @@ export class PipelineTable {
   /** The latest checkpoint at or before `pipelineSeq`. */
   checkpointAtOrBefore(id: string, pipelineSeq: number): PipelineDetail | null {
     const row = this.nearestCheckpoint.get(id, pipelineSeq)
-    return row ? (JSON.parse(row.detail) as PipelineDetail) : null
+    return row
+      ? parseJsonColumn(PipelineDetail, row.detail, `checkpoints.detail of ${id} at ${row.pipeline_seq}`)
+      : null
   }
 
   /** A page of list rows, newest first; `after` is the last id of the previous page. */
@@ -123,7 +138,9 @@ export class PipelineTable {
     const rows = this.db
       .prepare<(string | number)[], { detail: string }>(sql)
       .all(...params, options.limit + 1)
-    const items = rows.slice(0, options.limit).map((r) => summarize(JSON.parse(r.detail) as PipelineDetail))
+    const items = rows
+      .slice(0, options.limit)
+      .map((r) => summarize(parseJsonColumn(PipelineDetail, r.detail, 'pipelines.detail')))
     const next = rows.length > options.limit ? (items[items.length - 1]?.id ?? null) : null
     return { items, next }
   }

@@ -1,4 +1,5 @@
 import type { OrderId, WorkerMessage } from '../../core/domain/index.ts'
+import { waitOrTimeOut } from '../../transport/timing/index.ts'
 
 type FinalReport = Extract<WorkerMessage, { type: 'OrderSucceeded' | 'OrderFailed' | 'OrderCancelled' }>
 
@@ -42,16 +43,10 @@ export function createPendingReports(transmit: (message: WorkerMessage) => void)
     size: () => pending.size,
     settled(timeoutMs) {
       if (pending.size === 0) return Promise.resolve()
-      return new Promise((resolve) => {
-        const timer = setTimeout(() => {
-          waiters = waiters.filter((w) => w !== done)
-          resolve()
-        }, timeoutMs)
-        const done = (): void => {
-          clearTimeout(timer)
-          resolve()
-        }
-        waiters.push(done)
+      let done = (): void => {}
+      const acknowledged = new Promise<void>((resolve) => waiters.push((done = resolve)))
+      return waitOrTimeOut(acknowledged, timeoutMs).then((outcome) => {
+        if (outcome === 'timed out') waiters = waiters.filter((w) => w !== done)
       })
     },
   }

@@ -12,6 +12,7 @@ import {
   type WorkerTransport,
   ValidationError,
 } from '../../core/domain/index.ts'
+import { waitOrTimeOut } from '../../transport/timing/index.ts'
 import { runOrder, type RunningOrder } from './order-runner.ts'
 import { createPendingReports } from './pending-reports.ts'
 
@@ -51,16 +52,6 @@ export interface WorkerHost {
   stop(options: { graceful: boolean }): Promise<void>
   /** The ids of the orders running now. */
   inFlight(): OrderId[]
-}
-
-function waitFor(promise: Promise<unknown>, ms: number): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms)
-    void promise.then(() => {
-      clearTimeout(timer)
-      resolve()
-    })
-  })
 }
 
 /** Creates a worker host; nothing happens until `start()`. */
@@ -204,7 +195,7 @@ export function createWorkerHost(options: WorkerHostOptions): WorkerHost {
     transport.pauseOrders()
     sendHeartbeat()
     if (graceful)
-      await waitFor(Promise.all([...running.values()].map((r) => r.done)), options.graceMs ?? 10_000)
+      await waitOrTimeOut(Promise.all([...running.values()].map((r) => r.done)), options.graceMs ?? 10_000)
     for (const run of running.values()) run.abort('shutdown')
     await Promise.all([...running.values()].map((r) => r.done))
     clearInterval(heartbeatTimer)

@@ -1,3 +1,5 @@
+import { waitOrTimeOut } from '../timing/index.ts'
+
 /** A socket's sending side as the queue needs it. */
 export interface Sendable {
   send(frames: Buffer | Buffer[]): Promise<void>
@@ -47,16 +49,10 @@ export function createSendQueue(socket: Sendable, onError: (error: unknown) => v
     size: () => queue.length,
     drained(timeoutMs) {
       if (!isSending && queue.length === 0) return Promise.resolve()
-      return new Promise((resolve) => {
-        const timer = setTimeout(() => {
-          drainWaiters = drainWaiters.filter((w) => w !== done)
-          resolve()
-        }, timeoutMs)
-        const done = (): void => {
-          clearTimeout(timer)
-          resolve()
-        }
-        drainWaiters.push(done)
+      let done = (): void => {}
+      const empty = new Promise<void>((resolve) => drainWaiters.push((done = resolve)))
+      return waitOrTimeOut(empty, timeoutMs).then((outcome) => {
+        if (outcome === 'timed out') drainWaiters = drainWaiters.filter((w) => w !== done)
       })
     },
     close() {

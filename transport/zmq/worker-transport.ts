@@ -53,7 +53,7 @@ export function createZmqWorkerTransport(options: ZmqWorkerOptions): ZmqWorkerTr
   const context = new Context()
   // A fresh object per socket: zeromq's constructor deletes `context` from the options it is given.
   const common = () => ({ context, ...LINK_KEEPALIVE, ...clientSecurity(curve) })
-  // A high-water mark of 1: a worker takes orders as it reads them, so none pile up in its queue.
+  // A small high-water mark (16): a worker takes orders as it reads them, so few pile up in its queue.
   const pulls = laneEndpoints.map(() => new Pull({ ...common(), linger: 0, receiveHighWaterMark: 16 }))
   const reports = new Push({ ...common(), linger: options.lingerMs ?? 2_000 })
   const control = new Subscriber({ ...common(), linger: 0 })

@@ -12,7 +12,7 @@ export class MonotonicTimes {
 
   constructor(private readonly clock: Clock) {}
 
-  /** Notes that something logged at wall time `iso` (with an optional delay) happened now. */
+  /** Notes that the thing named `key` happened now, or is due `delayMs` from now. */
   record(key: string, delayMs = 0): void {
     this.times.set(key, this.clock.monotonic() + delayMs)
   }

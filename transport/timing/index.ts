@@ -1,0 +1,1 @@
+export { waitOrTimeOut, type WaitOutcome } from './wait-or-time-out.ts'
