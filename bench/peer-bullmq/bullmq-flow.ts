@@ -1,14 +1,12 @@
 import { FlowProducer, type FlowJob, QueueEvents } from 'bullmq'
 import { type Child, spawnTs } from '../../test/support/child-process.ts'
 import { CompletionWaiter } from '../support/completion-waiter.ts'
-import type { PipelineSystem } from './pipeline-phases.ts'
+import { STEPS, type PipelineSystem } from '../support/pipeline-phases.ts'
 
 /** The one queue every step of the BullMQ side runs on. */
 export const QUEUE = 'steps'
 /** Jobs the BullMQ worker process runs at once (as Banzai's worker has 10 slots). */
 export const WORKER_CONCURRENCY = 10
-/** Steps per pipeline, on both sides. */
-export const STEPS = 4
 
 /**
  * A 4-step chain as BullMQ's FlowProducer documents it: a parent runs once its children have

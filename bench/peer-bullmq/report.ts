@@ -1,5 +1,5 @@
 import type { MachineInfo } from '../support/machine.ts'
-import type { MeasuredPhase as Phase } from './pipeline-phases.ts'
+import type { MeasuredPhase as Phase } from '../support/pipeline-phases.ts'
 interface Side {
   oneAfterAnother: Phase
   allAtOnce: Phase

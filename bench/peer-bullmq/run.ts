@@ -9,16 +9,15 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { freePorts } from '../../test/support/banzai-processes.ts'
 import { loadNow, machineInfo } from '../support/machine.ts'
-import { totalCpuSeconds } from '../support/process-cpu.ts'
-import { startBanzaiSide } from './banzai-side.ts'
-import { STEPS, WORKER_CONCURRENCY, startBullmqSide } from './bullmq-flow.ts'
+import { startBanzaiSide } from '../support/banzai-side.ts'
+import { WORKER_CONCURRENCY, startBullmqSide } from './bullmq-flow.ts'
 import {
   type MeasuredPhase,
-  type PhaseResult,
-  type PipelineSystem,
+  STEPS,
+  measurePhase,
   runAllAtOnce,
   runOneAfterAnother,
-} from './pipeline-phases.ts'
+} from '../support/pipeline-phases.ts'
 import { peerMarkdown } from './report.ts'
 import { startRedisServer } from './redis-server.ts'
 
@@ -27,31 +26,6 @@ const quick = flags.quick
 const WARMUP = quick ? 5 : 20
 const ONE_AFTER_ANOTHER = quick ? 40 : 200
 const ALL_AT_ONCE = quick ? 100 : 500
-
-async function measurePhase(
-  system: PipelineSystem,
-  run: (system: PipelineSystem) => Promise<PhaseResult>,
-  processes: () => Record<string, number[]>,
-): Promise<MeasuredPhase> {
-  const cpu = (): Record<string, number> =>
-    Object.fromEntries(Object.entries(processes()).map(([name, pids]) => [name, totalCpuSeconds(pids)]))
-  const before = cpu()
-  const result = await run(system)
-  const after = cpu()
-  const steps = result.pipelines * STEPS
-  const byProcess = Object.fromEntries(
-    Object.keys(after).map((name) => [
-      name,
-      Number(((((after[name] ?? 0) - (before[name] ?? 0)) * 1000) / steps).toFixed(3)),
-    ]),
-  )
-  const serverCpuMsPerStep = Number(
-    Object.values(byProcess)
-      .reduce((a, b) => a + b, 0)
-      .toFixed(3),
-  )
-  return { ...result, serverCpuMsPerStep, cpuMsPerStepByProcess: byProcess }
-}
 
 async function measureBullmq(): Promise<{ oneAfterAnother: MeasuredPhase; allAtOnce: MeasuredPhase }> {
   const redis = await startRedisServer(await freePorts(1))

@@ -1,10 +1,9 @@
 import { tempDataDir } from '../../test/support/banzai-processes.ts'
 import { rmSync } from 'node:fs'
-import { startBanzaiUp } from '../support/banzai-up.ts'
-import { CompletionWaiter } from '../support/completion-waiter.ts'
-import { listenToEvents } from '../support/event-listener.ts'
-import { STEPS } from './bullmq-flow.ts'
-import type { PipelineSystem } from './pipeline-phases.ts'
+import { startBanzaiUp } from './banzai-up.ts'
+import { CompletionWaiter } from './completion-waiter.ts'
+import { listenToEvents } from './event-listener.ts'
+import { STEPS, type PipelineSystem } from './pipeline-phases.ts'
 
 /** The Banzai side's pipeline: 4 NOOP steps, `cache: false` (else every run after the first is a memo hit). */
 export const NOOP_PIPELINE = {
@@ -20,10 +19,13 @@ export interface BanzaiSide extends PipelineSystem {
   close(): Promise<void>
 }
 
-/** Starts `banzai up` (durable SQLite log) and follows `GET /api/events` for `PipelineSucceeded`. */
-export async function startBanzaiSide(): Promise<BanzaiSide> {
-  const data = tempDataDir('banzai-bench-peer-')
-  const up = await startBanzaiUp({ data, workers: 1, slots: 10 })
+/**
+ * Starts `banzai up` (durable SQLite log) and follows `GET /api/events` for `PipelineSucceeded`;
+ * `env` is added to the process's environment (e.g. `NODE_OPTIONS` for a CPU profile).
+ */
+export async function startBanzaiSide(env?: Record<string, string>): Promise<BanzaiSide> {
+  const data = tempDataDir('banzai-bench-4-steps-')
+  const up = await startBanzaiUp({ data, workers: 1, slots: 10, ...(env ? { env } : {}) })
   const completions = new CompletionWaiter()
   const listener = await listenToEvents(up.url, (event, arrivedMs) => {
     if (event.type === 'PipelineSucceeded') completions.record(event.pipelineId, arrivedMs)

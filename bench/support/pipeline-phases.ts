@@ -1,4 +1,8 @@
-import { summarize } from '../support/percentiles.ts'
+import { totalCpuSeconds } from './process-cpu.ts'
+import { summarize } from './percentiles.ts'
+
+/** Steps per pipeline in the 4-step benchmarks (peer-bullmq, dispatch's CPU per step). */
+export const STEPS = 4
 
 /** One system under test, as the timing client sees it. */
 export interface PipelineSystem {
@@ -54,4 +58,33 @@ export async function runAllAtOnce(system: PipelineSystem, count: number): Promi
     ends.map((end) => end - start),
     (last - start) / 1000,
   )
+}
+
+/**
+ * Runs one phase and reads the CPU (from /proc) of the system's server-side processes around it:
+ * `processes` names them (e.g. `{ monitor: [pid] }`); figures are ms per step of `STEPS`.
+ */
+export async function measurePhase(
+  system: PipelineSystem,
+  run: (system: PipelineSystem) => Promise<PhaseResult>,
+  processes: () => Record<string, number[]>,
+): Promise<MeasuredPhase> {
+  const cpu = (): Record<string, number> =>
+    Object.fromEntries(Object.entries(processes()).map(([name, pids]) => [name, totalCpuSeconds(pids)]))
+  const before = cpu()
+  const result = await run(system)
+  const after = cpu()
+  const steps = result.pipelines * STEPS
+  const byProcess = Object.fromEntries(
+    Object.keys(after).map((name) => [
+      name,
+      Number(((((after[name] ?? 0) - (before[name] ?? 0)) * 1000) / steps).toFixed(3)),
+    ]),
+  )
+  const serverCpuMsPerStep = Number(
+    Object.values(byProcess)
+      .reduce((a, b) => a + b, 0)
+      .toFixed(3),
+  )
+  return { ...result, serverCpuMsPerStep, cpuMsPerStepByProcess: byProcess }
 }
