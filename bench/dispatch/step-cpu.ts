@@ -67,7 +67,7 @@ export function stepCpuMarkdown(r: StepCpu): string[] {
   const row = (phase: string, p: StepCpuPhase): string =>
     `| ${phase} | ${p.pipelines} | ${p.pipelinesPerSecond} | ${p.latencyMs.p50} / ${p.latencyMs.p99} | **${p.cpuMsPerStepByProcess.monitor}** | ${p.cpuMsPerStepByProcess.worker} |`
   return [
-    '## Monitor CPU per step',
+    '### Monitor CPU per step',
     '',
     `${r.stepsPerPipeline}-step NOOP pipelines (\`cache: false\`) on \`banzai up --workers ${r.workers} --slots ${r.slotsPerWorker}\`: one after another, then all`,
     'at once. CPU is read from `/proc/<pid>/stat` (10 ms ticks) around each phase and divided by its steps. The goal',
