@@ -13,7 +13,12 @@ export interface PeerReport extends MachineInfo {
   setup: { bullmq: string; banzai: string }
   bullmq: Side
   banzai: Side
-  ratios: { allAtOncePipelinesPerSecond: number; oneAfterAnotherTime: number; oneAfterAnotherP50: number }
+  ratios: {
+    allAtOncePipelinesPerSecond: number
+    oneAfterAnotherTime: number
+    oneAfterAnotherP50: number
+    allAtOnceServerCpuPerStep: number
+  }
   goals: { allAtOncePipelinesPerSecond: string; oneAfterAnotherTime: string }
 }
 
@@ -43,6 +48,7 @@ export function peerMarkdown(r: PeerReport): string {
     `| pipelines/s, ${r.banzai.allAtOnce.pipelines} at once | ${r.ratios.allAtOncePipelinesPerSecond} | ${r.goals.allAtOncePipelinesPerSecond} (${met(r.ratios.allAtOncePipelinesPerSecond >= 2)}) |`,
     `| time for ${r.banzai.oneAfterAnother.pipelines} one after another | ${r.ratios.oneAfterAnotherTime} | ${r.goals.oneAfterAnotherTime} (${met(r.ratios.oneAfterAnotherTime <= 0.3)}) |`,
     `| p50 submit → done, one after another | ${r.ratios.oneAfterAnotherP50} | |`,
+    `| server CPU per step, all at once (steadier than wall time on a shared machine) | ${r.ratios.allAtOnceServerCpuPerStep} | |`,
     '',
     '| system | phase | pipelines | seconds | pipelines/s | submit → done p50 / p90 / p99 (ms) | server CPU ms per step |',
     '| --- | --- | ---: | ---: | ---: | ---: | ---: |',

@@ -90,6 +90,10 @@ const report = {
     ),
     oneAfterAnotherTime: ratio(banzai.oneAfterAnother.seconds, bullmq.oneAfterAnother.seconds),
     oneAfterAnotherP50: ratio(banzai.oneAfterAnother.latencyMs.p50, bullmq.oneAfterAnother.latencyMs.p50),
+    allAtOnceServerCpuPerStep: ratio(
+      banzai.allAtOnce.serverCpuMsPerStep,
+      bullmq.allAtOnce.serverCpuMsPerStep,
+    ),
   },
   goals: { allAtOncePipelinesPerSecond: '≥ 2', oneAfterAnotherTime: '≤ 0.3' },
 }
