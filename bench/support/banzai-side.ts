@@ -25,7 +25,12 @@ export interface BanzaiSide extends PipelineSystem {
  */
 export async function startBanzaiSide(env?: Record<string, string>): Promise<BanzaiSide> {
   const data = tempDataDir('banzai-bench-4-steps-')
-  const up = await startBanzaiUp({ data, workers: 1, slots: 10, ...(env ? { env } : {}) })
+  const up = await startBanzaiUp({ data, workers: 1, slots: 10, ...(env ? { env } : {}) }).catch(
+    (error: unknown) => {
+      rmSync(data, { recursive: true, force: true })
+      throw error
+    },
+  )
   const completions = new CompletionWaiter()
   const listener = await listenToEvents(up.url, (event, arrivedMs) => {
     if (event.type === 'PipelineSucceeded') completions.record(event.pipelineId, arrivedMs)
