@@ -11,6 +11,7 @@ import { startBanzaiUp, type BanzaiUp } from '../support/banzai-up.ts'
 import { listenToEvents } from '../support/event-listener.ts'
 import { summarize } from '../support/percentiles.ts'
 import { processCpuSeconds, totalCpuSeconds } from '../support/process-cpu.ts'
+import { measureStepCpu, stepCpuMarkdown } from './step-cpu.ts'
 
 const { values: flags } = parseArgs({
   options: {
@@ -204,6 +205,11 @@ async function measure(workers: number) {
 const loadBefore = loadNow()
 const runs: Awaited<ReturnType<typeof measure>>[] = []
 for (const workers of [1, 2]) runs.push(await measure(workers))
+const stepCpu = await measureStepCpu({
+  warmup: quick ? 5 : 20,
+  sequential: quick ? 40 : 200,
+  concurrent: quick ? 100 : 500,
+})
 const machine = machineInfo(loadBefore)
 const loadAfter = machine.loadAverage1m.after
 
@@ -212,6 +218,7 @@ const report = {
   quick,
   pipeline: DOC,
   runs,
+  stepCpu,
 }
 const md = [
   '# Dispatch overhead',
@@ -235,6 +242,8 @@ const md = [
   'so per worker throughput is bounded by the order round trip (dispatch → report → commit). The monitor process spends',
   `${runs.map((r) => r.sustained.cpu.monitorMsPerTask).join(' / ')} ms of CPU per task (1 / 2 workers; the workers ${runs.map((r) => r.sustained.cpu.workersMsPerTask).join(' / ')} ms), which would bound it at`,
   `≈ ${Math.round(1000 / (runs.at(-1)?.sustained.cpu.monitorMsPerTask ?? Number.NaN))} tasks/s per core the monitor gets. Wall-clock figures move with the machine’s load; CPU per task much less.`,
+  '',
+  ...stepCpuMarkdown(stepCpu),
   '',
   `${report.node} on ${report.cpu} (${report.cores} cores, shared: 1-min load average ${loadBefore.toFixed(1)} before, ${loadAfter.toFixed(1)} after).`,
   `Made by \`node --import tsx bench/dispatch/run.ts${quick ? ' --quick' : ''}\` on ${report.date}.`,

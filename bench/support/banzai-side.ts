@@ -1,0 +1,51 @@
+import { tempDataDir } from '../../test/support/banzai-processes.ts'
+import { rmSync } from 'node:fs'
+import { startBanzaiUp } from './banzai-up.ts'
+import { CompletionWaiter } from './completion-waiter.ts'
+import { listenToEvents } from './event-listener.ts'
+import { STEPS, type PipelineSystem } from './pipeline-phases.ts'
+
+/** The Banzai side's pipeline: 4 NOOP steps, `cache: false` (else every run after the first is a memo hit). */
+export const NOOP_PIPELINE = {
+  name: 'bench: 4 noop steps',
+  tasks: Array.from({ length: STEPS }, () => ({ call: 'NOOP', args: [] })),
+  cache: false,
+}
+
+/** The Banzai side, running: `banzai up --workers 1 --slots 10` on a fresh data folder, followed over SSE. */
+export interface BanzaiSide extends PipelineSystem {
+  monitorPid: number
+  workerPids(): number[]
+  close(): Promise<void>
+}
+
+/**
+ * Starts `banzai up` (durable SQLite log) and follows `GET /api/events` for `PipelineSucceeded`;
+ * `env` is added to the process's environment (e.g. `NODE_OPTIONS` for a CPU profile).
+ */
+export async function startBanzaiSide(env?: Record<string, string>): Promise<BanzaiSide> {
+  const data = tempDataDir('banzai-bench-4-steps-')
+  const up = await startBanzaiUp({ data, workers: 1, slots: 10, ...(env ? { env } : {}) }).catch(
+    (error: unknown) => {
+      rmSync(data, { recursive: true, force: true })
+      throw error
+    },
+  )
+  const completions = new CompletionWaiter()
+  const listener = await listenToEvents(up.url, (event, arrivedMs) => {
+    if (event.type === 'PipelineSucceeded') completions.record(event.pipelineId, arrivedMs)
+    else if (event.type === 'PipelineFailed' || event.type === 'PipelineCancelled')
+      console.error(`banzai: pipeline ${event.pipelineId} ended with ${event.type}`)
+  })
+  return {
+    monitorPid: up.child.process.pid ?? 0,
+    workerPids: () => up.workerPids(),
+    submit: () => up.api.submit(NOOP_PIPELINE),
+    ended: (id) => completions.ended(id),
+    async close() {
+      listener.close()
+      await up.stop()
+      rmSync(data, { recursive: true, force: true })
+    },
+  }
+}
