@@ -8,7 +8,7 @@ export interface LearnOptions {
   task: LearnTaskChoice
   /** Passes over the training frames; default 10. */
   epochs: number
-  /** Frames per gradient step; default 128. */
+  /** Frames per gradient step; default 512. */
   batchSize: number
   /** Units of each hidden layer; default 64. */
   hidden: number
@@ -24,7 +24,7 @@ export interface LearnOptions {
 export const DEFAULT_LEARN_OPTIONS: LearnOptions = {
   task: 'auto',
   epochs: 10,
-  batchSize: 128,
+  batchSize: 512,
   hidden: 64,
   seed: 1,
   validationSplit: 0.15,
@@ -36,6 +36,9 @@ export const CONTEXT_FRAMES = 3
 
 /** Most training frames used; a larger training part is subsampled evenly (memory: 168 floats a frame). */
 export const MAX_TRAIN_FRAMES = 100_000
+
+/** Most test frames used; a larger test part keeps every k-th frame of each recording (each still votes). */
+export const MAX_TEST_FRAMES = 100_000
 
 /** Adam's learning rate for both models. */
 export const LEARNING_RATE = 0.002
