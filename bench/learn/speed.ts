@@ -24,7 +24,9 @@ export interface SpeedRun {
 /** Seeded frames of `inputs` features over `classes` classes (Gaussian clusters), as tensors. */
 export function syntheticFrames(rows: number, inputs: number, classes: number, seed: number): TensorPair {
   const random = createRandom(seed)
-  const centres = Array.from({ length: classes }, () => Array.from({ length: inputs }, () => drawNormal(random)))
+  const centres = Array.from({ length: classes }, () =>
+    Array.from({ length: inputs }, () => drawNormal(random)),
+  )
   const x = new Float32Array(rows * inputs)
   const y = new Float32Array(rows * classes)
   for (let r = 0; r < rows; r++) {

@@ -14,8 +14,24 @@ const run = promisify(execFile)
  * 3 units apart from 20 to 71), every utterance's pitch jittered by up to ±10 % (seeded).
  */
 export const VOICES = [
-  'm1', 'm2', 'm3', 'm4', 'm5', 'm6', 'm7', 'm8', 'adam',
-  'david', 'edward', 'john', 'max', 'paul', 'robert', 'rob', 'travis', 'victor',
+  'm1',
+  'm2',
+  'm3',
+  'm4',
+  'm5',
+  'm6',
+  'm7',
+  'm8',
+  'adam',
+  'david',
+  'edward',
+  'john',
+  'max',
+  'paul',
+  'robert',
+  'rob',
+  'travis',
+  'victor',
 ] as const
 
 /** The seed pipeline's features: EXTRACT_MFCC(32, 24, 1, 8000, 16000). */

@@ -1,5 +1,11 @@
 import type { LabelledMatrix } from './classifier.ts'
-import { type FrameMatrix, type Normalization, computeNormalization, stackContext, subsampleRows } from './features.ts'
+import {
+  type FrameMatrix,
+  type Normalization,
+  computeNormalization,
+  stackContext,
+  subsampleRows,
+} from './features.ts'
 
 /** One recording's MFCCs ([frames, numcep]) in memory, with its speaker and utterance id. */
 export interface FeatureRecording {
@@ -62,7 +68,11 @@ export async function preparePart(
  * Per-coefficient statistics of the kept training frames: the centre block (the frame itself) of
  * each stacked row; normalising a stacked row with them tiled equals stacking normalised frames.
  */
-export function centreNormalization(parts: readonly LabelledMatrix[], numcep: number, context: number): Normalization {
+export function centreNormalization(
+  parts: readonly LabelledMatrix[],
+  numcep: number,
+  context: number,
+): Normalization {
   const centres = parts.map((p) => centreColumns(p.x, numcep, context))
   return computeNormalization(centres)
 }

@@ -70,7 +70,7 @@ export const learn: TaskImplementation = {
           test: outcome.split.test,
         },
         normalization: { ...outcome.normalization, context: outcome.context },
-        options,
+        options: { ...options, batchSize: outcome.batchSize },
       }
       const output = await writeJson(ctx.store, document)
       return {

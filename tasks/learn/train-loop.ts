@@ -99,7 +99,10 @@ async function fitEpoch(
     })
     const loss = fitted.history['loss']?.[0]
     const acc = fitted.history['acc']?.[0]
-    return { loss: typeof loss === 'number' ? loss : Number.NaN, acc: typeof acc === 'number' ? acc : Number.NaN }
+    return {
+      loss: typeof loss === 'number' ? loss : Number.NaN,
+      acc: typeof acc === 'number' ? acc : Number.NaN,
+    }
   } finally {
     xs.dispose()
     ys.dispose()

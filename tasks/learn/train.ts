@@ -18,7 +18,13 @@ import {
   rowsOf,
   strideFor,
 } from './frame-parts.ts'
-import { CONTEXT_FRAMES, type LearnOptions, MAX_TEST_FRAMES, MAX_TRAIN_FRAMES } from './options.ts'
+import {
+  CONTEXT_FRAMES,
+  batchSizeFor,
+  type LearnOptions,
+  MAX_TEST_FRAMES,
+  MAX_TRAIN_FRAMES,
+} from './options.ts'
 import { createRandom } from './rng.ts'
 import { type UtteranceSplit, splitByUtterance } from './split.ts'
 import { type EpochMetrics, type TensorPair, type TrainHooks, fitSeeded } from './train-loop.ts'
@@ -41,6 +47,8 @@ export interface TrainOutcome {
   frames: { train: number; validation: number; test: number }
   /** 1, or k when only every k-th training and validation frame was used (more than MAX_TRAIN_FRAMES). */
   stride: number
+  /** Frames per gradient step, as trained (options.batchSize, or what "auto" chose). */
+  batchSize: number
   /** 1, or k when only every k-th test frame was used (more than MAX_TEST_FRAMES). */
   testStride: number
 }
@@ -88,6 +96,7 @@ export async function trainOnFeatures(
   const normalization = centreNormalization(trainX, numcep, context)
   for (const part of [trainX, validationX, testX]) normalizeStacked(part, normalization)
   const frames = { train: countRows(trainX), validation: countRows(validationX), test: countRows(testX) }
+  const batchSize = batchSizeFor(options.batchSize, frames.train)
 
   const model =
     task === 'classifier'
@@ -110,7 +119,7 @@ export async function trainOnFeatures(
       validationT,
       {
         epochs: options.epochs,
-        batchSize: options.batchSize,
+        batchSize,
         random: createRandom(options.seed),
         withAccuracy: task === 'classifier',
       },
@@ -142,6 +151,7 @@ export async function trainOnFeatures(
       frames,
       stride,
       testStride,
+      batchSize,
     }
   } catch (error) {
     model.dispose()
