@@ -37,12 +37,13 @@ export function syntheticFrames(rows: number, inputs: number, classes: number, s
   return { x: tf.tensor2d(x, [rows, inputs]), y: tf.tensor2d(y, [rows, classes]) }
 }
 
-/** Trains a fresh classifier (`inputs`→hidden→hidden→classes) with `loop` on `data`; wall time per 1,000 frame-epochs. */
+/** Trains a fresh classifier (`inputs`→hidden→hidden→classes) with `loop` on `data` (LEARN's loops evaluate `validation` per epoch); wall time per 1,000 frame-epochs. */
 export async function timeLoop(
   loop: LoopName,
   data: TensorPair,
   shape: { hidden: number; classes: number },
   run: { epochs: number; batchSize: number },
+  validation: TensorPair | null = null,
 ): Promise<SpeedRun> {
   await ensureBackend()
   const [rows, inputs] = data.x.shape
@@ -53,9 +54,9 @@ export async function timeLoop(
   if (loop === 'bare model.fit') {
     await model.fit(data.x, data.y, { epochs: run.epochs, batchSize: run.batchSize, verbose: 0 })
   } else if (loop === 'LEARN v2 (fitSeeded)') {
-    await fitSeeded(model, data, null, options)
+    await fitSeeded(model, data, validation, options)
   } else {
-    await fitOnBatches(model, data, null, options)
+    await fitOnBatches(model, data, validation, options)
   }
   const seconds = (performance.now() - started) / 1000
   const cpu = process.cpuUsage(cpuStart)

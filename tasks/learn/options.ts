@@ -8,7 +8,7 @@ export interface LearnOptions {
   task: LearnTaskChoice
   /** Passes over the training frames; default 10. */
   epochs: number
-  /** Frames per gradient step; default "auto": 512, fewer for a training part under 16k frames (see batchSizeFor). */
+  /** Frames per gradient step; default "auto": 1024, fewer for a training part under 32k frames (see batchSizeFor). */
   batchSize: number | 'auto'
   /** Units of each hidden layer; default 64. */
   hidden: number
@@ -31,11 +31,11 @@ export const DEFAULT_LEARN_OPTIONS: LearnOptions = {
   testSplit: 0.2,
 }
 
-/** The batch size "auto" uses from 16,384 training frames up. */
-export const AUTO_BATCH_SIZE = 512
+/** The batch size "auto" uses from 32,768 training frames up. */
+export const AUTO_BATCH_SIZE = 1_024
 
 /**
- * The batch size to train with: the one asked, or for "auto" 512, halved for small training
+ * The batch size to train with: the one asked, or for "auto" 1024, halved for small training
  * parts until an epoch has at least 32 batches (down to 32 frames a batch).
  */
 export function batchSizeFor(asked: number | 'auto', trainFrames: number): number {

@@ -135,7 +135,7 @@ export const EXTRACT_MFCC: TaskDeclaration = {
 /** LEARN([options]): trains a speaker classifier or a frame autoencoder on the MFCCs. */
 export const LEARN: TaskDeclaration = {
   name: 'LEARN',
-  // v2: trains with tfjs's fit (batch 512 by default), reads recordings one at a time, caps test frames.
+  // v2: trains with tfjs's fit (batch "auto": 1024, less for small data), reads recordings one at a time, caps test frames.
   version: 2,
   lane: 'default',
   doc: 'Trains a model (TensorFlow.js) on the MFCC features: a speaker classifier, or a frame autoencoder.',
