@@ -13,7 +13,7 @@ import { trainOnFeatures } from '../../tasks/learn/train.ts'
 import { parsePrompts } from '../mfcc/speech-corpus.ts'
 import { loadNow, machineInfo } from '../support/machine.ts'
 import { type SpeedRun, syntheticFrames, timeLoop } from './speed.ts'
-import { VOICES, buildVoiceCorpus } from './voice-corpus.ts'
+import { PITCH_SHIFT_VOICES, VOICES, type VoiceCorpusKind, buildVoiceCorpus } from './voice-corpus.ts'
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 const { values: flags } = parseArgs({
@@ -59,21 +59,46 @@ const promptCount = flags.quick ? 20 : Number(flags.prompts)
 const prompts = parsePrompts(
   await readFile(resolve(ROOT, '../shared/fixtures/cmuarctic.data'), 'utf8'),
 ).slice(0, promptCount)
-const corpus = await buildVoiceCorpus(prompts, resolve(ROOT, 'bench/cache/learn-voices'), (n) => {
-  if (n % 250 === 0) console.log(`corpus: ${n} recordings`)
-})
-const epochMs: number[] = []
-let last = performance.now()
-const outcome = await trainOnFeatures(corpus.recordings, DEFAULT_LEARN_OPTIONS, {
-  onEpoch: () => {
-    const now = performance.now()
-    epochMs.push(now - last)
-    last = now
-  },
-})
-outcome.model.dispose()
-const test = outcome.metrics.test
-const accuracy = test !== null && 'accuracy' in test ? test : null
+/** LEARN at its defaults on one corpus: held-out metrics and wall seconds per epoch. */
+async function accuracyOn(kind: VoiceCorpusKind) {
+  const dir = resolve(
+    ROOT,
+    kind === 'variants' ? 'bench/cache/learn-voices' : 'bench/cache/learn-pitch-shift',
+  )
+  const corpus = await buildVoiceCorpus(
+    prompts,
+    dir,
+    (n) => {
+      if (n % 250 === 0) console.log(`${kind} corpus: ${n} recordings`)
+    },
+    kind,
+  )
+  const epochMs: number[] = []
+  let last = performance.now()
+  const outcome = await trainOnFeatures(corpus.recordings, DEFAULT_LEARN_OPTIONS, {
+    onEpoch: () => {
+      const now = performance.now()
+      epochMs.push(now - last)
+      last = now
+    },
+  })
+  outcome.model.dispose()
+  const test = outcome.metrics.test
+  const result = {
+    corpus: kind,
+    voices: kind === 'variants' ? VOICES.length : PITCH_SHIFT_VOICES.length,
+    prompts: promptCount,
+    recordings: corpus.recordings.length,
+    audioSeconds: Math.round(corpus.audioSeconds),
+    frames: outcome.frames,
+    batchSize: outcome.batchSize,
+    secondsPerEpoch: epochMs.map((ms) => Math.round(ms) / 1000),
+    test: test !== null && 'accuracy' in test ? test : null,
+  }
+  console.log(JSON.stringify({ ...result, test: { ...result.test, confusion: undefined } }))
+  return result
+}
+const accuracy = [await accuracyOn('variants'), await accuracyOn('pitch-shift')]
 
 const ratio = (a: number, b: number): number => Math.round((a / b) * 100) / 100
 const report = {
@@ -90,18 +115,13 @@ const report = {
       v1VsV2Cpu: ratio(v1.cpuSeconds / v1.epochs, v2.cpuSeconds / v2.epochs),
     },
   },
-  accuracy: {
-    voices: VOICES.length,
-    prompts: promptCount,
-    recordings: corpus.recordings.length,
-    audioSeconds: Math.round(corpus.audioSeconds),
-    frames: outcome.frames,
-    batchSize: outcome.batchSize,
-    secondsPerEpoch: epochMs.map((ms) => Math.round(ms) / 1000),
-    test: accuracy,
-  },
+  accuracy,
 }
-const perEpoch = report.accuracy.secondsPerEpoch
+const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length)
+const CORPUS_NAMES = {
+  variants: '18 espeak-ng male en-us variants, espeak pitch 3 units apart, ±10 % jitter',
+  'pitch-shift': 'one en-us reading moved by `sox pitch` to 96 + 12·k Hz, ±10 % jitter (as bench/scale)',
+}
 const md = [
   '# LEARN: training speed and held-out accuracy',
   '',
@@ -117,7 +137,15 @@ const md = [
   '',
   `- LEARN v2 / bare fit: **${report.speed.goals.v2VsBareWall}×** wall, ${report.speed.goals.v2VsBareCpu}× CPU (goal ≤ 1.3×).`,
   `- v1 / LEARN v2 per frame: **${report.speed.goals.v1VsV2Wall}×** wall, ${report.speed.goals.v1VsV2Cpu}× CPU (goal ≥ 5×).`,
-  `- Accuracy: ${VOICES.length} close espeak voices × ${promptCount} ARCTIC prompts (${corpus.recordings.length} recordings, ${(corpus.audioSeconds / 60).toFixed(0)} min), LEARN defaults (batch ${outcome.batchSize}, ${outcome.frames.train.toLocaleString('en')} training frames): **test.accuracy ${accuracy?.accuracy.toFixed(3) ?? '-'}** over ${accuracy?.recordings ?? 0} held-out recordings (frame accuracy ${accuracy?.frameAccuracy.toFixed(3) ?? '-'}); ${(perEpoch.reduce((a, b) => a + b, 0) / Math.max(1, perEpoch.length)).toFixed(1)} s per epoch (wall).`,
+  '',
+  `Accuracy: LEARN's defaults on 18 voices × ${promptCount} ARCTIC prompts, MFCCs as EXTRACT_MFCC(32, 24, 1, 8000, 16000).`,
+  '',
+  '| corpus | recordings | minutes | batch | training frames | test recordings | test.accuracy | frame accuracy | s per epoch (wall) |',
+  '| ------ | ---------- | ------- | ----- | --------------- | --------------- | ------------- | -------------- | ------------------ |',
+  ...accuracy.map(
+    (a) =>
+      `| ${CORPUS_NAMES[a.corpus]} | ${a.recordings} | ${(a.audioSeconds / 60).toFixed(0)} | ${a.batchSize} | ${a.frames.train.toLocaleString('en')} | ${a.test?.recordings ?? 0} | **${a.test?.accuracy.toFixed(3) ?? '-'}** | ${a.test?.frameAccuracy.toFixed(3) ?? '-'} | ${mean(a.secondsPerEpoch).toFixed(1)} |`,
+  ),
   '',
 ].join('\n')
 await mkdir(resolve(ROOT, 'bench/results'), { recursive: true })

@@ -55,7 +55,7 @@ export async function fitSeeded(
     for (let epoch = 1; epoch <= options.epochs; epoch++) {
       signal?.throwIfAborted()
       shuffleInPlace(order, options.random)
-      const { loss, acc } = await fitEpoch(model, train, order, options.batchSize)
+      const { loss, acc } = await fitEpoch(model, train, order, options.batchSize, signal)
       // model.stopTraining (set by the abort) ends fit after the running batch.
       signal?.throwIfAborted()
       const metrics: EpochMetrics = { loss, valLoss: null }
@@ -82,6 +82,7 @@ async function fitEpoch(
   train: TensorPair,
   order: readonly number[],
   batchSize: number,
+  signal: AbortSignal | undefined,
 ): Promise<{ loss: number; acc: number }> {
   const [xs, ys] = tf.tidy(() => {
     const indices = tf.tensor1d(Int32Array.from(order), 'int32')
@@ -94,8 +95,14 @@ async function fitEpoch(
       shuffle: false,
       verbose: 0,
       yieldEvery: YIELD_EVERY_MS,
-      // A callback is needed for fit to yield at all (only custom callbacks yield); it reads nothing.
-      callbacks: { onTrainBegin: async () => {} },
+      // A custom callback is needed for fit to yield at all. fit clears stopTraining when it starts:
+      // an abort that came before is applied again here (fit then stops after one batch).
+      callbacks: {
+        onEpochBegin: () => {
+          if (signal?.aborted) model.stopTraining = true
+          return Promise.resolve()
+        },
+      },
     })
     const loss = fitted.history['loss']?.[0]
     const acc = fitted.history['acc']?.[0]

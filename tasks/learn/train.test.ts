@@ -155,8 +155,8 @@ describe('trainOnFeatures: a worker stays responsive', () => {
     )
     running = false
     const end = atEpochEnd[0]!
-    expect(end.ms).toBeGreaterThan(500)
-    expect(end.turns).toBeGreaterThanOrEqual(Math.floor(end.ms / 250))
+    // Not yielding leaves 0 turns; yielding every 50 ms gives one turn per 50 ms of the epoch.
+    expect(end.turns).toBeGreaterThanOrEqual(Math.max(2, Math.floor(end.ms / 250)))
   })
 
   it('stops in the middle of an epoch when aborted, rejecting with the reason', async () => {
