@@ -26,6 +26,24 @@ export const AutoencoderTestRecord = z.object({ mse: z.number(), baselineMse: z.
 const UtteranceIds = z.array(z.string())
 
 /**
+ * How LEARN bounded its memory (LEARN v2): recordings are read one at a time and every k-th frame
+ * kept (`trainStride` for training and validation, `testStride` for the test), so that at most
+ * `maxTrainFrames` / `maxTestFrames` are used; the frames kept per part.
+ */
+export const FrameSamplingRecord = z.object({
+  method: z.literal('subsample'),
+  maxTrainFrames: z.number().int(),
+  maxTestFrames: z.number().int(),
+  trainStride: z.number().int().min(1),
+  testStride: z.number().int().min(1),
+  frames: z.object({
+    train: z.number().int().min(0),
+    validation: z.number().int().min(0),
+    test: z.number().int().min(0),
+  }),
+})
+
+/**
  * LEARN's output (SPEC §3): the model (`model.json`, whose weights manifest names the weights'
  * CID), its metrics, and how the data was split and normalised.
  */
@@ -39,6 +57,8 @@ export const LearnModelDocument = z.object({
   metrics: z.object({
     epochs: z.array(EpochMetricsRecord),
     test: z.union([ClassifierTestRecord, AutoencoderTestRecord]).nullable(),
+    /** Absent in LEARN v1 documents, which used every test frame. */
+    sampling: FrameSamplingRecord.optional(),
   }),
   reason: z.string().optional(),
   /** Utterance ids per part. */

@@ -1,4 +1,5 @@
 import {
+  type Cid,
   type DatasetItem,
   type TaskContext,
   type TaskImplementation,
@@ -8,8 +9,9 @@ import { readBytes, readManifest, writeJson } from '../documents.ts'
 import { decodeNpy } from '../npy/index.ts'
 import { type LearnModelDocument, MODEL_KIND } from '../../core/domain/index.ts'
 import { encodeModelJson, exportModel } from './model-io.ts'
-import { resolveLearnOptions } from './options.ts'
-import { type FeatureRecording, trainOnFeatures } from './train.ts'
+import { MAX_TEST_FRAMES, MAX_TRAIN_FRAMES, resolveLearnOptions } from './options.ts'
+import type { FrameMatrix } from './features.ts'
+import { type LearnRecording, trainOnFeatures } from './train.ts'
 
 /** LEARN([options]) (SPEC §3): trains on a dataset's MFCCs and stores the model, its weights and a `banzai.model/1` document. */
 export const learn: TaskImplementation = {
@@ -17,7 +19,7 @@ export const learn: TaskImplementation = {
   async run(input, args, ctx) {
     const options = resolveLearnOptions(args)
     const manifest = await readManifest(ctx.store, input)
-    const recordings = await loadRecordings(manifest.items, ctx)
+    const recordings = await listRecordings(manifest.items, ctx)
     const started = performance.now()
     const outcome = await trainOnFeatures(recordings, options, {
       signal: ctx.signal,
@@ -45,7 +47,17 @@ export const learn: TaskImplementation = {
         model,
         weights,
         labels: outcome.labels,
-        metrics: outcome.metrics,
+        metrics: {
+          ...outcome.metrics,
+          sampling: {
+            method: 'subsample',
+            maxTrainFrames: MAX_TRAIN_FRAMES,
+            maxTestFrames: MAX_TEST_FRAMES,
+            trainStride: outcome.stride,
+            testStride: outcome.testStride,
+            frames: outcome.frames,
+          },
+        },
         ...(outcome.split.reason === undefined ? {} : { reason: outcome.split.reason }),
         split: {
           train: outcome.split.train.length,
@@ -58,7 +70,7 @@ export const learn: TaskImplementation = {
           test: outcome.split.test,
         },
         normalization: { ...outcome.normalization, context: outcome.context },
-        options,
+        options: { ...options, batchSize: outcome.batchSize },
       }
       const output = await writeJson(ctx.store, document)
       return {
@@ -71,6 +83,7 @@ export const learn: TaskImplementation = {
           validationFrames: outcome.frames.validation,
           testFrames: outcome.frames.test,
           frameStride: outcome.stride,
+          testFrameStride: outcome.testStride,
           trainMs: Math.round(trainMs),
         },
       }
@@ -80,34 +93,57 @@ export const learn: TaskImplementation = {
   },
 }
 
-/** Reads every item's MFCC matrix; an item without `mfcc` is rejected, one with no frames is left out. */
-async function loadRecordings(items: readonly DatasetItem[], ctx: TaskContext): Promise<FeatureRecording[]> {
-  const out: FeatureRecording[] = []
-  let numcep: number | undefined
+/**
+ * The items as recordings. An item that says how many `frames` it has is read only when training
+ * needs it (one at a time, every k-th frame kept: memory bounded); one that does not is read now.
+ * An item without `mfcc` is rejected, one with no frames is left out.
+ */
+async function listRecordings(items: readonly DatasetItem[], ctx: TaskContext): Promise<LearnRecording[]> {
+  const out: LearnRecording[] = []
+  const numcep: { value?: number } = {}
+  let lazy = 0
   for (const [i, item] of items.entries()) {
     ctx.signal.throwIfAborted()
-    if (item.mfcc === undefined) {
+    const cid = item.mfcc
+    if (cid === undefined) {
       throw new ValidationError(`input items[${i}] (${item.id}) has no mfcc: run EXTRACT_MFCC before LEARN`)
     }
-    const { data, shape } = decodeNpy(await readBytes(ctx.store, item.mfcc))
-    const [rows, cols] = shape
-    if (shape.length !== 2 || rows === undefined || cols === undefined) {
-      throw new ValidationError(
-        `input items[${i}].mfcc (${item.mfcc}) must be a 2-d [frames, numcep] array, got shape [${shape.join(', ')}]`,
-      )
-    }
-    numcep ??= cols
-    if (cols !== numcep) {
-      throw new ValidationError(
-        `input items[${i}].mfcc (${item.mfcc}) has ${cols} coefficients per frame, the items before it ${numcep}`,
-      )
-    }
-    if (rows === 0) {
+    const meta = { id: item.id, speaker: item.speaker, utterance: item.utterance }
+    const frames = item.frames
+    if (frames === 0) {
       ctx.log.warn(`items[${i}] (${item.id}) has no MFCC frames: left out`)
-      continue
+    } else if (frames !== undefined) {
+      out.push({ ...meta, frames, load: () => readMatrix(ctx, i, cid, numcep) })
+      lazy++
+    } else {
+      const mfcc = await readMatrix(ctx, i, cid, numcep)
+      if (mfcc.rows > 0) out.push({ ...meta, mfcc })
+      else ctx.log.warn(`items[${i}] (${item.id}) has no MFCC frames: left out`)
     }
-    out.push({ id: item.id, speaker: item.speaker, utterance: item.utterance, mfcc: { data, rows, cols } })
   }
-  ctx.log.info(`read the MFCCs of ${out.length} items (${numcep ?? 0} coefficients per frame)`)
+  ctx.log.info(`${out.length} items with MFCCs (${lazy} read as training needs them)`)
   return out
+}
+
+/** Reads one item's `.npy` as a [frames, numcep] matrix; every item must have the same numcep. */
+async function readMatrix(
+  ctx: TaskContext,
+  i: number,
+  cid: Cid,
+  numcep: { value?: number },
+): Promise<FrameMatrix> {
+  const { data, shape } = decodeNpy(await readBytes(ctx.store, cid))
+  const [rows, cols] = shape
+  if (shape.length !== 2 || rows === undefined || cols === undefined) {
+    throw new ValidationError(
+      `input items[${i}].mfcc (${cid}) must be a 2-d [frames, numcep] array, got shape [${shape.join(', ')}]`,
+    )
+  }
+  numcep.value ??= cols
+  if (cols !== numcep.value) {
+    throw new ValidationError(
+      `input items[${i}].mfcc (${cid}) has ${cols} coefficients per frame, the items before it ${numcep.value}`,
+    )
+  }
+  return { data, rows, cols }
 }

@@ -14,7 +14,7 @@ export interface EpochMetrics {
 
 /** How a training run reports and is stopped. */
 export interface TrainHooks {
-  /** Checked before every batch: an abort stops training and rejects with the signal's reason. */
+  /** An abort stops training after the running batch and rejects with the signal's reason. */
   signal?: AbortSignal
   /** Called after each epoch (1-based). */
   onEpoch?: (epoch: number, epochs: number, metrics: EpochMetrics) => void
@@ -27,8 +27,15 @@ export interface TensorPair {
 }
 
 /**
- * Trains a compiled model for `epochs` passes, shuffling the frames before each with the seeded
- * `random` (tfjs's own shuffling uses Math.random, so it is never used); returns each epoch's metrics.
+ * Longest stretch of training between two turns of the event loop, in ms: tfjs's `fit` yields
+ * (setImmediate, no data sync) at most this often, so timers (the worker's heartbeat) keep running.
+ */
+export const YIELD_EVERY_MS = 50
+
+/**
+ * Trains a compiled model for `epochs` passes with tfjs's own `fit` (one call per epoch, no data
+ * sync per batch), on frames shuffled before each epoch with the seeded `random` (fit's own
+ * shuffling uses Math.random, so it is off); returns each epoch's metrics.
  */
 export async function fitSeeded(
   model: tf.LayersModel,
@@ -37,67 +44,76 @@ export async function fitSeeded(
   options: { epochs: number; batchSize: number; random: Random; withAccuracy: boolean },
   hooks: TrainHooks = {},
 ): Promise<EpochMetrics[]> {
-  const rows = train.x.shape[0]
+  const { signal } = hooks
+  const stop = (): void => {
+    model.stopTraining = true
+  }
+  signal?.addEventListener('abort', stop)
   const history: EpochMetrics[] = []
-  for (let epoch = 1; epoch <= options.epochs; epoch++) {
-    const order = shuffleInPlace(
-      Array.from({ length: rows }, (_, i) => i),
-      options.random,
-    )
-    const { loss, acc } = await runEpoch(model, train, order, options.batchSize, hooks.signal)
-    const metrics: EpochMetrics = { loss, valLoss: null }
-    if (validation && validation.x.shape[0] > 0) {
-      const [valLoss, valAcc] = evaluate(model, validation)
-      metrics.valLoss = valLoss
-      if (options.withAccuracy) metrics.valAcc = valAcc ?? null
-    } else if (options.withAccuracy) {
-      metrics.valAcc = null
+  const order = Array.from({ length: train.x.shape[0] }, (_, i) => i)
+  try {
+    for (let epoch = 1; epoch <= options.epochs; epoch++) {
+      signal?.throwIfAborted()
+      shuffleInPlace(order, options.random)
+      const { loss, acc } = await fitEpoch(model, train, order, options.batchSize, signal)
+      // model.stopTraining (set by the abort) ends fit after the running batch.
+      signal?.throwIfAborted()
+      const metrics: EpochMetrics = { loss, valLoss: null }
+      if (validation && validation.x.shape[0] > 0) {
+        const [valLoss, valAcc] = evaluate(model, validation)
+        metrics.valLoss = valLoss
+        if (options.withAccuracy) metrics.valAcc = valAcc ?? null
+      } else if (options.withAccuracy) {
+        metrics.valAcc = null
+      }
+      if (options.withAccuracy) metrics.acc = acc
+      history.push(metrics)
+      hooks.onEpoch?.(epoch, options.epochs, metrics)
     }
-    if (options.withAccuracy) metrics.acc = acc
-    history.push(metrics)
-    hooks.onEpoch?.(epoch, options.epochs, metrics)
+  } finally {
+    signal?.removeEventListener('abort', stop)
   }
   return history
 }
 
-async function runEpoch(
+/** One pass of `model.fit` over the frames in `order`; the epoch's mean loss and accuracy. */
+async function fitEpoch(
   model: tf.LayersModel,
   train: TensorPair,
-  order: number[],
+  order: readonly number[],
   batchSize: number,
   signal: AbortSignal | undefined,
 ): Promise<{ loss: number; acc: number }> {
-  const rows = order.length
   const [xs, ys] = tf.tidy(() => {
-    const indices = tf.tensor1d(order, 'int32')
+    const indices = tf.tensor1d(Int32Array.from(order), 'int32')
     return [tf.gather(train.x, indices), tf.gather(train.y, indices)]
   })
-  let lossSum = 0
-  let accSum = 0
   try {
-    for (let start = 0; start < rows; start += batchSize) {
-      signal?.throwIfAborted()
-      const size = Math.min(batchSize, rows - start)
-      const bx = xs.slice([start, 0], [size, -1])
-      const by = ys.slice([start, 0], [size, -1])
-      try {
-        // The wasm backend computes synchronously: without a turn of the event loop between batches
-        // no timer runs, and a long epoch would starve the worker's heartbeats (its lease expires).
-        await new Promise<void>((resolve) => setImmediate(resolve))
-        const out = await model.trainOnBatch(bx, by)
-        const [loss, acc] = Array.isArray(out) ? out : [out]
-        lossSum += (loss ?? 0) * size
-        accSum += (acc ?? 0) * size
-      } finally {
-        bx.dispose()
-        by.dispose()
-      }
+    const fitted = await model.fit(xs, ys, {
+      epochs: 1,
+      batchSize,
+      shuffle: false,
+      verbose: 0,
+      yieldEvery: YIELD_EVERY_MS,
+      // A custom callback is needed for fit to yield at all. fit clears stopTraining when it starts:
+      // an abort that came before is applied again here (fit then stops after one batch).
+      callbacks: {
+        onEpochBegin: () => {
+          if (signal?.aborted) model.stopTraining = true
+          return Promise.resolve()
+        },
+      },
+    })
+    const loss = fitted.history['loss']?.[0]
+    const acc = fitted.history['acc']?.[0]
+    return {
+      loss: typeof loss === 'number' ? loss : Number.NaN,
+      acc: typeof acc === 'number' ? acc : Number.NaN,
     }
   } finally {
     xs.dispose()
     ys.dispose()
   }
-  return { loss: lossSum / rows, acc: accSum / rows }
 }
 
 /** Loss (and accuracy, when compiled with it) of a model on a whole part. */

@@ -125,20 +125,60 @@ describe('trainOnFeatures: autoencoder', () => {
 })
 
 describe('trainOnFeatures: a worker stays responsive', () => {
-  it('lets timers (the worker heartbeat) run between the batches of an epoch, not only at its end', async () => {
+  // 3 speakers × 20 utterances × 100 frames: ~1,300 training frames, 160 batches of 8.
+  const many = makeSyntheticRecordings({
+    speakers: ['sf3', 'ssc', 'sus'],
+    utterances: 20,
+    frames: 100,
+    numcep: 12,
+    seed: 3,
+  })
+
+  it('lets timers (the worker heartbeat) run during an epoch, at least every 250 ms on average', async () => {
     // A chain of zero-delay timers advances once per turn of the event loop: training that never
-    // yields lets it advance only at the epoch's end; one turn per batch lets it keep pace.
+    // yields lets it advance only at the epoch's end; fit's yields (every 50 ms) let it keep pace.
     let turns = 0
     let running = true
     const tick = (): void => {
       turns++
       if (running) setTimeout(tick, 0)
     }
+    const started = performance.now()
     setTimeout(tick, 0)
-    const turnsAtEpochEnd: number[] = []
-    // batchSize 8 over the ~300 training frames: dozens of batches in the one epoch.
-    await train(threeSpeakers, { epochs: 1, batchSize: 8 }, { onEpoch: () => turnsAtEpochEnd.push(turns) })
+    const atEpochEnd: { turns: number; ms: number }[] = []
+    await train(
+      many,
+      { epochs: 1, batchSize: 8 },
+      {
+        onEpoch: () => atEpochEnd.push({ turns, ms: performance.now() - started }),
+      },
+    )
     running = false
-    expect(turnsAtEpochEnd[0]).toBeGreaterThanOrEqual(10)
+    const end = atEpochEnd[0]!
+    // Not yielding leaves 0 turns; yielding every 50 ms gives one turn per 50 ms of the epoch.
+    expect(end.turns).toBeGreaterThanOrEqual(Math.max(2, Math.floor(end.ms / 250)))
+  })
+
+  it('stops in the middle of an epoch when aborted, rejecting with the reason', async () => {
+    const controller = new AbortController()
+    const epochs: number[] = []
+    // The first turn of the event loop after training started (fit yields): abort then.
+    const aborted = new Promise<void>((resolve) =>
+      setTimeout(() => {
+        controller.abort(new Error('step timeout'))
+        resolve()
+      }, 0),
+    )
+    const training = train(
+      many,
+      { epochs: 1, batchSize: 8 },
+      {
+        signal: controller.signal,
+        onEpoch: (e: number) => epochs.push(e),
+      },
+    )
+    await expect(training).rejects.toThrow('step timeout')
+    await aborted
+    expect(epochs).toEqual([])
   })
 })

@@ -9,27 +9,27 @@ import {
   type ClassifierTest,
   type LabelledMatrix,
 } from './classifier.ts'
+import { type Normalization, computeNormalization, concatFrames } from './features.ts'
 import {
-  type FrameMatrix,
-  type Normalization,
-  computeNormalization,
-  concatFrames,
-  normalizeFrames,
-  stackContext,
-  subsampleRows,
-} from './features.ts'
-import { CONTEXT_FRAMES, type LearnOptions, MAX_TRAIN_FRAMES } from './options.ts'
+  type LearnRecording,
+  centreNormalization,
+  normalizeStacked,
+  preparePart,
+  rowsOf,
+  strideFor,
+} from './frame-parts.ts'
+import {
+  CONTEXT_FRAMES,
+  batchSizeFor,
+  type LearnOptions,
+  MAX_TEST_FRAMES,
+  MAX_TRAIN_FRAMES,
+} from './options.ts'
 import { createRandom } from './rng.ts'
 import { type UtteranceSplit, splitByUtterance } from './split.ts'
 import { type EpochMetrics, type TensorPair, type TrainHooks, fitSeeded } from './train-loop.ts'
 
-/** One recording's MFCCs ([frames, numcep]) with its speaker and utterance id. */
-export interface FeatureRecording {
-  id: string
-  speaker: string
-  utterance: string
-  mfcc: FrameMatrix
-}
+export type { FeatureRecording, LearnRecording, StoredRecording } from './frame-parts.ts'
 
 /** A trained model and what was measured; the caller saves the model and disposes of it. */
 export interface TrainOutcome {
@@ -47,6 +47,10 @@ export interface TrainOutcome {
   frames: { train: number; validation: number; test: number }
   /** 1, or k when only every k-th training and validation frame was used (more than MAX_TRAIN_FRAMES). */
   stride: number
+  /** Frames per gradient step, as trained (options.batchSize, or what "auto" chose). */
+  batchSize: number
+  /** 1, or k when only every k-th test frame was used (more than MAX_TEST_FRAMES). */
+  testStride: number
 }
 
 /**
@@ -55,12 +59,11 @@ export interface TrainOutcome {
  * asked) or the frame autoencoder, and tests it on the held-out utterances.
  */
 export async function trainOnFeatures(
-  recordings: readonly FeatureRecording[],
+  recordings: readonly LearnRecording[],
   options: LearnOptions,
   hooks: TrainHooks = {},
 ): Promise<TrainOutcome> {
-  const numcep = recordings[0]?.mfcc.cols ?? 0
-  if (recordings.length === 0 || numcep === 0)
+  if (recordings.length === 0 || !recordings.some((r) => rowsOf(r) > 0))
     throw new ValidationError('LEARN needs at least one item with MFCC frames')
   const labels = [...new Set(recordings.map((r) => r.speaker))].sort()
   const task = options.task === 'auto' ? (labels.length >= 2 ? 'classifier' : 'autoencoder') : options.task
@@ -77,24 +80,24 @@ export async function trainOnFeatures(
   const inPart = (part: string) => recordings.filter((r) => partOf.get(r.utterance) === part)
   const [train, validation, test] = [inPart('train'), inPart('validation'), inPart('test')]
 
-  const normalization = computeNormalization(train.map((r) => r.mfcc))
   const context = task === 'classifier' ? CONTEXT_FRAMES : 0
-  // Large datasets: every stride-th frame of each training and validation recording is kept.
-  const stride = Math.max(1, Math.ceil(train.reduce((n, r) => n + r.mfcc.rows, 0) / MAX_TRAIN_FRAMES))
-  const prepare =
-    (keepEvery: number) =>
-    (r: FeatureRecording): LabelledMatrix => ({
-      x: subsampleRows(stackContext(normalizeFrames(r.mfcc, normalization), context), keepEvery),
-      label: labels.indexOf(r.speaker),
-    })
+  // Large datasets: every stride-th frame of each recording is kept, read one recording at a time.
+  const frameCount = (part: readonly LearnRecording[]) => part.reduce((n, r) => n + rowsOf(r), 0)
+  const stride = strideFor(frameCount(train), MAX_TRAIN_FRAMES)
+  const testStride = strideFor(frameCount(test), MAX_TEST_FRAMES)
   const [trainX, validationX, testX] = [
-    train.map(prepare(stride)),
-    validation.map(prepare(stride)),
-    test.map(prepare(1)),
+    (await preparePart(train, labels, context, stride, hooks.signal)).parts,
+    (await preparePart(validation, labels, context, stride, hooks.signal)).parts,
+    (await preparePart(test, labels, context, testStride, hooks.signal)).parts,
   ]
+  const inputs = trainX[0]?.x.cols ?? 0
+  const numcep = inputs / (2 * context + 1)
+  if (inputs === 0) throw new ValidationError('LEARN needs MFCC frames in its training part')
+  const normalization = centreNormalization(trainX, numcep, context)
+  for (const part of [trainX, validationX, testX]) normalizeStacked(part, normalization)
   const frames = { train: countRows(trainX), validation: countRows(validationX), test: countRows(testX) }
+  const batchSize = batchSizeFor(options.batchSize, frames.train)
 
-  const inputs = numcep * (2 * context + 1)
   const model =
     task === 'classifier'
       ? buildClassifier(inputs, options.hidden, labels.length, options.seed)
@@ -116,7 +119,7 @@ export async function trainOnFeatures(
       validationT,
       {
         epochs: options.epochs,
-        batchSize: options.batchSize,
+        batchSize,
         random: createRandom(options.seed),
         withAccuracy: task === 'classifier',
       },
@@ -147,6 +150,8 @@ export async function trainOnFeatures(
       context,
       frames,
       stride,
+      testStride,
+      batchSize,
     }
   } catch (error) {
     model.dispose()

@@ -135,7 +135,8 @@ export const EXTRACT_MFCC: TaskDeclaration = {
 /** LEARN([options]): trains a speaker classifier or a frame autoencoder on the MFCCs. */
 export const LEARN: TaskDeclaration = {
   name: 'LEARN',
-  version: 1,
+  // v2: trains with tfjs's fit (batch "auto": 1024, less for small data), reads recordings one at a time, caps test frames.
+  version: 2,
   lane: 'default',
   doc: 'Trains a model (TensorFlow.js) on the MFCC features: a speaker classifier, or a frame autoencoder.',
   args: [
