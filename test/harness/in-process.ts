@@ -6,12 +6,14 @@ import {
   type Clock,
   type Db,
   EventLog,
+  MemoTable,
   Monitor,
   MonitorQueries,
   type MonitorSettings,
   monitorSettings,
   openDatabase,
   PipelineTable,
+  TaskLogTable,
 } from '../../core/monitor/index.ts'
 import { createMemoryTransport } from '../../transport/memory/index.ts'
 import { createMemoryStore } from '../../transport/memory/index.ts'
@@ -41,7 +43,7 @@ export interface InProcess {
   queries: MonitorQueries
   /** The monitor's settings, as resolved. */
   settings: MonitorSettings
-  /** The event log and pipeline table on the monitor's database, for tests that read them directly. */
+  /** The event log and pipeline table the read side (`queries`) reads, for tests that read or spy on them. */
   log: EventLog
   pipelines: PipelineTable
   /** The memory transport, for tests that play a worker by hand. */
@@ -76,7 +78,9 @@ export function startInProcess(options: InProcessOptions = {}): InProcess {
     onError: () => {},
     ...(options.clock ? { clock: options.clock } : {}),
   })
-  const queries = MonitorQueries.over(db)
+  const log = new EventLog(db)
+  const pipelines = new PipelineTable(db)
+  const queries = new MonitorQueries(log, pipelines, new MemoTable(db), new TaskLogTable(db))
   const hosts: WorkerHost[] = []
   const implementations = options.implementations ?? utilityTasks
   const heartbeatMs = options.heartbeatMs ?? 100
@@ -128,8 +132,8 @@ export function startInProcess(options: InProcessOptions = {}): InProcess {
     monitor,
     queries,
     settings,
-    log: new EventLog(db),
-    pipelines: new PipelineTable(db),
+    log,
+    pipelines,
     transport,
     addWorker,
     waitUntil,
