@@ -1,3 +1,4 @@
+import { type FileHandle, open } from 'node:fs/promises'
 import type { Entry, ZipFile } from 'yauzl'
 import {
   assertNever,
@@ -9,6 +10,7 @@ import {
 import { parseWavHeader, WavFormatError, type WavInfo } from '../wav/index.ts'
 import { classifyEntry } from './entry-rules.ts'
 import type { ExtractLimits } from './limits.ts'
+import { readEntry } from './entry-bytes.ts'
 import type { ExtractedItem, ExtractedPart } from './extracted-part.ts'
 import { parseTranscripts } from './transcripts.ts'
 import {
@@ -18,7 +20,6 @@ import {
   isSymlink,
   iterateEntries,
   openZip,
-  readEntryBytes,
 } from './zip-reader.ts'
 
 /** What extraction needs besides the zip's path. */
@@ -32,6 +33,8 @@ export interface ExtractDeps {
 }
 
 interface ExtractState {
+  /** The zip opened a second time, for positioned reads of whole entries. */
+  file: FileHandle
   items: Map<string, ExtractedItem & { speakerDir: string }>
   skipped: SkippedEntry[]
   transcripts: Map<string, Map<string, string>>
@@ -45,7 +48,11 @@ interface ExtractState {
  */
 export async function extractArctic(zipPath: string, deps: ExtractDeps): Promise<ExtractedPart> {
   const zip = await openZip(zipPath)
-  const state: ExtractState = { items: new Map(), skipped: [], transcripts: new Map(), totalBytes: 0 }
+  const file = await open(zipPath, 'r').catch((error: unknown) => {
+    zip.close()
+    throw error
+  })
+  const state: ExtractState = { file, items: new Map(), skipped: [], transcripts: new Map(), totalBytes: 0 }
   try {
     let done = 0
     for await (const entry of iterateEntries(zip)) {
@@ -55,6 +62,7 @@ export async function extractArctic(zipPath: string, deps: ExtractDeps): Promise
     }
   } finally {
     zip.close()
+    await file.close()
   }
   const items = [...state.items.values()].map(({ speakerDir, ...rest }) => {
     const text = state.transcripts.get(speakerDir)?.get(rest.item.utterance)
@@ -145,7 +153,7 @@ async function readChecked(
     return `zip bomb: the archive's total uncompressed size limit of ${deps.limits.maxTotalBytes} bytes is reached`
   }
   try {
-    const bytes = await readEntryBytes(zip, entry, Math.min(maxBytes, left), deps.signal)
+    const bytes = await readEntry(zip, state.file, entry, Math.min(maxBytes, left), deps.signal)
     state.totalBytes += bytes.length
     return bytes
   } catch (error) {

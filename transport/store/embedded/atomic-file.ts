@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs'
-import { mkdir, open, readdir, rename, rm, stat, unlink } from 'node:fs/promises'
+import { mkdir, open, readdir, rename, rm, stat, unlink, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 
 /** Age (ms) after which a leftover temp file is taken for a crashed writer's and removed: 1 hour. */
@@ -62,6 +62,25 @@ export function writeFileDeferred(path: string, bytes: Uint8Array, tmpDir: strin
       rmSync(temp, { force: true })
       throw again
     }
+  }
+}
+
+/**
+ * writeFileDeferred through the libuv thread pool, for large blocks: the copy into the page
+ * cache then overlaps with the caller's hashing and inflating instead of holding the loop.
+ */
+export async function writeFileDeferredAsync(path: string, bytes: Uint8Array, tmpDir: string): Promise<void> {
+  const temp = join(tmpDir, `${DEFERRED_PREFIX}${++deferredCount}.tmp`)
+  await writeFile(temp, bytes, { flag: 'wx' })
+  try {
+    await rename(temp, path).catch(async (error: unknown) => {
+      if (!(error instanceof Error && 'code' in error && error.code === 'ENOENT')) throw error
+      await mkdir(dirname(path), { recursive: true })
+      await rename(temp, path)
+    })
+  } catch (error) {
+    await rm(temp, { force: true })
+    throw error
   }
 }
 

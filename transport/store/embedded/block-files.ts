@@ -4,8 +4,11 @@ import { join } from 'node:path'
 import type { CID } from 'multiformats/cid'
 import { sha256 } from 'multiformats/hashes/sha2'
 import { BanzaiError, NotFoundError } from '../../../core/domain/index.ts'
-import { removeFile, writeFileAtomic, writeFileDeferred } from './atomic-file.ts'
+import { removeFile, writeFileAtomic, writeFileDeferred, writeFileDeferredAsync } from './atomic-file.ts'
 import type { PendingSyncs } from './pending-syncs.ts'
+
+/** Blocks of at least this size (bytes) are written on the thread pool, smaller ones inline: 64 KiB. */
+const ASYNC_WRITE_BYTES = 65_536
 
 /** Told of every block a put needs (before it is looked for) and of those it wrote. */
 export interface BlockSeen {
@@ -64,7 +67,8 @@ export class BlockFiles {
     // Present already, maybe written by another process and not yet synced: this flush covers it too.
     this.pending.note(path)
     if (info?.isFile() === true && info.size === bytes.byteLength) return false
-    writeFileDeferred(path, bytes, this.tmpDir)
+    if (bytes.byteLength >= ASYNC_WRITE_BYTES) await writeFileDeferredAsync(path, bytes, this.tmpDir)
+    else writeFileDeferred(path, bytes, this.tmpDir)
     return true
   }
 
