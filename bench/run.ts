@@ -11,7 +11,7 @@ const args = process.argv.slice(2)
 const quick = args.includes('--quick')
 const reportOnly = args.includes('--report-only')
 const wanted = args.filter((a) => !a.startsWith('--'))
-const ORDER = ['event-log', 'dispatch', 'peer-bullmq', 'mfcc', 'learn', 'e2e']
+const ORDER = ['event-log', 'dispatch', 'peer-bullmq', 'store', 'mfcc', 'learn', 'e2e']
 const benches = readdirSync(root, { withFileTypes: true })
   .filter((d) => d.isDirectory() && existsSync(`${root}${d.name}/run.ts`))
   .map((d) => d.name)

@@ -3,8 +3,15 @@ import type { Store } from '../../core/domain/index.ts'
 import { createEmbeddedStore, createIpfsStore } from '../../transport/store/index.ts'
 import type { Settings } from '../settings.ts'
 
-/** The content store a process uses: a real IPFS node when BANZAI_IPFS_API is set, else the embedded one. */
-export async function openStore(settings: Pick<Settings, 'ipfsApi' | 'data'>): Promise<Store> {
+/**
+ * The content store a process uses: a real IPFS node when BANZAI_IPFS_API is set, else the
+ * embedded one. `sync: 'batch'` (workers, which flush before each report) makes puts durable
+ * together; the default makes each put durable before it returns.
+ */
+export async function openStore(
+  settings: Pick<Settings, 'ipfsApi' | 'data'>,
+  sync: 'each' | 'batch' = 'each',
+): Promise<Store> {
   if (settings.ipfsApi) return createIpfsStore({ url: settings.ipfsApi })
-  return createEmbeddedStore({ dir: join(settings.data, 'store') })
+  return createEmbeddedStore({ dir: join(settings.data, 'store'), sync })
 }

@@ -43,7 +43,8 @@ export async function startWorker(settings: Settings): Promise<RunningWorker> {
     ...(curve ? { curve } : {}),
     log: (msg) => logger.warn(msg),
   })
-  const store = await openStore({ ...settings, data })
+  // The worker host flushes the store before every final report (SPEC §10).
+  const store = await openStore({ ...settings, data }, 'batch')
   const id = `${hostname()}-${process.pid}`
   const host = createWorkerHost({
     transport,

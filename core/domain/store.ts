@@ -37,6 +37,12 @@ export interface Store {
   list(): AsyncIterable<Cid>
   /** Removes a blob's blocks that no other held blob shares. */
   delete(cid: Cid): Promise<void>
-  /** Releases files and connections. */
+  /**
+   * Makes every blob put so far through this store durable (it survives a crash or power cut).
+   * A worker flushes before it sends a unit's report; a store whose puts are durable at once
+   * resolves at once.
+   */
+  flush(): Promise<void>
+  /** Flushes, then releases files and connections. */
   close(): Promise<void>
 }

@@ -40,6 +40,8 @@ export async function acquireZip(
       return { zip: fetched.record.zip, size: fetched.record.size, path: null, isReused: true }
     }
     const { cid, size } = await ctx.store.put(createReadStream(path))
+    // The record outlives this unit: the zip it names must be durable first.
+    await ctx.store.flush()
     await saveUrlRecord(dataDir, url, { ...fetched.record, zip: cid })
     ctx.log.info(`${url}: ${size} bytes, sha256 ${fetched.record.sha256}, stored as ${cid}`)
     return { zip: cid, size, path, isReused: false }

@@ -1,3 +1,4 @@
+import { type FileHandle, open } from 'node:fs/promises'
 import type { Entry, ZipFile } from 'yauzl'
 import {
   assertNever,
@@ -9,6 +10,7 @@ import {
 import { parseWavHeader, WavFormatError, type WavInfo } from '../wav/index.ts'
 import { classifyEntry } from './entry-rules.ts'
 import type { ExtractLimits } from './limits.ts'
+import { readEntry } from './entry-bytes.ts'
 import type { ExtractedItem, ExtractedPart } from './extracted-part.ts'
 import { parseTranscripts } from './transcripts.ts'
 import {
@@ -18,7 +20,6 @@ import {
   isSymlink,
   iterateEntries,
   openZip,
-  readEntryBytes,
 } from './zip-reader.ts'
 
 /** What extraction needs besides the zip's path. */
@@ -31,7 +32,16 @@ export interface ExtractDeps {
   onEntry(done: number, total: number): void
 }
 
+/** WAV puts in flight while the next entries are read: their file-system round trips overlap. */
+const PUTS_IN_FLIGHT = 8
+
 interface ExtractState {
+  /** The zip opened a second time, for positioned reads of whole entries. */
+  file: FileHandle
+  /** Puts started and not yet awaited, oldest first. */
+  puts: Promise<void>[]
+  /** Item ids taken so far, in entry order (their puts may still run). */
+  claimed: Set<string>
   items: Map<string, ExtractedItem & { speakerDir: string }>
   skipped: SkippedEntry[]
   transcripts: Map<string, Map<string, string>>
@@ -45,7 +55,19 @@ interface ExtractState {
  */
 export async function extractArctic(zipPath: string, deps: ExtractDeps): Promise<ExtractedPart> {
   const zip = await openZip(zipPath)
-  const state: ExtractState = { items: new Map(), skipped: [], transcripts: new Map(), totalBytes: 0 }
+  const file = await open(zipPath, 'r').catch((error: unknown) => {
+    zip.close()
+    throw error
+  })
+  const state: ExtractState = {
+    file,
+    puts: [],
+    claimed: new Set(),
+    items: new Map(),
+    skipped: [],
+    transcripts: new Map(),
+    totalBytes: 0,
+  }
   try {
     let done = 0
     for await (const entry of iterateEntries(zip)) {
@@ -53,8 +75,12 @@ export async function extractArctic(zipPath: string, deps: ExtractDeps): Promise
       await handleEntry(zip, entry, state, deps)
       deps.onEntry(++done, zip.entryCount)
     }
+    await Promise.all(state.puts.splice(0))
   } finally {
+    // Puts still running (after an error) must end before the zip closes; their errors are the first one's.
+    await Promise.allSettled(state.puts)
     zip.close()
+    await file.close()
   }
   const items = [...state.items.values()].map(({ speakerDir, ...rest }) => {
     const text = state.transcripts.get(speakerDir)?.get(rest.item.utterance)
@@ -95,23 +121,30 @@ async function handleEntry(
     }
     case 'wav': {
       const id = `${role.speaker}/${role.utterance}`
-      if (state.items.has(id)) return skip(`duplicate entry for item ${id}`)
+      if (state.claimed.has(id)) return skip(`duplicate entry for item ${id}`)
       const bytes = await readChecked(zip, entry, state, deps, deps.limits.maxEntryBytes)
       if (typeof bytes === 'string') return skip(bytes)
       const info = readWavInfo(bytes)
       if (typeof info === 'string') return skip(info)
-      const { cid } = await deps.store.put(bytes)
-      const item: DatasetItem = {
-        id,
-        speaker: role.speaker,
-        utterance: role.utterance,
-        audio: cid,
-        sampleRate: info.sampleRate,
-        channels: info.channels,
-        samples: info.samples,
-        seconds: info.seconds,
-      }
-      state.items.set(id, { entry: name, item, speakerDir: role.speakerDir })
+      // Claimed now: duplicates are judged in entry order, whenever the put ends.
+      state.claimed.add(id)
+      const put = deps.store.put(bytes).then(({ cid }) => {
+        const item: DatasetItem = {
+          id,
+          speaker: role.speaker,
+          utterance: role.utterance,
+          audio: cid,
+          sampleRate: info.sampleRate,
+          channels: info.channels,
+          samples: info.samples,
+          seconds: info.seconds,
+        }
+        state.items.set(id, { entry: name, item, speakerDir: role.speakerDir })
+      })
+      // Kept for a later await; this handler only stops an early rejection from counting as unhandled.
+      put.catch(() => undefined)
+      state.puts.push(put)
+      if (state.puts.length >= PUTS_IN_FLIGHT) await state.puts.shift()
       return
     }
     default:
@@ -145,7 +178,7 @@ async function readChecked(
     return `zip bomb: the archive's total uncompressed size limit of ${deps.limits.maxTotalBytes} bytes is reached`
   }
   try {
-    const bytes = await readEntryBytes(zip, entry, Math.min(maxBytes, left), deps.signal)
+    const bytes = await readEntry(zip, state.file, entry, Math.min(maxBytes, left), deps.signal)
     state.totalBytes += bytes.length
     return bytes
   } catch (error) {

@@ -75,6 +75,8 @@ export async function saveExtractedPart(
   part: ExtractedPart,
 ): Promise<Cid> {
   const cid = await writeJson(store, { kind: PART_KIND, ...part })
+  // The index outlives this unit: the part and every WAV it names must be durable first.
+  await store.flush()
   const index = await readIndex(dataDir)
   index.zips[zip] = { part: cid, key: extractionKey(limits) }
   await writeJsonFile(extractionIndexPath(dataDir), index)

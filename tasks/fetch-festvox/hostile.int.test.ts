@@ -115,6 +115,20 @@ describe('FETCH_FESTVOX on hostile zips', () => {
     expect(reasons(manifest)[`${DIR}/wav/liar.wav`]).toMatch(/^zip bomb: inflates past its declared size/)
   })
 
+  it('skips an entry whose bytes do not match its CRC-32', async () => {
+    const flipped = makeWav(3_000)
+    const zip = await buildZip([
+      good('arctic_a0001'),
+      { name: `${DIR}/wav/stored.wav`, data: flipped, compress: false },
+    ])
+    // Flip one sample byte inside the stored data (the WAV header stays valid).
+    const at = zip.indexOf(Buffer.from(flipped.subarray(1_000, 1_040))) + 20
+    zip[at] = zip[at]! ^ 0xff
+    const { manifest } = await fetchZip(zip)
+    expect(manifest.items.map((i) => i.utterance)).toEqual(['arctic_a0001'])
+    expect(reasons(manifest)[`${DIR}/wav/stored.wav`]).toBe('corrupt entry data (CRC-32 mismatch)')
+  })
+
   it('skips entries once the total uncompressed limit is reached', async () => {
     const zip = await buildZip(['a', 'b', 'c', 'd'].map((u) => good(`arctic_${u}`)))
     const { manifest } = await fetchZip(zip, { extract: { maxTotalBytes: 7_000 } })

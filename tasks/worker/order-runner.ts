@@ -129,6 +129,11 @@ export function runOrder(
         ? impl.run(order.input, order.args, ctx)
         : runPerItem(impl.runItem.bind(impl), decl, ctx),
     )
+    // Blobs written by the task become durable together, before the report that names them.
+    .then(async (result) => {
+      await deps.store.flush()
+      return result
+    })
     .then(
       (result) => finish({ ok: true, result }),
       (error: unknown) => finish({ ok: false, error }),

@@ -104,6 +104,7 @@ export function createMemoryStore(): MemoryStore {
     async delete(cid: Cid): Promise<void> {
       roots.delete(cid)
     },
+    async flush(): Promise<void> {},
     async close(): Promise<void> {},
   }
   return store

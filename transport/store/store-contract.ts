@@ -137,6 +137,20 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       expect((await listAll(store)).filter((cid) => cid === expected)).toHaveLength(1)
     })
 
+    it('flushes: every blob put before flush() is listed and reads back verified; an idle flush resolves', async () => {
+      const blobs = Array.from({ length: 40 }, (_, i) => new TextEncoder().encode(`${name} flushed ${i}`))
+      const puts = await Promise.all(blobs.map((bytes) => store.put(bytes)))
+      const big = await store.put(patternedBytes(MULTI, 65_536, 21))
+      await store.flush()
+      const listed = new Set(await listAll(store))
+      for (const [i, put] of puts.entries()) {
+        expect(listed.has(put.cid)).toBe(true)
+        expectSameBytes(await collect(store.get(put.cid)), blobs[i]!, `blob ${i}`)
+      }
+      expect(await store.has(big.cid)).toBe(true)
+      await store.flush()
+    })
+
     it('lists, pins, unpins and deletes, keeping blocks another blob shares', async () => {
       const shorter = multi.subarray(0, 4 * CHUNK)
       const a = await store.put(shorter)

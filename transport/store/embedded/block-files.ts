@@ -1,9 +1,14 @@
+import { statSync } from 'node:fs'
 import { readFile, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { CID } from 'multiformats/cid'
 import { sha256 } from 'multiformats/hashes/sha2'
 import { BanzaiError, NotFoundError } from '../../../core/domain/index.ts'
-import { removeFile, writeFileAtomic } from './atomic-file.ts'
+import { removeFile, writeFileAtomic, writeFileDeferred, writeFileDeferredAsync } from './atomic-file.ts'
+import type { PendingSyncs } from './pending-syncs.ts'
+
+/** Blocks of at least this size (bytes) are written on the thread pool, smaller ones inline: 64 KiB. */
+const ASYNC_WRITE_BYTES = 65_536
 
 /** Told of every block a put needs (before it is looked for) and of those it wrote. */
 export interface BlockSeen {
@@ -28,11 +33,14 @@ async function toBytes(
  * The blocks of the embedded store, one file each at `blocks/<2 chars>/<cid>` (the two
  * characters before the last, as Kubo's flatfs shards). Speaks the `put`/`get` of the
  * blockstore interface that ipfs-unixfs-importer and -exporter use; every read is re-hashed.
+ * With `pending`, writes are renamed into place unsynced and noted there (made durable by its
+ * flush); without, each write is fsynced before its rename.
  */
 export class BlockFiles {
   constructor(
     private readonly blocksDir: string,
     private readonly tmpDir: string,
+    private readonly pending: PendingSyncs | null = null,
   ) {}
 
   /** Path of a block's file. */
@@ -49,8 +57,18 @@ export class BlockFiles {
 
   /** Stores a block unless a file of its size is already there (then nothing is written); true if written. */
   async putBlock(cid: CID, bytes: Uint8Array): Promise<boolean> {
-    if (await this.hasBlock(cid, bytes.byteLength)) return false
-    await writeFileAtomic(this.pathOf(cid), bytes, this.tmpDir)
+    const path = this.pathOf(cid)
+    if (this.pending === null) {
+      if (await this.hasBlock(cid, bytes.byteLength)) return false
+      await writeFileAtomic(path, bytes, this.tmpDir)
+      return true
+    }
+    const info = statSync(path, { throwIfNoEntry: false })
+    // Present already, maybe written by another process and not yet synced: this flush covers it too.
+    this.pending.note(path)
+    if (info?.isFile() === true && info.size === bytes.byteLength) return false
+    if (bytes.byteLength >= ASYNC_WRITE_BYTES) await writeFileDeferredAsync(path, bytes, this.tmpDir)
+    else writeFileDeferred(path, bytes, this.tmpDir)
     return true
   }
 

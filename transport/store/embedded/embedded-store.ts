@@ -1,7 +1,9 @@
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { importer } from 'ipfs-unixfs-importer'
-import type { CID } from 'multiformats/cid'
+import { CID } from 'multiformats/cid'
+import * as raw from 'multiformats/codecs/raw'
+import { sha256 } from 'multiformats/hashes/sha2'
 import {
   type BlobStat,
   type ByteSource,
@@ -13,18 +15,26 @@ import {
   asCid,
 } from '../../../core/domain/index.ts'
 import { countBytes } from '../byte-source.ts'
-import { importerOptions } from '../cid-params.ts'
+import { CHUNK_SIZE, importerOptions } from '../cid-params.ts'
 import { parseCid } from '../parse-cid.ts'
 import { parseRange } from '../range.ts'
 import { removeStaleTemps } from './atomic-file.ts'
 import { BlockFiles } from './block-files.ts'
 import { listDagBlocks, loadNode, readDag } from './dag-reader.ts'
+import { PendingSyncs } from './pending-syncs.ts'
 import { RootRecords } from './root-records.ts'
 
 /** Options of the embedded store. */
 export interface EmbeddedStoreOptions {
   /** Folder holding `blocks/`, `roots/`, `pins/` and `tmp/`; created if missing. */
   dir: string
+  /**
+   * When puts become durable. `each` (default): every file is fsynced before its rename, so a
+   * put is durable when it returns. `batch`: files are renamed into place unsynced and
+   * `flush()` makes all of them durable at once (one syncfs); a worker flushes before it
+   * reports, so nothing the monitor hears of can be lost.
+   */
+  sync?: 'each' | 'batch'
 }
 
 /** Runs tasks one at a time, in call order. */
@@ -41,12 +51,13 @@ function createMutex(): <T>(task: () => Promise<T>) => Promise<T> {
  * Opens the embedded content store in `dir`: UnixFS blocks in files, the CIDs of
  * `ipfs add --cid-version=1 --raw-leaves`, every block re-hashed when read (SPEC §4).
  */
-export async function createEmbeddedStore({ dir }: EmbeddedStoreOptions): Promise<Store> {
+export async function createEmbeddedStore({ dir, sync = 'each' }: EmbeddedStoreOptions): Promise<Store> {
   const tmpDir = join(dir, 'tmp')
   for (const sub of ['blocks', 'roots', 'pins', 'tmp']) await mkdir(join(dir, sub), { recursive: true })
   await removeStaleTemps(tmpDir, Date.now())
-  const files = new BlockFiles(join(dir, 'blocks'), tmpDir)
-  const roots = new RootRecords(dir, tmpDir)
+  const pending = sync === 'batch' ? new PendingSyncs(dir) : null
+  const files = new BlockFiles(join(dir, 'blocks'), tmpDir, pending)
+  const roots = new RootRecords(dir, tmpDir, pending)
   // Blocks that running puts stored or rely on: delete never removes them (see README).
   const inFlight = new Map<string, number>()
   const exclusive = createMutex()
@@ -85,6 +96,16 @@ export async function createEmbeddedStore({ dir }: EmbeddedStoreOptions): Promis
       needed.clear()
     }
     try {
+      // One chunk or less is a single raw block (`ipfs add --raw-leaves`): hash it here, no importer.
+      if (bytes instanceof Uint8Array && bytes.byteLength <= CHUNK_SIZE) {
+        const block = CID.createV1(raw.code, await sha256.digest(bytes))
+        seen.needed(block)
+        if (await files.putBlock(block, bytes)) seen.written(block)
+        const cid = asCid(block.toString())
+        if (!(await roots.writeRaw(cid, files.pathOf(block))))
+          await exclusive(() => roots.write({ v: 1, cid, size: bytes.byteLength, blocks: [cid] }))
+        return { cid, size: bytes.byteLength }
+      }
       let root: CID | undefined
       for await (const entry of importer(
         [{ content: countBytes(bytes, counter) }],
@@ -164,6 +185,7 @@ export async function createEmbeddedStore({ dir }: EmbeddedStoreOptions): Promis
     unpin: async (cid) => roots.unpin(cid),
     list: () => roots.list(),
     delete: remove,
-    close: async () => undefined,
+    flush: async () => pending?.flush(),
+    close: async () => pending?.flush(),
   }
 }

@@ -1,8 +1,10 @@
-import { access, readdir, readFile } from 'node:fs/promises'
-import { join } from 'node:path'
+import { existsSync, linkSync } from 'node:fs'
+import { access, readdir, readFile, stat } from 'node:fs/promises'
+import { dirname, join } from 'node:path'
 import { z } from 'zod'
 import { BanzaiError, Cid } from '../../../core/domain/index.ts'
-import { removeFile, writeFileAtomic } from './atomic-file.ts'
+import { removeFile, syncDirectory, writeFileAtomic, writeFileDeferred } from './atomic-file.ts'
+import type { PendingSyncs } from './pending-syncs.ts'
 
 /** What the store keeps of a blob that was put: its size and every block of its DAG. */
 export const RootRecord = z.object({
@@ -23,15 +25,23 @@ async function exists(path: string): Promise<boolean> {
 /**
  * Roots and pins on disk: `roots/<cid>.json` (a RootRecord, written atomically once all the
  * blob's blocks are stored: its presence commits the put) and `pins/<cid>` (an empty file).
+ * A blob that is one raw block may instead be recorded as `roots/<cid>.raw`, a hard link to
+ * its block file (one system call, nothing to write): its record is implied (size = the
+ * file's, blocks = itself). With `pending`, records are put in place unsynced and noted there.
  */
 export class RootRecords {
   constructor(
     private readonly dir: string,
     private readonly tmpDir: string,
+    private readonly pending: PendingSyncs | null = null,
   ) {}
 
   private rootPath(cid: Cid): string {
     return join(this.dir, 'roots', `${cid}.json`)
+  }
+
+  private rawPath(cid: Cid): string {
+    return join(this.dir, 'roots', `${cid}.raw`)
   }
 
   private pinPath(cid: Cid): string {
@@ -44,7 +54,7 @@ export class RootRecords {
     try {
       text = await readFile(this.rootPath(cid), 'utf8')
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return this.readRaw(cid)
       throw error
     }
     const parsed = RootRecord.safeParse(JSON.parse(text))
@@ -53,25 +63,63 @@ export class RootRecords {
     return parsed.data
   }
 
+  private async readRaw(cid: Cid): Promise<RootRecord | null> {
+    const info = await stat(this.rawPath(cid)).catch(() => null)
+    return info ? { v: 1, cid, size: info.size, blocks: [cid] } : null
+  }
+
+  /**
+   * Records a blob of one raw block, stored at `blockPath`, by a hard link to that file;
+   * false when links are not possible there (then write a record instead).
+   */
+  async writeRaw(cid: Cid, blockPath: string): Promise<boolean> {
+    const path = this.rawPath(cid)
+    this.pending?.note(path)
+    try {
+      linkSync(blockPath, path)
+    } catch (error) {
+      if (error instanceof Error && 'code' in error) {
+        if (error.code === 'EEXIST') return true
+        if (error.code === 'EPERM' || error.code === 'EXDEV' || error.code === 'ENOTSUP') return false
+      }
+      throw error
+    }
+    if (this.pending === null) await syncDirectory(dirname(path))
+    return true
+  }
+
   /** Writes a root's record unless it is already there (then nothing is written). */
   async write(record: RootRecord): Promise<void> {
     const path = this.rootPath(record.cid)
-    if (await exists(path)) return
-    await writeFileAtomic(path, Buffer.from(JSON.stringify(record)), this.tmpDir, true)
+    if (this.pending === null) {
+      if (await exists(path)) return
+      await writeFileAtomic(path, Buffer.from(JSON.stringify(record)), this.tmpDir, true)
+      return
+    }
+    this.pending.note(path)
+    if (existsSync(path)) return
+    writeFileDeferred(path, Buffer.from(JSON.stringify(record)), this.tmpDir)
   }
 
   /** Forgets a root (its blocks are the caller's business). */
   async remove(cid: Cid): Promise<void> {
     await removeFile(this.rootPath(cid))
+    await removeFile(this.rawPath(cid))
   }
 
   /** Every root recorded, in no particular order. */
   async *list(): AsyncGenerator<Cid> {
     const names = await readdir(join(this.dir, 'roots'))
     for (const name of names) {
-      if (!name.endsWith('.json')) continue
-      const cid = Cid.safeParse(name.slice(0, -'.json'.length))
-      if (cid.success) yield cid.data
+      const stem = name.endsWith('.json')
+        ? name.slice(0, -5)
+        : name.endsWith('.raw')
+          ? name.slice(0, -4)
+          : null
+      if (stem === null) continue
+      const cid = Cid.safeParse(stem)
+      // A raw root written while a record of it exists too (two processes) is listed once.
+      if (cid.success && !(name.endsWith('.raw') && names.includes(`${stem}.json`))) yield cid.data
     }
   }
 
