@@ -1,13 +1,20 @@
-import { mkdirSync } from 'node:fs'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { pino } from 'pino'
 import { catalogue } from '../../core/domain/index.ts'
-import { Monitor, MonitorQueries, monitorSettings, openDatabase } from '../../core/monitor/index.ts'
+import {
+  acquireDataFolderLock,
+  Monitor,
+  MonitorQueries,
+  monitorSettings,
+  openDatabase,
+  type Db,
+} from '../../core/monitor/index.ts'
 import { createApi, startApiServer } from '../../api/index.ts'
 import { createZmqMonitorTransport } from '../../transport/zmq/index.ts'
 import type { Settings } from '../settings.ts'
 import { curvePublicKey, readAllowedKeys } from './curve.ts'
+import { prepareDataFolder } from './data-folder.ts'
 import { openStore } from './open-store.ts'
 
 /** A running monitor process: engine, sockets, API and dashboard. */
@@ -22,9 +29,18 @@ const UI_DIR = fileURLToPath(new URL('../../ui/dist/', import.meta.url))
 /** Starts the monitor with its API and dashboard on the data folder (SPEC §9 `banzai monitor`). */
 export async function startMonitor(settings: Settings): Promise<RunningMonitor> {
   const logger = pino({ level: settings.logLevel, name: 'banzai-monitor' })
-  const data = resolve(settings.data)
-  mkdirSync(data, { recursive: true })
-  const db = openDatabase(join(data, 'banzai.db'))
+  const data = prepareDataFolder(settings.data)
+  const zmqPorts = Array.from({ length: 2 + settings.lanes.length }, (_, i) => settings.zmqPort + i)
+  const startedAt = new Date().toISOString()
+  // First the lock, so a second monitor on this folder opens nothing and exits at once.
+  const lock = acquireDataFolderLock(data, { pid: process.pid, startedAt, api: null, zmqPorts })
+  let db: Db
+  try {
+    db = openDatabase(join(data, 'banzai.db'))
+  } catch (error) {
+    lock.release()
+    throw error
+  }
   const store = await openStore({ ...settings, data })
   const curve = settings.curveSecret
     ? {
@@ -75,8 +91,10 @@ export async function startMonitor(settings: Settings): Promise<RunningMonitor> 
     await transport.close()
     await store.close()
     db.close()
+    lock.release()
     throw error
   }
+  lock.describe({ pid: process.pid, startedAt, api: server.url, zmqPorts })
   logger.info({ url: server.url, data, zmq: transport.endpoints() }, 'monitor ready')
   return {
     url: server.url,
@@ -87,6 +105,7 @@ export async function startMonitor(settings: Settings): Promise<RunningMonitor> 
       await transport.close()
       await store.close()
       db.close()
+      lock.release()
     },
   }
 }
