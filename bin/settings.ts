@@ -150,12 +150,15 @@ export const SETTINGS: SettingDef<unknown>[] = [
   def(
     'token',
     '--token <token>',
-    'bearer token required for writes (and sent by client commands)',
+    'bearer token required for writes (and sent by client commands and workers)',
     '',
     z.string(),
-    [...SERVERS, ...CLIENTS],
+    [...SERVERS, 'worker', ...CLIENTS],
   ),
-  def('readToken', '--read-token <token>', 'bearer token required for reads too', '', z.string(), SERVERS),
+  def('readToken', '--read-token <token>', 'bearer token required for reads too', '', z.string(), [
+    ...SERVERS,
+    'worker',
+  ]),
   def(
     'allowedRoots',
     '--allowed-roots <list>',

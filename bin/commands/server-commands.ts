@@ -5,6 +5,7 @@ import type { Command } from 'commander'
 import { withSettings } from '../command-options.ts'
 import { resolveSettings, type Settings } from '../settings.ts'
 import { startMonitor } from '../wiring/start-monitor.ts'
+import { describeLocalWorkers, waitForLocalWorkers } from '../wiring/local-workers.ts'
 import { startWorker } from '../wiring/start-worker.ts'
 import { runDemo } from './demo.ts'
 
@@ -37,7 +38,12 @@ export function spawnWorkers(settings: Settings, monitorUrl: string, count: numb
       ],
       {
         stdio: ['ignore', 'inherit', 'inherit'],
-        env: process.env,
+        // Tokens travel in the environment, not in argv (which `ps` shows to every user).
+        env: {
+          ...process.env,
+          ...(settings.token ? { BANZAI_TOKEN: settings.token } : {}),
+          ...(settings.readToken ? { BANZAI_READ_TOKEN: settings.readToken } : {}),
+        },
       },
     ),
   )
@@ -66,7 +72,19 @@ export function registerServerCommands(program: Command): void {
     const settings = resolveSettings(flags)
     const running = await startMonitor(settings)
     const workers = spawnWorkers(settings, running.url, settings.workers || availableParallelism())
-    console.log(`banzai is up: ${running.url} (${workers.length} workers; Ctrl-C to stop)`)
+    for (const child of workers)
+      child.once('exit', (code, signal) =>
+        console.error(`banzai: worker pid ${child.pid} exited (${code ?? signal})`),
+      )
+    const started = await waitForLocalWorkers(workers, () => running.monitor.workers.list().map((w) => w.pid))
+    if (started.ready === 0 && workers.length > 0) {
+      await stopWorkers(workers)
+      await running.stop()
+      throw new Error(`no local worker could start: ${describeLocalWorkers(started, workers.length)}`)
+    }
+    console.log(
+      `banzai is up: ${running.url} (${describeLocalWorkers(started, workers.length)}; Ctrl-C to stop)`,
+    )
     await untilSignal()
     await stopWorkers(workers)
     await running.stop()
