@@ -28,6 +28,8 @@ export interface ApiDeps {
   sseHeartbeatMs?: number
   /** Back-pressure of `GET /events` (SPEC §10): streams admitted, readers of history at once, page size. */
   eventStreamLimits?: ReplayLimits
+  /** Why the monitor's writes fail now, or null while they work: `GET /healthz` answers 503 with it. */
+  writeFailure?: () => string | null
 }
 
 /** Hono environment of the app: the request id and logger set per request. */

@@ -16,6 +16,7 @@ import type { Settings } from '../settings.ts'
 import { curvePublicKey, readAllowedKeys } from './curve.ts'
 import { prepareDataFolder } from './data-folder.ts'
 import { openStore } from './open-store.ts'
+import { createWriteHealth } from './write-health.ts'
 
 /** A running monitor process: engine, sockets, API and dashboard. */
 export interface RunningMonitor {
@@ -56,6 +57,7 @@ export async function startMonitor(settings: Settings): Promise<RunningMonitor> 
     ...(curve ? { curve } : {}),
     log: (msg) => logger.warn(msg),
   })
+  const writeHealth = createWriteHealth()
   const monitor = new Monitor({
     db,
     store,
@@ -66,8 +68,13 @@ export async function startMonitor(settings: Settings): Promise<RunningMonitor> 
       shardSize: settings.shardSize,
       retry: { maxAttempts: settings.maxAttempts, backoffBaseMs: 500, backoffMaxMs: 30_000 },
     }),
-    onError: (message, error) => logger.error({ err: error }, message),
+    onError: (message, error) => {
+      logger.error({ err: error }, message)
+      // The engine reports a refused transaction as 'commit failed…'; healthz says so until one succeeds.
+      if (message.startsWith('commit failed')) writeHealth.failed(error)
+    },
   })
+  monitor.onCommitted(() => writeHealth.succeeded())
   monitor.start()
   const queries = new MonitorQueries(monitor.log, monitor.pipelines, monitor.memo, monitor.taskLogs)
   const app = createApi({
@@ -82,6 +89,7 @@ export async function startMonitor(settings: Settings): Promise<RunningMonitor> 
     },
     uiDir: UI_DIR,
     logger,
+    writeFailure: () => writeHealth.failure(),
   })
   let server: Awaited<ReturnType<typeof startApiServer>>
   try {
