@@ -106,6 +106,14 @@ export const SETTINGS: SettingDef<unknown>[] = [
     positiveMs,
     SERVERS,
   ),
+  def(
+    'fetchHosts',
+    '--fetch-hosts <list>',
+    'hosts FETCH_FESTVOX may download from (empty: any but link-local, metadata and the monitor API)',
+    [],
+    list.pipe(z.array(z.string().min(1))),
+    WORKERS,
+  ),
   def('heartbeatMs', '--heartbeat-ms <ms>', 'worker heartbeat interval', 1_000, positiveMs, WORKERS),
   def(
     'shardSize',
@@ -198,6 +206,7 @@ export interface Settings {
   token: string
   readToken: string
   allowedRoots: string[]
+  fetchHosts: string[]
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent'
 }
 

@@ -56,6 +56,8 @@ export async function startWorker(settings: Settings): Promise<RunningWorker> {
       dataDir: data,
       allowedRoots: [join(data), FIXTURES, ...settings.allowedRoots.map((r) => resolve(r))],
       workerId: id,
+      fetchHosts: settings.fetchHosts,
+      monitorUrl: settings.monitor,
     },
     lanes: settings.lanes,
     slots: settings.slots,
