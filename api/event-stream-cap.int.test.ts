@@ -1,7 +1,7 @@
 import { afterEach, expect, test, vi } from 'vitest'
 import { expectProblem } from './testing/expect-problem.ts'
 import { openSse } from './testing/sse-client.ts'
-import { startTestApi, type TestApi } from './testing/start-test-api.ts'
+import { postJson, startTestApi, type TestApi } from './testing/start-test-api.ts'
 
 // Beyond the cap of streams (SPEC §10): 503 with Retry-After; a closed stream frees its slot.
 let api: TestApi | undefined
@@ -25,4 +25,24 @@ test('beyond the cap a stream is refused with 503 and Retry-After; a closed stre
     again.close()
   })
   b.close()
+})
+
+test('history is read in pages of the configured size, through the gate', async () => {
+  api = await startTestApi({ deps: { eventStreamLimits: { pageSize: 7 } } })
+  for (let i = 0; i < 4; i++)
+    await api.json('/api/pipelines', postJson({ tasks: [{ call: 'NOOP' }], cache: false }))
+  await vi.waitFor(() => expect(api!.env.monitor.lastSeq()).toBeGreaterThan(20))
+  const limits: number[] = []
+  const log = api.env.monitor.log
+  const readAfter = log.readAfter.bind(log)
+  log.readAfter = (seq, limit) => {
+    limits.push(limit ?? -1)
+    return readAfter(seq, limit)
+  }
+  const stream = await openSse(`${api.url}/api/events?after=0`)
+  const frames = await stream.take(21)
+  expect(frames.map((f) => Number(f.id))).toEqual(Array.from({ length: 21 }, (_, i) => i + 1))
+  stream.close()
+  expect(limits.length).toBeGreaterThanOrEqual(3)
+  expect(new Set(limits)).toEqual(new Set([7]))
 })
