@@ -1,14 +1,22 @@
-import { mkdirSync } from 'node:fs'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { pino } from 'pino'
 import { catalogue } from '../../core/domain/index.ts'
-import { Monitor, MonitorQueries, monitorSettings, openDatabase } from '../../core/monitor/index.ts'
+import {
+  acquireDataFolderLock,
+  Monitor,
+  MonitorQueries,
+  monitorSettings,
+  openDatabase,
+  type Db,
+} from '../../core/monitor/index.ts'
 import { createApi, startApiServer } from '../../api/index.ts'
 import { createZmqMonitorTransport } from '../../transport/zmq/index.ts'
 import type { Settings } from '../settings.ts'
 import { curvePublicKey, readAllowedKeys } from './curve.ts'
+import { prepareDataFolder } from './data-folder.ts'
 import { openStore } from './open-store.ts'
+import { createWriteHealth } from './write-health.ts'
 
 /** A running monitor process: engine, sockets, API and dashboard. */
 export interface RunningMonitor {
@@ -22,9 +30,18 @@ const UI_DIR = fileURLToPath(new URL('../../ui/dist/', import.meta.url))
 /** Starts the monitor with its API and dashboard on the data folder (SPEC §9 `banzai monitor`). */
 export async function startMonitor(settings: Settings): Promise<RunningMonitor> {
   const logger = pino({ level: settings.logLevel, name: 'banzai-monitor' })
-  const data = resolve(settings.data)
-  mkdirSync(data, { recursive: true })
-  const db = openDatabase(join(data, 'banzai.db'))
+  const data = prepareDataFolder(settings.data)
+  const zmqPorts = Array.from({ length: 2 + settings.lanes.length }, (_, i) => settings.zmqPort + i)
+  const startedAt = new Date().toISOString()
+  // First the lock, so a second monitor on this folder opens nothing and exits at once.
+  const lock = acquireDataFolderLock(data, { pid: process.pid, startedAt, api: null, zmqPorts })
+  let db: Db
+  try {
+    db = openDatabase(join(data, 'banzai.db'))
+  } catch (error) {
+    lock.release()
+    throw error
+  }
   const store = await openStore({ ...settings, data })
   const curve = settings.curveSecret
     ? {
@@ -40,6 +57,7 @@ export async function startMonitor(settings: Settings): Promise<RunningMonitor> 
     ...(curve ? { curve } : {}),
     log: (msg) => logger.warn(msg),
   })
+  const writeHealth = createWriteHealth()
   const monitor = new Monitor({
     db,
     store,
@@ -50,8 +68,13 @@ export async function startMonitor(settings: Settings): Promise<RunningMonitor> 
       shardSize: settings.shardSize,
       retry: { maxAttempts: settings.maxAttempts, backoffBaseMs: 500, backoffMaxMs: 30_000 },
     }),
-    onError: (message, error) => logger.error({ err: error }, message),
+    onError: (message, error) => {
+      logger.error({ err: error }, message)
+      // The engine reports a refused transaction as 'commit failed…'; healthz says so until one succeeds.
+      if (message.startsWith('commit failed')) writeHealth.failed(error)
+    },
   })
+  monitor.onCommitted(() => writeHealth.succeeded())
   monitor.start()
   const queries = MonitorQueries.over(db)
   const app = createApi({
@@ -66,6 +89,7 @@ export async function startMonitor(settings: Settings): Promise<RunningMonitor> 
     },
     uiDir: UI_DIR,
     logger,
+    writeFailure: () => writeHealth.failure(),
   })
   let server: Awaited<ReturnType<typeof startApiServer>>
   try {
@@ -75,8 +99,10 @@ export async function startMonitor(settings: Settings): Promise<RunningMonitor> 
     await transport.close()
     await store.close()
     db.close()
+    lock.release()
     throw error
   }
+  lock.describe({ pid: process.pid, startedAt, api: server.url, zmqPorts })
   logger.info({ url: server.url, data, zmq: transport.endpoints() }, 'monitor ready')
   return {
     url: server.url,
@@ -87,6 +113,7 @@ export async function startMonitor(settings: Settings): Promise<RunningMonitor> 
       await transport.close()
       await store.close()
       db.close()
+      lock.release()
     },
   }
 }

@@ -24,7 +24,9 @@ export async function startWorker(settings: Settings): Promise<RunningWorker> {
   const logger = pino({ level: settings.logLevel, name: 'banzai-worker' })
   const data = resolve(settings.data)
   mkdirSync(data, { recursive: true })
-  const endpoints = await discoverTransport(settings.monitor, settings.token ? { token: settings.token } : {})
+  // The write token also reads; a read token alone is enough for `GET /api/transport`.
+  const token = settings.token || settings.readToken
+  const endpoints = await discoverTransport(settings.monitor, token ? { token } : {})
   const curve =
     endpoints.curveServerKey !== null
       ? settings.curveSecret
@@ -55,6 +57,8 @@ export async function startWorker(settings: Settings): Promise<RunningWorker> {
       dataDir: data,
       allowedRoots: [join(data), FIXTURES, ...settings.allowedRoots.map((r) => resolve(r))],
       workerId: id,
+      fetchHosts: settings.fetchHosts,
+      monitorUrl: settings.monitor,
     },
     lanes: settings.lanes,
     slots: settings.slots,
