@@ -3,12 +3,12 @@ import { availableParallelism } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import type { Command } from 'commander'
 import { withSettings } from '../command-options.ts'
-import { resolveSettings, type Settings } from '../settings.ts'
-import { startMonitor } from '../wiring/start-monitor.ts'
-import { startWorker } from '../wiring/start-worker.ts'
-import { runDemo } from './demo.ts'
+import type { Settings } from '../settings.ts'
 
-const BANZAI = fileURLToPath(new URL('../banzai.js', import.meta.url))
+// The entry a worker child runs: the build's own cli.js, or the tsx launcher when running the sources.
+const BANZAI = fileURLToPath(
+  new URL(import.meta.url.endsWith('.ts') ? '../banzai.js' : '../cli.js', import.meta.url),
+)
 
 /** Resolves when SIGINT or SIGTERM arrives. */
 export function untilSignal(): Promise<NodeJS.Signals> {
@@ -34,6 +34,8 @@ export function spawnWorkers(settings: Settings, monitorUrl: string, count: numb
         String(settings.slots),
         '--log-level',
         settings.logLevel,
+        '--log-format',
+        settings.logFormat === 'auto' && process.stderr.isTTY ? 'pretty' : settings.logFormat,
       ],
       {
         stdio: ['ignore', 'inherit', 'inherit'],
@@ -57,15 +59,21 @@ export async function stopWorkers(children: ChildProcess[]): Promise<void> {
   )
 }
 
+async function settingsOf(flags: Record<string, unknown>): Promise<Settings> {
+  const { resolveSettings } = await import('../settings.ts')
+  return resolveSettings(flags)
+}
+
 /** `banzai up`, `banzai monitor`, `banzai worker`, `banzai demo`. */
 export function registerServerCommands(program: Command): void {
   withSettings(
     program.command('up').description('monitor, API, dashboard and N local worker processes, in one command'),
     'up',
   ).action(async (flags: Record<string, unknown>) => {
-    const settings = resolveSettings(flags)
+    const settings = await settingsOf(flags)
+    const { startMonitor } = await import('../wiring/start-monitor.ts')
     const running = await startMonitor(settings)
-    const workers = spawnWorkers(settings, running.url, settings.workers || availableParallelism())
+    const workers = spawnWorkers(settings, running.url, settings.workers ?? availableParallelism())
     console.log(`banzai is up: ${running.url} (${workers.length} workers; Ctrl-C to stop)`)
     await untilSignal()
     await stopWorkers(workers)
@@ -76,7 +84,9 @@ export function registerServerCommands(program: Command): void {
     program.command('monitor').description('the monitor with its API and dashboard, one process'),
     'monitor',
   ).action(async (flags: Record<string, unknown>) => {
-    const running = await startMonitor(resolveSettings(flags))
+    const settings = await settingsOf(flags)
+    const { startMonitor } = await import('../wiring/start-monitor.ts')
+    const running = await startMonitor(settings)
     console.log(`banzai monitor: ${running.url}`)
     await untilSignal()
     await running.stop()
@@ -86,7 +96,9 @@ export function registerServerCommands(program: Command): void {
     program.command('worker').description('a worker: discovers the monitor from its API and runs tasks'),
     'worker',
   ).action(async (flags: Record<string, unknown>) => {
-    const worker = await startWorker(resolveSettings(flags))
+    const settings = await settingsOf(flags)
+    const { startWorker } = await import('../wiring/start-worker.ts')
+    const worker = await startWorker(settings)
     await untilSignal()
     await worker.stop(true)
   })
@@ -97,6 +109,8 @@ export function registerServerCommands(program: Command): void {
       .description('runs the bundled example datasets end to end and prints the outcome'),
     'demo',
   ).action(async (flags: Record<string, unknown>) => {
-    process.exitCode = await runDemo(resolveSettings(flags))
+    const settings = await settingsOf(flags)
+    const { runDemo } = await import('./demo.ts')
+    process.exitCode = await runDemo(settings)
   })
 }
