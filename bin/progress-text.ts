@@ -23,7 +23,10 @@ export function formatBytes(n: number): string {
 }
 
 function amount(done: number, total: number, unit: string): string {
-  return unit === 'bytes' ? `${formatBytes(done)}/${formatBytes(total)}` : `${done}/${total} ${unit}`
+  // FETCH's unit may name its zip: `bytes (zip 2/3)`.
+  if (unit === 'bytes' || unit.startsWith('bytes '))
+    return `${formatBytes(done)}/${formatBytes(total)}${unit.slice(5)}`
+  return `${done}/${total} ${unit}`
 }
 
 /** How long a task has run (or ran), in ms; null before it started. */
