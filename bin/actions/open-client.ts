@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs'
+import { dirname, resolve } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import { ValidationError } from '../../core/domain/index.ts'
 import { ApiClient } from '../client.ts'
 import { resolveSettings } from '../settings.ts'
@@ -9,7 +11,31 @@ export function openClient(flags: Record<string, unknown>): ApiClient {
   return new ApiClient(settings.monitor, settings.token)
 }
 
-/** Reads a JSON document from a file, or from stdin for `-`. */
+/** A task argument `file:RELATIVE/PATH` made absolute against `base` (the document's folder); others unchanged. */
+function resolveFileArg(arg: unknown, base: string): unknown {
+  if (typeof arg !== 'string' || !arg.startsWith('file:') || arg.startsWith('file:/')) return arg
+  return pathToFileURL(resolve(base, decodeURIComponent(arg.slice('file:'.length)))).href
+}
+
+/**
+ * Makes relative `file:` arguments of a pipeline document absolute against the document's
+ * folder, so that examples can name the bundled fixtures wherever the project lives.
+ */
+export function resolveRelativeFileUrls(doc: unknown, base: string): unknown {
+  const mapTasks = (tasks: unknown): unknown =>
+    Array.isArray(tasks)
+      ? tasks.map((task: unknown) =>
+          typeof task === 'object' && task !== null && 'args' in task && Array.isArray(task.args)
+            ? { ...task, args: task.args.map((a: unknown) => resolveFileArg(a, base)) }
+            : task,
+        )
+      : tasks
+  if (Array.isArray(doc)) return mapTasks(doc)
+  if (typeof doc === 'object' && doc !== null && 'tasks' in doc) return { ...doc, tasks: mapTasks(doc.tasks) }
+  return doc
+}
+
+/** Reads a JSON pipeline document from a file (or stdin for `-`), relative `file:` arguments made absolute. */
 export function readDocument(file: string): unknown {
   let text: string
   try {
@@ -20,7 +46,7 @@ export function readDocument(file: string): unknown {
     )
   }
   try {
-    return JSON.parse(text)
+    return resolveRelativeFileUrls(JSON.parse(text), file === '-' ? process.cwd() : dirname(resolve(file)))
   } catch (error) {
     throw new ValidationError(
       `${file} is not JSON: ${error instanceof Error ? error.message : String(error)}`,
