@@ -62,7 +62,7 @@ function detailLines(detail: PipelineDetail): string[] {
     `${detail.id} ${detail.name}: ${detail.status}${detail.error ? ` — ${detail.error}` : ''}`,
     ...detail.tasks.map(
       (t) =>
-        `  ${t.index} ${t.call.padEnd(14)} attempt ${t.attempt} ${describeTask(t, now)}${t.output ? ` ${t.output}` : ''}`,
+        `  ${t.index} ${t.call.padEnd(14)} ${describeTask(t, now)}${t.attempt > 1 ? ` (attempt ${t.attempt})` : ''}${t.output ? ` → ${t.output}` : ''}`,
     ),
   ]
 }
