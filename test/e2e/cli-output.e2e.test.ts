@@ -118,10 +118,14 @@ describe('pipes and signals', () => {
     const doc = join(data, 'slow.json')
     writeFileSync(
       doc,
-      JSON.stringify([
-        { call: 'SLEEP', args: [1500] },
-        { call: 'SLEEP', args: [1500] },
-      ]),
+      // cache: false, so that the second run sleeps too instead of being served from the memo.
+      JSON.stringify({
+        tasks: [
+          { call: 'SLEEP', args: [1500] },
+          { call: 'SLEEP', args: [1500] },
+        ],
+        cache: false,
+      }),
     )
     const submitted = PipelineDetail.parse(
       JSON.parse((await banzai(['run', doc, '--json', '--monitor', url])).out),
