@@ -14,6 +14,7 @@ import {
 } from '../../core/domain/index.ts'
 import { type Child, PROJECT_ROOT, spawnBuilt } from '../support/child-process.ts'
 import { freePorts, tempDataDir } from '../support/banzai-processes.ts'
+import { expectOnlyProgress } from '../support/progress-lines.ts'
 
 // The command line end to end, as built into dist/ (`npm test` builds first): `banzai up`, then
 // client commands against it, and `banzai demo`.
@@ -232,54 +233,4 @@ describe('--json, exit codes, logs', () => {
     const logs = await banzai(['logs', id, '--monitor', url])
     expect(logs.out).toMatch(/ 0 FETCH_FESTVOX info .*20 items/)
   })
-})
-
-/** What `demo` and `run --follow` may print on stdout: progress, per-step results and the outcome. */
-const PROGRESS_OR_OUTCOME = [
-  /^dashboard: http:\/\/\S+$/,
-  /^submitted \S+$/,
-  /^\S+ +\d+ [A-Z_]+ +(pending|queued|running|succeeded|failed|cancelled)\b/,
-  /^ +\d+ [A-Z_]+ +(pending|queued|running|succeeded|failed|cancelled)\b/,
-  /^\S+ (succeeded|failed|cancelled)( output \S+)?(: .*)?$/,
-  /^ {2}last log lines of step \d+ [A-Z_]+:$/,
-  /^ {4}(debug|info|warn|error) /,
-  /^to browse this run later: /,
-]
-
-/** Every stdout line is progress or outcome (no log record, no request line). */
-function expectOnlyProgress(out: string): void {
-  for (const line of out.split('\n').filter(Boolean))
-    expect(
-      PROGRESS_OR_OUTCOME.some((p) => p.test(line)),
-      `unexpected stdout line: ${line}`,
-    ).toBe(true)
-}
-
-describe('banzai demo', () => {
-  test('completes on a fresh data folder, prints only progress and the LEARN result, and a rerun is cached', async () => {
-    const fresh = tempDataDir('banzai-demo-')
-    const [port, zmqPort] = [await freePorts(1), await freePorts(4)]
-    const args = [
-      'demo',
-      '--data',
-      fresh,
-      '--port',
-      String(port),
-      '--zmq-port',
-      String(zmqPort),
-      '--workers',
-      '2',
-    ]
-    const demo = await banzai(args)
-    expect(demo.code, demo.out + demo.err).toBe(0)
-    expect(demo.out).toMatch(/LEARN +succeeded .*classifier over .* held-out utterance accuracy \d+/)
-    expectOnlyProgress(demo.out)
-    // The fixtures are read through file: URLs (no port in them), so every later step hits the cache.
-    const again = await banzai(args)
-    rmSync(fresh, { recursive: true, force: true })
-    expect(again.code, again.out + again.err).toBe(0)
-    for (const call of ['FILTER_LONGER', 'EXTRACT_MFCC', 'LEARN'])
-      expect(again.out).toMatch(new RegExp(`\\d ${call} +succeeded \\(cached\\)`))
-    expectOnlyProgress(again.out)
-  }, 300_000)
 })
