@@ -63,13 +63,15 @@ function timeWorkerReady(url: string, data: string): Promise<number> {
     { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] },
   )
   return new Promise((ok, fail) => {
+    let readyMs: number | null = null
     child.stderr.on('data', (c: Buffer) => {
-      if (!c.toString().includes('"worker ready"')) return
-      const ms = performance.now() - started
-      child.once('exit', () => ok(ms))
+      if (readyMs !== null || !c.toString().includes('"worker ready"')) return
+      readyMs = performance.now() - started
       child.kill('SIGTERM')
     })
-    child.once('exit', (code) => fail(new Error(`worker exited ${code} before ready`)))
+    child.once('exit', (code) =>
+      readyMs !== null ? ok(readyMs) : fail(new Error(`worker exited ${code} before ready`)),
+    )
   })
 }
 
