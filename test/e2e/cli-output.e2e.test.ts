@@ -146,3 +146,17 @@ describe('pipes and signals', () => {
     expect(follower.stderr()).not.toMatch(/at .*\.js:\d+/)
   })
 })
+
+describe('logs', () => {
+  test('`up` logs on stderr (JSON lines off a terminal), with no request lines at info', async () => {
+    expect((await banzai(['status', '--monitor', url])).code).toBe(0)
+    const records = up
+      .stderr()
+      .split('\n')
+      .filter((l) => l.startsWith('{') && l.endsWith('}'))
+      .map((l) => JSON.parse(l) as { msg?: unknown })
+    expect(records.length).toBeGreaterThan(0)
+    expect(records.map((r) => r.msg)).not.toContain('request')
+    expect(up.lines.filter((l) => l.startsWith('{'))).toEqual([])
+  })
+})
