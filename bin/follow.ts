@@ -1,4 +1,4 @@
-import cliProgress from 'cli-progress'
+import type { MultiBar, SingleBar } from 'cli-progress'
 import { LogPage, PipelineDetail, type TaskDetail } from '../core/domain/index.ts'
 import type { ApiClient } from './client.ts'
 import { barFraction, describeTask } from './progress-text.ts'
@@ -52,18 +52,19 @@ export async function followPipeline(
   options: { json?: boolean; output?: NodeJS.WriteStream; interruptHint?: string } = {},
 ): Promise<PipelineDetail> {
   const output = options.output ?? process.stdout
-  const bars =
-    output.isTTY === true && !options.json
-      ? new cliProgress.MultiBar(
-          {
-            format: ' {bar} {pct}% | {name} {info}',
-            hideCursor: true,
-            clearOnComplete: false,
-            stream: output,
-          },
-          cliProgress.Presets.shades_classic,
-        )
-      : null
+  // The bar library loads only when there is a terminal to draw on.
+  const cliProgress = output.isTTY === true && !options.json ? (await import('cli-progress')).default : null
+  const bars: MultiBar | null = cliProgress
+    ? new cliProgress.MultiBar(
+        {
+          format: ' {bar} {pct}% | {name} {info}',
+          hideCursor: true,
+          clearOnComplete: false,
+          stream: output,
+        },
+        cliProgress.Presets.shades_classic,
+      )
+    : null
   let interrupted = false
   const onInterrupt = (): void => {
     bars?.stop()
@@ -74,7 +75,7 @@ export async function followPipeline(
     if (options.interruptHint === undefined) process.exit(130)
   }
   process.once('SIGINT', onInterrupt)
-  const rows = new Map<number, cliProgress.SingleBar>()
+  const rows = new Map<number, SingleBar>()
   const last = new Map<number, string>()
   const failedShown = new Set<number>()
   let lastJson = ''
