@@ -1,11 +1,6 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { Command, CommanderError } from 'commander'
-import { registerClientCommands } from './commands/client-commands.ts'
-import { registerInspectCommands } from './commands/inspect-commands.ts'
-import { registerServerCommands } from './commands/server-commands.ts'
-import { registerStoreCommands } from './commands/store-commands.ts'
 import { PROJECT_ROOT } from './project-root.ts'
 
 // Only commander and the command tables load here: each action imports what it needs, so
@@ -19,6 +14,21 @@ function readVersion(): string {
     : 'unknown'
 }
 
+// `banzai --version` answers before commander and the command tables load.
+const argv = process.argv.slice(2)
+if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
+  process.stdout.write(`${readVersion()}\n`)
+  process.exit(0)
+}
+
+const [{ Command, CommanderError }, client, inspect, server, store] = await Promise.all([
+  import('commander'),
+  import('./commands/client-commands.ts'),
+  import('./commands/inspect-commands.ts'),
+  import('./commands/server-commands.ts'),
+  import('./commands/store-commands.ts'),
+])
+
 // A closed pipe (`banzai status | head -2`) ends the command quietly.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   if (error.code === 'EPIPE') process.exit(0)
@@ -30,10 +40,10 @@ const program = new Command('banzai')
   .version(readVersion(), '-V, --version', 'prints the version')
   .showHelpAfterError()
   .exitOverride()
-registerServerCommands(program)
-registerClientCommands(program)
-registerInspectCommands(program)
-registerStoreCommands(program)
+server.registerServerCommands(program)
+client.registerClientCommands(program)
+inspect.registerInspectCommands(program)
+store.registerStoreCommands(program)
 
 try {
   await program.parseAsync(process.argv)
