@@ -119,8 +119,8 @@ describe('banzai run, status, events', () => {
   })
 })
 
-describe('banzai cache clear, gc, keygen', () => {
-  test('forget memoized results, collect garbage, print a key pair', async () => {
+describe('banzai cache clear, gc', () => {
+  test('forget memoized results, collect garbage', async () => {
     const ok = join(data, 'memo.json')
     writeFileSync(ok, JSON.stringify([{ call: 'MAKE_DATASET', args: [3] }, { call: 'NOOP' }]))
     expect((await banzai(['run', ok, '--follow', '--monitor', url])).code).toBe(0)
