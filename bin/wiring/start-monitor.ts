@@ -1,6 +1,6 @@
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { pino } from 'pino'
+import { PROJECT_ROOT } from '../project-root.ts'
+import { createLogger } from '../logger.ts'
 import { catalogue } from '../../core/domain/index.ts'
 import {
   acquireDataFolderLock,
@@ -25,11 +25,11 @@ export interface RunningMonitor {
   stop(): Promise<void>
 }
 
-const UI_DIR = fileURLToPath(new URL('../../ui/dist/', import.meta.url))
+const UI_DIR = join(PROJECT_ROOT, 'ui/dist/')
 
 /** Starts the monitor with its API and dashboard on the data folder (SPEC §9 `banzai monitor`). */
 export async function startMonitor(settings: Settings): Promise<RunningMonitor> {
-  const logger = pino({ level: settings.logLevel, name: 'banzai-monitor' })
+  const logger = createLogger(settings, 'banzai-monitor')
   const data = prepareDataFolder(settings.data)
   const zmqPorts = Array.from({ length: 2 + settings.lanes.length }, (_, i) => settings.zmqPort + i)
   const startedAt = new Date().toISOString()

@@ -24,7 +24,20 @@ export function spawnTs(
   env: Record<string, string> = {},
   options: { uid?: number } = {},
 ): Child {
-  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+  return spawnNode(['--import', 'tsx', script, ...args], env, options)
+}
+
+/** Spawns the built command line, `node dist/bin/cli.js ARGS` (`npm test` builds first). */
+export function spawnBuilt(
+  args: string[],
+  env: Record<string, string> = {},
+  options: { uid?: number } = {},
+): Child {
+  return spawnNode(['dist/bin/cli.js', ...args], env, options)
+}
+
+function spawnNode(nodeArgs: string[], env: Record<string, string>, options: { uid?: number }): Child {
+  const child = spawn(process.execPath, nodeArgs, {
     cwd: PROJECT_ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
