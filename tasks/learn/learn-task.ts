@@ -1,7 +1,7 @@
 import {
   type DatasetItem,
+  type ImplementationOf,
   type TaskContext,
-  type TaskImplementation,
   ValidationError,
 } from '../../core/domain/index.ts'
 import { readBytes, readManifest, writeJson } from '../documents.ts'
@@ -12,7 +12,7 @@ import { resolveLearnOptions } from './options.ts'
 import { type FeatureRecording, trainOnFeatures } from './train.ts'
 
 /** LEARN([options]) (SPEC §3): trains on a dataset's MFCCs and stores the model, its weights and a `banzai.model/1` document. */
-export const learn: TaskImplementation = {
+export const learn: ImplementationOf<'LEARN'> = {
   kind: 'whole',
   async run(input, args, ctx) {
     const options = resolveLearnOptions(args)

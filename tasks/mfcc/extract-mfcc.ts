@@ -1,4 +1,4 @@
-import type { TaskImplementation } from '../../core/domain/index.ts'
+import type { ImplementationOf } from '../../core/domain/index.ts'
 import { readBytes } from '../documents.ts'
 import { encodeNpy } from '../npy/index.ts'
 import { computeWavMfcc } from './mfcc-of-wav.ts'
@@ -11,7 +11,7 @@ const MAX_WAV_BYTES = 2 ** 31 - 1
  * EXTRACT_MFCC (SPEC §3), per item: reads the item's WAV, mixes to mono, resamples to
  * `samplerate`, computes the MFCCs and stores them as a float32 .npy of shape [frames, numcep].
  */
-export const extractMfcc: TaskImplementation = {
+export const extractMfcc: ImplementationOf<'EXTRACT_MFCC'> = {
   kind: 'perItem',
   async runItem(item, args, ctx) {
     const params = parseMfccArgs(args)

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import type { FieldError } from '../errors.ts'
 import { integer, number, options, value } from './arg-shape.ts'
-import { argError, type TaskDeclaration } from './declaration.ts'
+import { argError, declareTask } from './declaration.ts'
 
 const MINUTE = 60_000
 /** Meyda computes at most this many coefficients. */
@@ -16,7 +16,7 @@ const url = value(
 )
 
 /** FETCH_FESTVOX(url, ...urls): downloads Festvox / CMU ARCTIC zips into a dataset manifest. */
-export const FETCH_FESTVOX: TaskDeclaration = {
+export const FETCH_FESTVOX = declareTask({
   name: 'FETCH_FESTVOX',
   version: 1,
   lane: 'default',
@@ -33,12 +33,12 @@ export const FETCH_FESTVOX: TaskDeclaration = {
   external: true,
   needsInput: false,
   timeoutMs: 60 * MINUTE,
-}
+})
 
 const seconds = number(0, 86_400)
 
 /** FILTER_LONGER(seconds): keeps items lasting at least `seconds`. */
-export const FILTER_LONGER: TaskDeclaration = {
+export const FILTER_LONGER = declareTask({
   name: 'FILTER_LONGER',
   version: 1,
   lane: 'default',
@@ -48,15 +48,15 @@ export const FILTER_LONGER: TaskDeclaration = {
   external: false,
   needsInput: true,
   timeoutMs: 10 * MINUTE,
-}
+})
 
 /** FILTER_SHORTER(seconds): keeps items shorter than `seconds`. */
-export const FILTER_SHORTER: TaskDeclaration = {
+export const FILTER_SHORTER = declareTask({
   ...FILTER_LONGER,
   name: 'FILTER_SHORTER',
   doc: 'Keeps the items whose duration (samples / sampleRate) is shorter than `seconds`.',
   args: [{ name: 'seconds', doc: 'duration bound, seconds (exclusive)', shape: seconds }],
-}
+})
 
 function checkMfccArgs(args: unknown[], path: string): FieldError[] {
   const [nfilt, numcep, lowfreq, highfreq, samplerate] = args as number[]
@@ -98,7 +98,7 @@ function checkMfccArgs(args: unknown[], path: string): FieldError[] {
 }
 
 /** EXTRACT_MFCC(nfilt, numcep, lowfreq, highfreq, samplerate [, options]): MFCCs of every item, per item. */
-export const EXTRACT_MFCC: TaskDeclaration = {
+export const EXTRACT_MFCC = declareTask({
   name: 'EXTRACT_MFCC',
   version: 1,
   lane: 'default',
@@ -130,10 +130,10 @@ export const EXTRACT_MFCC: TaskDeclaration = {
   needsInput: true,
   timeoutMs: 120 * MINUTE,
   checkArgs: checkMfccArgs,
-}
+})
 
 /** LEARN([options]): trains a speaker classifier or a frame autoencoder on the MFCCs. */
-export const LEARN: TaskDeclaration = {
+export const LEARN = declareTask({
   name: 'LEARN',
   version: 1,
   lane: 'default',
@@ -158,4 +158,4 @@ export const LEARN: TaskDeclaration = {
   external: false,
   needsInput: true,
   timeoutMs: 240 * MINUTE,
-}
+})
