@@ -30,6 +30,11 @@ export interface TaskDeclaration<
 /** The parsed arguments of a declaration, as a tuple (`[number, number?]`). */
 export type DeclaredArgs<D extends TaskDeclaration> = ArgsOfDecls<D['args']>
 
+/** Declares an argument list on its own, as a tuple (for a `checkArgs` typed by it). */
+export function declareArgs<const A extends readonly ArgDecl[]>(args: A): A {
+  return args
+}
+
 /** Declares a task, keeping its argument list as a tuple and `perItem` as a literal (for `DeclaredArgs`). */
 export function declareTask<const A extends readonly ArgDecl[], const P extends boolean>(
   decl: TaskDeclaration<A, P>,
