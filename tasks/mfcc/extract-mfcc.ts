@@ -2,7 +2,7 @@ import type { ImplementationOf } from '../../core/domain/index.ts'
 import { readBytes } from '../documents.ts'
 import { encodeNpy } from '../npy/index.ts'
 import { computeWavMfcc } from './mfcc-of-wav.ts'
-import { parseMfccArgs } from './mfcc-params.ts'
+import { resolveMfccParams } from './mfcc-params.ts'
 
 /** Largest WAV read for one item, bytes (2 GiB: 16-bit mono 16 kHz is over 18 hours). */
 const MAX_WAV_BYTES = 2 ** 31 - 1
@@ -14,7 +14,7 @@ const MAX_WAV_BYTES = 2 ** 31 - 1
 export const extractMfcc: ImplementationOf<'EXTRACT_MFCC'> = {
   kind: 'perItem',
   async runItem(item, args, ctx) {
-    const params = parseMfccArgs(args)
+    const params = resolveMfccParams(args)
     ctx.signal.throwIfAborted()
     const wav = await readBytes(ctx.store, item.audio, MAX_WAV_BYTES)
     ctx.signal.throwIfAborted()
