@@ -1,4 +1,4 @@
-import type { TaskImplementation } from '../core/domain/index.ts'
+import type { ImplementationOf, Implementations } from '../core/domain/index.ts'
 import { fetchFestvox } from './fetch-festvox/index.ts'
 import { filterLonger, filterShorter } from './filter/index.ts'
 import { utilityTasks } from './utility/index.ts'
@@ -11,27 +11,25 @@ const loadLearn = () => import('./learn/index.ts')
 const loadMfcc = () => import('./mfcc/index.ts')
 
 /** LEARN, loaded on first use. */
-const learn: TaskImplementation = {
+const learn: ImplementationOf<'LEARN'> = {
   kind: 'whole',
   run: async (input, args, ctx) => {
     const { learn: task } = await loadLearn()
-    if (task.kind !== 'whole') throw new Error('LEARN must be a whole-input task')
     return task.run(input, args, ctx)
   },
 }
 
 /** EXTRACT_MFCC, loaded on first use. */
-const extractMfcc: TaskImplementation = {
+const extractMfcc: ImplementationOf<'EXTRACT_MFCC'> = {
   kind: 'perItem',
   runItem: async (item, args, ctx) => {
     const { extractMfcc: task } = await loadMfcc()
-    if (task.kind !== 'perItem') throw new Error('EXTRACT_MFCC must be a per-item task')
     return task.runItem(item, args, ctx)
   },
 }
 
-/** Every task implementation a worker runs, by catalogue name. */
-export const implementations: Record<string, TaskImplementation> = {
+/** Every task implementation a worker runs, by catalogue name: one per declaration, of its kind and arguments. */
+export const implementations: Implementations = {
   FETCH_FESTVOX: fetchFestvox,
   FILTER_LONGER: filterLonger,
   FILTER_SHORTER: filterShorter,
