@@ -49,7 +49,8 @@ async function serveDiscovery(
 /** Whether an embedded store holds a blob (its `roots/<cid>.json` record commits a put). */
 function hasBlob(storeDir: string): boolean {
   const roots = join(storeDir, 'roots')
-  return existsSync(roots) && readdirSync(roots).some((f) => f.endsWith('.json'))
+  // A blob's root record: JSON for a multi-block blob, a hard link `.raw` for a one-block blob.
+  return existsSync(roots) && readdirSync(roots).some((f) => f.endsWith('.json') || f.endsWith('.raw'))
 }
 
 test('partition: a worker cut off mid-SLEEP loses its lease, the unit runs on the other worker; after the link heals its stale report is recorded as UnitReportIgnored and nothing runs twice', async () => {
