@@ -2,7 +2,12 @@ import { rmSync } from 'node:fs'
 import { afterEach, describe, expect, test } from 'vitest'
 import { DatasetManifest, MAX_MESSAGE_BYTES } from '../../core/domain/index.ts'
 import type { Child } from '../support/child-process.ts'
-import { freePorts, startMonitorProcess, startWorkerProcess, tempDataDir } from '../support/banzai-processes.ts'
+import {
+  freePorts,
+  startMonitorProcess,
+  startWorkerProcess,
+  tempDataDir,
+} from '../support/banzai-processes.ts'
 
 // Real processes over real TCP: the case that failed at the whole ARCTIC's size (issue 13),
 // where a report listing every item's CID went over the 1 MiB frame limit and was dropped.
