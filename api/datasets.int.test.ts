@@ -11,7 +11,7 @@ beforeAll(async () => {
   const audio = (await api.env.store.put(new TextEncoder().encode('one blob'))).cid
   const items: DatasetItem[] = Array.from({ length: COUNT }, (_, i) => ({
     id: `s/u${i}`,
-    speaker: 's',
+    speaker: i % 2 ? 'odd' : 'even',
     utterance: `u${i}`,
     audio,
     sampleRate: 16_000,
@@ -48,6 +48,13 @@ describe('GET /api/datasets/:cid/items', () => {
     }
     expect(seen).toEqual(Array.from({ length: COUNT }, (_, i) => `s/u${i}`))
     expect((await page(`?after=${COUNT}`)).items).toEqual([])
+  })
+
+  test("?speaker= pages through that speaker's items only; every page names all speakers", async () => {
+    const odd = await page('?speaker=odd&limit=1000')
+    expect(odd).toMatchObject({ total: COUNT / 2, next: 1000, speakers: ['even', 'odd'] })
+    expect(odd.items.every((i) => i.speaker === 'odd')).toBe(true)
+    expect(odd.seconds).toBeCloseTo((COUNT / 2) ** 2 / 16_000, 6) // odd samples 1 + 3 + … sum to (COUNT/2)²
   })
 
   test('a bad limit is 400, an unknown blob 404, a blob that is not a dataset 422', async () => {

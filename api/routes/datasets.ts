@@ -22,6 +22,7 @@ const itemsRoute = createRoute({
         'items to skip: the `next` of the previous page',
       ).default(0),
       limit: Limit,
+      speaker: z.string().max(200).optional().openapi({ description: "only this speaker's items" }),
     }),
   },
   responses: {
@@ -33,29 +34,39 @@ const itemsRoute = createRoute({
 /** Parsed manifests kept by CID (content-addressed, so never stale), so paging parses each once. */
 const KEPT_MANIFESTS = 4
 
-/** `GET /datasets/:cid/items?after=&limit=`: pages through a dataset manifest read from the store. */
+/** A manifest with what every page of it repeats, computed once. */
+interface KeptManifest {
+  manifest: domain.DatasetManifest
+  speakers: string[]
+}
+
+/** `GET /datasets/:cid/items?after=&limit=&speaker=`: pages through a dataset manifest read from the store. */
 export function registerDatasetRoutes(app: OpenAPIHono<AppEnv>, deps: ApiDeps): void {
-  const manifests = new Map<string, domain.DatasetManifest>()
-  const read = async (cid: domain.Cid): Promise<domain.DatasetManifest> => {
+  const manifests = new Map<string, KeptManifest>()
+  const read = async (cid: domain.Cid): Promise<KeptManifest> => {
     const kept = manifests.get(cid)
     if (kept) return kept
     if (!(await deps.store.has(cid))) throw new domain.NotFoundError(`no blob ${cid} in the store`)
     const manifest = await domain.readManifest(deps.store, cid)
+    const speakers = [...new Set(manifest.items.map((i) => i.speaker))].sort()
     if (manifests.size >= KEPT_MANIFESTS) manifests.delete(manifests.keys().next().value!)
-    manifests.set(cid, manifest)
-    return manifest
+    manifests.set(cid, { manifest, speakers })
+    return { manifest, speakers }
   }
   app.openapi(itemsRoute, async (c) => {
     const { cid } = c.req.valid('param')
-    const { after, limit } = c.req.valid('query')
-    const manifest = await read(cid)
-    const items = manifest.items.slice(after, after + limit)
+    const { after, limit, speaker } = c.req.valid('query')
+    const { manifest, speakers } = await read(cid)
+    const all = speaker === undefined ? manifest.items : manifest.items.filter((i) => i.speaker === speaker)
+    const items = all.slice(after, after + limit)
     const end = after + items.length
     const page: domain.DatasetItemPage = {
       items,
-      total: manifest.items.length,
+      total: all.length,
+      seconds: all.reduce((sum, item) => sum + item.seconds, 0),
+      speakers,
       sources: manifest.sources.map((s) => ({ url: s.url, cid: s.cid, skipped: s.skipped.length })),
-      next: end < manifest.items.length ? end : null,
+      next: end < all.length ? end : null,
     }
     return c.json(page, 200)
   })

@@ -19,7 +19,12 @@ export type EventPage = z.infer<typeof EventPage>
  */
 export const DatasetItemPage = z.object({
   items: z.array(DatasetItem),
+  /** Items in the dataset (of the speaker, when filtered). */
   total: z.number().int().min(0),
+  /** Seconds of audio of those items. */
+  seconds: z.number().min(0),
+  /** Every speaker of the dataset, sorted. */
+  speakers: z.array(z.string()),
   sources: z.array(DatasetSource.omit({ skipped: true }).extend({ skipped: z.number().int().min(0) })),
   next: z.number().int().nullable(),
 })
