@@ -8,6 +8,7 @@ import { createMetrics } from './http/metrics.ts'
 import { HttpProblem, invalidParameters, problemResponse, toProblem } from './http/problem.ts'
 import { logRequests } from './http/request-log.ts'
 import { registerBlobRoute } from './routes/blobs.ts'
+import { registerDatasetRoutes } from './routes/datasets.ts'
 import { registerDocsRoutes } from './routes/docs.ts'
 import { registerEventStreamRoute } from './routes/event-stream.ts'
 import { registerHistoryRoutes } from './routes/pipeline-history.ts'
@@ -61,6 +62,7 @@ export function createApi(deps: ApiDeps): OpenAPIHono<AppEnv> {
   registerEventStreamRoute(app, deps)
   registerSystemRoutes(app, deps, metrics)
   registerBlobRoute(app, deps)
+  registerDatasetRoutes(app, deps)
   registerDocsRoutes(app)
   const fallback = createFallback(() => app.routes)
   registerUiRoutes(app, deps.uiDir, fallback)

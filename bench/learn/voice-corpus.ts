@@ -69,7 +69,8 @@ async function exists(path: string): Promise<boolean> {
   )
 }
 
-async function synthesize(text: string, voice: string, pitch: number, path: string): Promise<void> {
+/** Speaks `text` in the en-us variant `voice` at espeak pitch `pitch`, as a 16 kHz 16-bit mono WAV at `path`. */
+export async function synthesize(text: string, voice: string, pitch: number, path: string): Promise<void> {
   const raw = `${path}.espeak.wav`
   const tmp = `${path}.tmp.wav`
   await run('espeak-ng', ['-v', `en-us+${voice}`, '-p', String(pitch), '-w', raw, text])

@@ -1,44 +1,33 @@
-// The scale corpus (issue 13 item 6): espeak-ng reads the ARCTIC prompts once (en-us, default
-// pitch), and sox turns each reading into N close voices — voice k speaks at a mean pitch of
-// BASE_HZ + 12·k Hz, each utterance jittered by up to ±10 % — at 16 kHz, 16-bit mono, packed as
-// deflated Festvox zips (`cmu_us_<spk>_arctic/wav/arctic_*.wav`, `etc/txt.done.data`).
+// The scale corpus (issue 13 item 6): espeak-ng reads the ARCTIC prompts in 18 different en-us
+// voice variants (bench/learn/voice-corpus.ts: m1…m8, adam, david, …: different timbre and
+// formants), their base pitches apart, each utterance's pitch jittered by up to ±10 %, at 16 kHz,
+// 16-bit mono, packed as deflated Festvox zips (`cmu_us_<spk>_arctic/wav/arctic_*.wav`,
+// `etc/txt.done.data`). The first recipe pitch-shifted ONE reading per prompt with sox, so every
+// voice was the same reading scaled, and no model could tell them apart (best ≈ 0.39).
 // Everything is cached under bench/cache/scale/ (gitignored); a second run only re-packs what
 // is missing.
 // Usage: node --import tsx bench/scale/make-corpus.ts [--voices 18] [--prompts 1132] [--out DIR] [--data FILE]
-//
-// Hz → sox: espeak-ng's en-us voice at its default pitch (-p 50) has a median F0 of ~102 Hz
-// (autocorrelation over voiced 40 ms frames), so a target of f Hz is `sox pitch` by
-// 1200·log2(f / 102) cents. `pitch` keeps the duration and moves the formants with the F0 (a
-// smaller or larger vocal tract), which is what separates voices in MFCC space.
-import { execFile } from 'node:child_process'
-import { createHash } from 'node:crypto'
 import { createWriteStream } from 'node:fs'
 import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import { fileURLToPath } from 'node:url'
-import { parseArgs, promisify } from 'node:util'
+import { parseArgs } from 'node:util'
 import { ZipFile } from 'yazl'
 import { z } from 'zod'
 import { parseWavHeader } from '../../tasks/wav/index.ts'
+import { pitchOf, synthesize, VOICES } from '../learn/voice-corpus.ts'
 import { type Prompt, parsePrompts } from '../mfcc/speech-corpus.ts'
 
-const run = promisify(execFile)
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
-
-/** Median F0 of espeak-ng en-us at -p 50, Hz (measured; see the header). */
-export const BASE_HZ = 102
-/** Mean pitch of voice 0, Hz; voice k is VOICE0_HZ + STEP_HZ·k. */
-export const VOICE0_HZ = 96
-/** Pitch distance between neighbouring voices, Hz. */
-export const STEP_HZ = 12
-/** Largest per-utterance pitch jitter, as a fraction of the voice's pitch (±). */
-export const JITTER = 0.1
 
 /** One speaker's zip in the corpus. */
 export const ScaleSpeaker = z.object({
   speaker: z.string(),
-  hz: z.number(),
+  /** espeak-ng en-us variant. */
+  voice: z.string(),
+  /** Base espeak pitch (`-p`) of the voice, before the per-utterance jitter. */
+  pitch: z.number(),
   file: z.string(),
   items: z.number(),
   seconds: z.number(),
@@ -61,7 +50,7 @@ export type ScaleCorpus = z.infer<typeof ScaleCorpus>
 
 /** Options of makeScaleCorpus. */
 export interface ScaleCorpusOptions {
-  /** Number of voices (≤ 18 keeps pitches within 96–300 Hz); default 18. */
+  /** Number of voices (at most the 18 variants); default 18. */
   voices: number
   /** First M prompts of the data file; default all 1,132. */
   prompts: number
@@ -87,40 +76,6 @@ async function forEachLimited<T>(items: T[], concurrency: number, work: (item: T
     while (next < items.length) await work(items[next++]!)
   }
   await Promise.all(Array.from({ length: concurrency }, lane))
-}
-
-/** Speaker name of voice k: `p<Hz>` (p096 … p300). */
-export function speakerName(k: number): string {
-  return `p${String(VOICE0_HZ + STEP_HZ * k).padStart(3, '0')}`
-}
-
-/** Deterministic jitter in [-JITTER, +JITTER] for (speaker, prompt): no Math.random, same corpus everywhere. */
-export function pitchJitter(speaker: string, promptId: string): number {
-  const digest = createHash('sha256').update(`${speaker}/${promptId}`).digest()
-  return (digest.readUInt32BE(0) / 0xffffffff) * 2 * JITTER - JITTER
-}
-
-/** Cents that move espeak's BASE_HZ to `hz`. */
-export function centsFor(hz: number): number {
-  return 1200 * Math.log2(hz / BASE_HZ)
-}
-
-async function writeAtomically(path: string, make: (tmp: string) => Promise<void>): Promise<void> {
-  const tmp = `${path}.tmp.wav`
-  await make(tmp)
-  await rename(tmp, path)
-}
-
-async function readPrompt(prompt: Prompt, path: string): Promise<void> {
-  // Arguments, not a shell line: prompts contain quotes and commas.
-  await writeAtomically(path, (tmp) => run('espeak-ng', ['-v', 'en-us', '-w', tmp, prompt.text]).then())
-}
-
-async function voiceUtterance(raw: string, path: string, hz: number): Promise<void> {
-  const cents = centsFor(hz).toFixed(1)
-  await writeAtomically(path, (tmp) =>
-    run('sox', [raw, '-r', '16000', '-b', '16', '-c', '1', tmp, 'pitch', cents, 'rate', '16000']).then(),
-  )
 }
 
 async function packSpeaker(speaker: string, prompts: Prompt[], wavDir: string, path: string) {
@@ -151,45 +106,35 @@ export async function makeScaleCorpus(options: ScaleCorpusOptions): Promise<Scal
   const { voices, concurrency = 2 } = options
   if (voices < 1 || voices > 18) throw new Error(`--voices must be within 1–18, got ${voices}`)
   const cache = resolve(ROOT, 'bench/cache/scale')
-  const out = resolve(options.out ?? join(cache, `zips-${voices}x${options.prompts}`))
+  const out = resolve(options.out ?? join(cache, `zips-variants-${voices}x${options.prompts}`))
   const all = parsePrompts(await readFile(options.data ?? resolve(ROOT, 'fixtures/cmuarctic.data'), 'utf8'))
   const prompts = all.slice(0, options.prompts)
   const index = join(out, 'corpus.json')
   const cached = await readCachedIndex(index, voices, prompts.length)
   if (cached) return cached
 
-  const rawDir = join(cache, 'espeak')
-  await mkdir(rawDir, { recursive: true })
   await mkdir(out, { recursive: true })
-  const speakers = Array.from({ length: voices }, (_, k) => ({
-    speaker: speakerName(k),
-    hz: VOICE0_HZ + STEP_HZ * k,
-  }))
-  for (const s of speakers) await mkdir(join(cache, 'wav', s.speaker), { recursive: true })
-  // Voice by prompt, so each espeak reading is made once and used by every voice right away.
-  const total = prompts.length * speakers.length
+  const speakers = VOICES.slice(0, voices).map((voice, k) => ({ speaker: voice, voice, k }))
+  for (const s of speakers) await mkdir(join(cache, 'voices', s.voice), { recursive: true })
+  const jobs = prompts.flatMap((prompt) => speakers.map((s) => ({ prompt, ...s })))
   let done = 0
-  await forEachLimited(prompts, concurrency, async (prompt) => {
-    const raw = join(rawDir, `${prompt.id}.wav`)
-    if (!(await exists(raw))) await readPrompt(prompt, raw)
-    for (const { speaker, hz } of speakers) {
-      const path = join(cache, 'wav', speaker, `${prompt.id}.wav`)
-      if (!(await exists(path))) await voiceUtterance(raw, path, hz * (1 + pitchJitter(speaker, prompt.id)))
-      if (++done % 500 === 0) options.onProgress?.(done, total)
-    }
+  await forEachLimited(jobs, concurrency, async ({ prompt, voice, k }) => {
+    const path = join(cache, 'voices', voice, `${prompt.id}.wav`)
+    if (!(await exists(path))) await synthesize(prompt.text, voice, pitchOf(k, prompt.id), path)
+    if (++done % 500 === 0) options.onProgress?.(done, jobs.length)
   })
 
   const packed: ScaleSpeaker[] = []
-  await forEachLimited(speakers, concurrency, async ({ speaker, hz }) => {
-    const wavDir = join(cache, 'wav', speaker)
+  await forEachLimited(speakers, concurrency, async ({ speaker, voice, k }) => {
+    const wavDir = join(cache, 'voices', voice)
     let seconds = 0
     for (const p of prompts) seconds += parseWavHeader(await readFile(join(wavDir, `${p.id}.wav`))).seconds
     const file = `cmu_us_${speaker}_arctic-0.90-release.zip`
     await packSpeaker(speaker, prompts, wavDir, join(out, file))
     const { size } = await stat(join(out, file))
-    packed.push({ speaker, hz, file, items: prompts.length, seconds, bytes: size })
+    packed.push({ speaker, voice, pitch: 20 + 3 * k, file, items: prompts.length, seconds, bytes: size })
   })
-  packed.sort((a, b) => a.hz - b.hz)
+  packed.sort((a, b) => a.pitch - b.pitch)
   const corpus: ScaleCorpus = {
     dir: out,
     voices,

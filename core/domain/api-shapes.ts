@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { DatasetItem, DatasetSource } from './dataset.ts'
 import type { FieldError } from './errors.ts'
 import { StoredEvent } from './events.ts'
 import { LogLine } from './messages.ts'
@@ -11,6 +12,23 @@ export type SummaryPage = z.infer<typeof SummaryPage>
 /** `GET /pipelines/:id/events`: one page of a pipeline's events; `next` is a pipelineSeq, or null. */
 export const EventPage = z.object({ events: z.array(StoredEvent), next: z.number().int().nullable() })
 export type EventPage = z.infer<typeof EventPage>
+
+/**
+ * `GET /datasets/:cid/items` (SPEC §7 v3): one page of a dataset manifest's items, so a large
+ * dataset never travels whole; `next` is the `after` (an item index) of the next page, or null.
+ */
+export const DatasetItemPage = z.object({
+  items: z.array(DatasetItem),
+  /** Items in the dataset (of the speaker, when filtered). */
+  total: z.number().int().min(0),
+  /** Seconds of audio of those items. */
+  seconds: z.number().min(0),
+  /** Every speaker of the dataset, sorted. */
+  speakers: z.array(z.string()),
+  sources: z.array(DatasetSource.omit({ skipped: true }).extend({ skipped: z.number().int().min(0) })),
+  next: z.number().int().nullable(),
+})
+export type DatasetItemPage = z.infer<typeof DatasetItemPage>
 
 /** One log line of `GET /pipelines/:id/tasks/:step/logs`: a task's line and the unit attempt that wrote it. */
 export const TaskLogLine = LogLine.extend({ shard: z.number().int(), attempt: z.number().int() })

@@ -35,6 +35,8 @@ export const StepStarted = event('StepStarted', {
   /** For perItem steps: the number of items and the shard size that cut them. */
   itemCount: z.number().int().min(0).optional(),
   shardSize: z.number().int().min(1).optional(),
+  /** For perItem steps (v3): the CID of the step's shard lists document (one item list per shard). */
+  shardLists: Cid.optional(),
 })
 export const StepCacheHit = event('StepCacheHit', {
   step,

@@ -1,7 +1,11 @@
 import { z } from 'zod'
 import { Cid } from './cid.ts'
+import { MAX_REFS } from './documents.ts'
 import { ItemRange, UnitStats } from './events.ts'
 import { IsoTime, OrderId, PipelineId, WorkerId } from './ids.ts'
+
+/** Largest encoded message on any socket, bytes (SPEC §10); a report over it fails its unit instead. */
+export const MAX_MESSAGE_BYTES = 1024 * 1024
 
 /** Version of the worker protocol; a message of another version is dropped. */
 export const PROTOCOL_VERSION = 1
@@ -24,6 +28,8 @@ export const TaskOrder = z.object({
   args: z.array(z.unknown()),
   input: Cid.nullable(),
   items: ItemRange.optional(),
+  /** The shard's own item list (a manifest of only its items, written by the monitor): read instead of `input`. */
+  itemList: Cid.optional(),
   /** Per-item results already memoized, by item index: the worker reuses them. */
   known: z.record(z.string(), ItemResult).optional(),
   deadline: IsoTime,
@@ -57,7 +63,7 @@ export const OrderSucceeded = z.object({
   type: z.literal('OrderSucceeded'),
   ...report,
   output: Cid,
-  refs: z.array(Cid),
+  refs: z.array(Cid).max(MAX_REFS),
   stats: UnitStats,
 })
 export const OrderFailed = z.object({

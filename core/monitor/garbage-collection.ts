@@ -1,4 +1,4 @@
-import type { Cid, Store } from '../domain/index.ts'
+import { type Cid, readDocumentRefs, type Store } from '../domain/index.ts'
 import type { EventLog } from './event-log.ts'
 import type { PipelineTable } from './pipeline-table.ts'
 
@@ -11,18 +11,30 @@ export interface GcReport {
   keptBytes: number
 }
 
-/** Every CID the recorded pipelines reference: inputs, unit and step outputs, and their refs. */
-export function referencedCids(log: EventLog): Set<string> {
+/**
+ * Every CID the recorded pipelines reference: the documents the log names (step inputs, unit
+ * and step outputs, shard lists) with what each references by construction (read from it,
+ * SPEC §4), and the events' extra `refs`. One read per document: linear in the blobs.
+ */
+export async function referencedCids(log: EventLog, store: Store): Promise<Set<string>> {
   const out = new Set<string>()
-  const add = (cid: Cid | null | undefined) => {
-    if (cid) out.add(cid)
+  const documents = new Set<Cid>()
+  const addDocument = (cid: Cid | null | undefined) => {
+    if (cid) documents.add(cid)
   }
   for (const e of log.readAll()) {
-    if (e.type === 'StepStarted') add(e.data.input)
-    else if (e.type === 'StepCacheHit' || e.type === 'StepSucceeded' || e.type === 'UnitSucceeded') {
-      add(e.data.output)
-      e.data.refs.forEach(add)
-    } else if (e.type === 'PipelineSucceeded') add(e.data.output)
+    if (e.type === 'StepStarted') {
+      addDocument(e.data.input)
+      addDocument(e.data.shardLists)
+    } else if (e.type === 'StepCacheHit' || e.type === 'StepSucceeded' || e.type === 'UnitSucceeded') {
+      addDocument(e.data.output)
+      for (const ref of e.data.refs) out.add(ref)
+    } else if (e.type === 'PipelineSucceeded') addDocument(e.data.output)
+  }
+  // Shard lists name shard manifests, whose items are the step input's: one level is enough.
+  for (const cid of documents) {
+    out.add(cid)
+    if (await store.has(cid)) for (const ref of await readDocumentRefs(store, cid)) out.add(ref)
   }
   return out
 }
@@ -43,7 +55,7 @@ export async function collectGarbage(
     throw new Error(
       `${live} pipeline(s) are still running; run gc when none is (their blobs are not all named in the log yet)`,
     )
-  const referenced = referencedCids(log)
+  const referenced = await referencedCids(log, store)
   const candidates: { cid: Cid; size: number }[] = []
   let total = 0
   let keptBytes = 0

@@ -50,6 +50,7 @@ export class MemoTable {
   private readonly putStmt
   private readonly latestOfCall
   private readonly getItem
+  private readonly getItems
   private readonly putItem
 
   constructor(private readonly db: Db) {
@@ -62,6 +63,9 @@ export class MemoTable {
     )
     this.getItem = db.prepare<[string], { result: string; refs: string }>(
       'SELECT result, refs FROM item_memo WHERE key = ?',
+    )
+    this.getItems = db.prepare<[string], { key: string; result: string; refs: string }>(
+      'SELECT key, result, refs FROM item_memo WHERE key IN (SELECT value FROM json_each(?))',
     )
     this.putItem = db.prepare(
       'INSERT OR REPLACE INTO item_memo (key, call, result, refs, at) VALUES (?, ?, ?, ?, ?)',
@@ -106,6 +110,19 @@ export class MemoTable {
       result: parseJsonColumn(ItemResult, row.result, `item_memo.result of ${key}`),
       refs: parseJsonColumn(Refs, row.refs, `item_memo.refs of ${key}`),
     }
+  }
+
+  /** The memoized results of many item keys, in one query; keys without a result are absent. */
+  getItemResults(keys: readonly string[]): Map<string, ItemMemoEntry> {
+    const out = new Map<string, ItemMemoEntry>()
+    if (keys.length === 0) return out
+    const rows = this.getItems.all(JSON.stringify(keys))
+    for (const row of rows)
+      out.set(row.key, {
+        result: parseJsonColumn(ItemResult, row.result, `item_memo.result of ${row.key}`),
+        refs: parseJsonColumn(Refs, row.refs, `item_memo.refs of ${row.key}`),
+      })
+    return out
   }
 
   /** Records an item result; call inside the tick's transaction. */

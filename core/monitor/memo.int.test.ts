@@ -96,7 +96,7 @@ describe('memoization you can trust', () => {
     for (let i = 0; i < 4; i++) orphans.push((await store.put(new TextEncoder().encode(`orphan ${i}`))).cid)
     const pinned = (await store.put(new TextEncoder().encode('pinned orphan'))).cid
     await store.pin(pinned)
-    const referenced = referencedCids(env.log)
+    const referenced = await referencedCids(env.log, store)
     expect(referenced.size).toBeGreaterThan(5)
     const capped = await collectGarbage(env.log, env.pipelines, store, {
       maxBytes: 1_000_000_000,

@@ -5,7 +5,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { argsSchema, FETCH_FESTVOX, isRetryable } from '../../core/domain/index.ts'
 import { makeTaskContext, type TestTaskContext } from '../../test/support/task-context.ts'
-import { readBytes, readManifest } from '../documents.ts'
+import { documentRefs, readBytes, readManifest } from '../documents.ts'
 import { parseWavHeader } from '../wav/index.ts'
 import { fetchFestvox } from './index.ts'
 
@@ -45,9 +45,9 @@ describe('FETCH_FESTVOX on the fixture zips (file: URLs)', () => {
     // Each WAV is its own blob, and it is the WAV itself.
     const wav = await readBytes(ctx.store, first.audio)
     expect(parseWavHeader(wav).samples).toBe(first.samples)
-    expect(result.refs).toEqual(
-      expect.arrayContaining([manifest.sources[0]!.cid, ...manifest.items.map((i) => i.audio)]),
-    )
+    // The manifest references its zip and WAVs itself (SPEC §3): nothing is listed beside it.
+    expect(result.refs).toEqual([])
+    expect(documentRefs(manifest)).toEqual([manifest.sources[0]!.cid, ...manifest.items.map((i) => i.audio)])
     expect(result.stats).toEqual({
       items: 4,
       skipped: 0,

@@ -8,7 +8,7 @@ import {
   type ImplementationOf,
   type TaskResult,
 } from '../../core/domain/index.ts'
-import { manifestRefs, writeJson } from '../documents.ts'
+import { writeJson } from '../documents.ts'
 import { acquireZip, materializeZip } from './acquire-zip.ts'
 import { compareIds, extractArctic } from './extract-arctic.ts'
 import { type ExtractedPart, findExtractedPart, saveExtractedPart } from './extracted-part.ts'
@@ -145,7 +145,7 @@ export function createFetchFestvox(overrides: LimitOverrides = {}): Implementati
       const output = await writeJson(ctx.store, manifest)
       const skipped = manifest.sources.reduce((sum, s) => sum + s.skipped.length, 0)
       const bytes = fetched.reduce((sum, f) => sum + f.bytes, 0)
-      return { output, refs: manifestRefs(manifest), stats: { items: manifest.items.length, skipped, bytes } }
+      return { output, refs: [], stats: { items: manifest.items.length, skipped, bytes } }
     },
   }
 }

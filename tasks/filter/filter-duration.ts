@@ -1,5 +1,5 @@
 import type { ArgsOf, DatasetItem, WholeTaskImplementation } from '../../core/domain/index.ts'
-import { manifestRefs, readManifest, writeJson } from '../documents.ts'
+import { readManifest, writeJson } from '../documents.ts'
 
 /** An item's duration from its header fields, seconds. */
 export function itemSeconds(item: DatasetItem): number {
@@ -29,7 +29,7 @@ function filterByDuration(
       else ctx.log.info(`${call}(${seconds}): kept ${items.length} of ${total} items, dropped ${dropped}`)
       const filtered = { ...manifest, items }
       const output = await writeJson(ctx.store, filtered)
-      return { output, refs: manifestRefs(filtered), stats: { kept: items.length, dropped } }
+      return { output, refs: [], stats: { kept: items.length, dropped } }
     },
   }
 }

@@ -75,7 +75,7 @@ export const learn: ImplementationOf<'LEARN'> = {
       const output = await writeJson(ctx.store, document)
       return {
         output,
-        refs: [model, weights],
+        refs: [], // the model document references its files itself
         stats: {
           epochs: outcome.metrics.epochs.length,
           items: recordings.length,

@@ -2,27 +2,20 @@ import {
   type Cid,
   DATASET_KIND,
   type DatasetItem,
-  DatasetManifest,
+  type DatasetManifest,
   RetryableTaskError,
-  ValidationError,
   type ImplementationOf,
   type Implementations,
   type TaskContext,
   type TaskResult,
 } from '../../core/domain/index.ts'
-import { manifestRefs, readJson, writeJson } from '../documents.ts'
+import { writeJson } from '../documents.ts'
 import { abortError, waitAbortably } from './wait.ts'
 
-/** Passes `input` through, with the CIDs it references when it is a dataset manifest; null becomes `{}`. */
+/** Passes `input` through (what it references is read from it, SPEC §3); null becomes `{}`. */
 async function passThrough(input: Cid | null, ctx: TaskContext): Promise<TaskResult> {
   if (input === null) return { output: await writeJson(ctx.store, {}), refs: [] }
-  const document = await readJson(ctx.store, input).catch((error: unknown) => {
-    // Any blob may pass through NOOP; only a dataset manifest has refs to list.
-    if (error instanceof ValidationError) return null
-    throw error
-  })
-  const manifest = DatasetManifest.safeParse(document)
-  return { output: input, refs: manifest.success ? manifestRefs(manifest.data) : [] }
+  return { output: input, refs: [] }
 }
 
 /** NOOP(): passes its input through; with no input, writes and returns an empty document `{}`. */
@@ -81,11 +74,8 @@ export const makeDataset: ImplementationOf<'MAKE_DATASET'> = {
       if (index % 100 === 0 || index === count) ctx.progress(index, count, 'items')
     }
     const manifest: DatasetManifest = { kind: DATASET_KIND, sources: [], items }
-    return {
-      output: await writeJson(ctx.store, manifest),
-      refs: manifestRefs(manifest),
-      stats: { items: count },
-    }
+    // The manifest references its items itself: `refs` stays empty however many there are.
+    return { output: await writeJson(ctx.store, manifest), refs: [], stats: { items: count } }
   },
 }
 

@@ -13,6 +13,7 @@ import {
 import { createLogBuffer } from './log-buffer.ts'
 import type { PreparedTask } from './prepared-task.ts'
 import { createProgressThrottle } from './progress-throttle.ts'
+import { unsendableReason } from './report-size.ts'
 import { runPerItem } from './run-per-item.ts'
 
 const MAX_ERROR_CHARS = 10_000
@@ -90,14 +91,22 @@ export function runOrder(
     } else if (outcome.ok) {
       throttle.flush()
       const { output, refs, stats } = outcome.result
-      deps.sendFinal({
+      const drained = logs.drain()
+      const report = {
         type: 'OrderSucceeded',
         ...base,
         output,
         refs,
         stats: stats ?? {},
-        logs: logs.drain(),
-      })
+        logs: drained,
+      } as const
+      // A report the monitor would drop fails its unit here, saying why (never a silent lease expiry).
+      const reason = unsendableReason(report)
+      if (reason === null) deps.sendFinal(report)
+      else {
+        deps.log('error', `order ${order.orderId}: ${reason}`)
+        deps.sendFinal({ type: 'OrderFailed', ...base, error: reason, retryable: false, logs: drained })
+      }
     } else {
       throttle.flush()
       const error = errorMessage(outcome.error)

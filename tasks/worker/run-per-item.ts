@@ -1,5 +1,6 @@
 import {
   Cid,
+  DATASET_KIND,
   type DatasetItem,
   type DatasetManifest,
   type ItemOutcome,
@@ -21,8 +22,22 @@ function knownRefs(fields: Record<string, unknown>, decl: TaskDeclaration): Cid[
 }
 
 /**
- * Runs a perItem task over the order's slice of its input manifest: reuses `order.known`
- * results, runs the rest one by one, and writes the shard manifest `{kind, sources: [], items}`.
+ * The order's items: its own item list when the monitor wrote one (SPEC §10: never the whole
+ * manifest), else its range of the input manifest (orders of steps started before v3).
+ */
+async function orderItems(ctx: TaskContext): Promise<{ start: number; items: DatasetItem[] }> {
+  const { order } = ctx
+  const start = order.items?.start ?? 0
+  if (order.itemList) return { start, items: (await readManifest(ctx.store, order.itemList)).items }
+  const manifest = await readManifest(ctx.store, order.input)
+  const end = Math.min(order.items?.end ?? manifest.items.length, manifest.items.length)
+  return { start, items: manifest.items.slice(start, end) }
+}
+
+/**
+ * Runs a perItem task over the order's items: reuses `order.known` results, runs the rest one
+ * by one, and writes the shard manifest `{kind, sources: [], items}`. Its `refs` are only the
+ * CIDs the shard manifest does not reference itself.
  */
 export async function runPerItem(
   runItem: RunItem,
@@ -30,10 +45,7 @@ export async function runPerItem(
   ctx: TaskContext,
 ): Promise<TaskResult> {
   const { order } = ctx
-  const manifest = await readManifest(ctx.store, order.input)
-  const start = order.items?.start ?? 0
-  const end = Math.min(order.items?.end ?? manifest.items.length, manifest.items.length)
-  const slice = manifest.items.slice(start, end)
+  const { start, items: slice } = await orderItems(ctx)
   const extraRefs = new Set<Cid>()
   const items: DatasetItem[] = []
   let computed = 0
@@ -54,9 +66,8 @@ export async function runPerItem(
     }
     ctx.progress(offset + 1, slice.length, 'items')
   }
-  const shard: DatasetManifest = { kind: manifest.kind, sources: [], items }
+  const shard: DatasetManifest = { kind: DATASET_KIND, sources: [], items }
   const output = await writeJson(ctx.store, shard)
-  const refs = new Set<Cid>(manifestRefs(shard))
-  for (const ref of extraRefs) refs.add(ref)
-  return { output, refs: [...refs], stats: { items: slice.length, computed, reused } }
+  for (const ref of manifestRefs(shard)) extraRefs.delete(ref)
+  return { output, refs: [...extraRefs], stats: { items: slice.length, computed, reused } }
 }

@@ -170,7 +170,7 @@ describe('worker host', () => {
       ['synthetic/item-00003', 'elsewhere'],
       ['synthetic/item-00004', 'w1'],
     ])
-    expect(report.refs.sort()).toEqual(shard.items.map((i) => i.audio).sort())
+    expect(report.refs).toEqual([]) // the shard manifest references its items' blobs itself
     const progress = t.seen.filter(
       (m): m is Of<'OrderProgress'> => m.type === 'OrderProgress' && m.orderId === report.orderId,
     )

@@ -141,6 +141,35 @@ describe.skipIf(!executable)('dashboard in Chromium', () => {
     await page.screenshot({ path: `${shots}/dataset.png`, fullPage: true })
   })
 
+  it('opens a 20k-item dataset a page at a time: no response carries the whole manifest', async () => {
+    const big = server.fixtures.bigDataset
+    const bodies: { url: string; bytes: number }[] = []
+    const onResponse = (response: { url(): string; body(): Promise<Buffer> }) => {
+      bodies.push({ url: response.url(), bytes: -1 })
+      const entry = bodies.at(-1)!
+      response.body().then(
+        (body) => (entry.bytes = body.length),
+        () => (entry.bytes = 0), // a body the page did not wait for (an aborted media request)
+      )
+    }
+    page.on('response', onResponse)
+    await page.goto(`${server.url}/#/blobs/${big.cid}`)
+    await page.locator('text=Page 1 of 204').waitFor()
+    expect(await page.locator('table.items tbody tr').count()).toBe(100)
+    await page.click('text=Next →')
+    await page.locator('text=Page 2 of 204').waitFor()
+    await page.locator('tr[data-item="spk10/arctic_0010"]').waitFor()
+    await page.selectOption('select', 'spk17')
+    await page.locator('text=Page 1 of 12').waitFor()
+    await page.screenshot({ path: `${shots}/dataset-20k.png`, fullPage: true })
+    page.off('response', onResponse)
+    const apiBodies = bodies.filter((b) => b.url.includes('/api/'))
+    expect(apiBodies.some((b) => b.url.includes(`/api/datasets/${big.cid}/items`))).toBe(true)
+    expect(apiBodies.some((b) => b.url.includes(`/api/blobs/${big.cid}`))).toBe(false)
+    // Pages of 100 items are ~30 KB; the manifest is ~7 MB. No answer comes near it.
+    for (const b of apiBodies) expect(b.bytes, b.url).toBeLessThan(big.bytes / 20)
+  })
+
   it('lists the workers', async () => {
     await page.goto(`${server.url}/#/workers`)
     await page.locator('tr[data-worker]').first().waitFor()

@@ -11,7 +11,7 @@ export interface DashboardServer {
   url: string
   env: InProcess
   /** CIDs of documents put in the store for the dataset and training views. */
-  fixtures: { dataset: string; model: string }
+  fixtures: { dataset: string; model: string; bigDataset: { cid: string; bytes: number; items: number } }
   stop(): Promise<void>
 }
 
@@ -29,8 +29,8 @@ function encodeNpy(rows: number[][]): Uint8Array {
   return out
 }
 
-/** Puts a one-item dataset (the golden WAV and its reference MFCC) and a LEARN model document in the store. */
-async function putFixtures(env: InProcess): Promise<{ dataset: string; model: string }> {
+/** Puts a one-item dataset (the golden WAV and its reference MFCC), a 20k-item one and a LEARN model document in the store. */
+async function putFixtures(env: InProcess): Promise<DashboardServer['fixtures']> {
   const put = async (bytes: Uint8Array): Promise<string> => String((await env.store.put(bytes)).cid)
   const json = (value: unknown): Uint8Array => new TextEncoder().encode(JSON.stringify(value))
   const wav = readFileSync(`${repoRoot}fixtures/golden/arctic_a0001.wav`)
@@ -99,7 +99,16 @@ async function putFixtures(env: InProcess): Promise<{ dataset: string; model: st
       },
     }),
   )
-  return { dataset, model }
+  // The whole ARCTIC's size (issue 13): 20,376 items over 18 speakers, all of one small WAV.
+  const count = 20_376
+  const bigItems = Array.from({ length: count }, (_, i) => {
+    const speaker = `spk${String(i % 18).padStart(2, '0')}`
+    const utterance = `arctic_${String(Math.floor(i / 18)).padStart(4, '0')}`
+    return { ...item, id: `${speaker}/${utterance}`, speaker, utterance, text: `prompt number ${i}` }
+  })
+  const bigBytes = json({ kind: 'banzai.dataset/1', sources: [], items: bigItems })
+  const bigDataset = { cid: await put(bigBytes), bytes: bigBytes.byteLength, items: count }
+  return { dataset, model, bigDataset }
 }
 
 /** Starts monitor, two workers and the API (with the dashboard from `uiDir`) on 127.0.0.1. */

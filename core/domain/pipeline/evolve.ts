@@ -49,6 +49,7 @@ export function evolvePipeline(state: PipelineState, event: DomainEvent, at: str
         leader: null,
         itemCount: d.itemCount ?? null,
         shardSize: d.shardSize ?? null,
+        ...(d.shardLists ? { shardLists: d.shardLists } : {}),
         units,
       }))
       return evolved(next)

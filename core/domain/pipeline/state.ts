@@ -51,6 +51,8 @@ export interface StepState {
   leader: PipelineId | null
   itemCount: number | null
   shardSize: number | null
+  /** The step's shard lists document (v3 perItem steps), or null. */
+  shardLists?: Cid | null
   units: UnitState[]
   output: Cid | null
   refs: Cid[]

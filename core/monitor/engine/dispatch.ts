@@ -1,4 +1,6 @@
 import {
+  type Cid,
+  type DatasetItem,
   type ItemResult,
   makeOrderId,
   type MonitorTransport,
@@ -17,7 +19,7 @@ import type { Clock } from './clock.ts'
 import type { ReadManifest } from './manifest-cache.ts'
 import type { MonotonicTimes } from './monotonic-times.ts'
 import type { RecordEvent } from './record-event.ts'
-import { isReadable } from './step-start.ts'
+import type { ReadShardLists } from './shard-lists.ts'
 import { Tick } from './tick.ts'
 
 /** What dispatch uses: credit (leases, workers), due times, the memo, and the way to send. */
@@ -31,6 +33,7 @@ export interface DispatchDeps {
   clock: Clock
   transport: MonitorTransport
   readManifest: ReadManifest
+  readShardLists: ReadShardLists
   recordEvent: RecordEvent
 }
 
@@ -41,26 +44,55 @@ function credit(deps: DispatchDeps, tick: Tick, lane: string): number {
   return deps.workers.capacity(lane) - inFlight
 }
 
-/** The memoized results of a shard's items, by absolute item index, whose blobs are still readable. */
+/** A unit's own item list (v3 steps) and its items, or the slice of the whole input (steps logged before v3). */
+async function shardItems(
+  deps: DispatchDeps,
+  actor: Actor,
+  ready: ReadyUnit,
+): Promise<{ itemList: Cid | null; items: DatasetItem[] } | null> {
+  const step = actor.snapshot.context.steps[ready.step]!
+  const range = ready.unit.items
+  if (!range || !step.input) return null
+  if (step.shardLists) {
+    const itemList = (await deps.readShardLists(step.shardLists)).shards[ready.unit.shard]
+    if (!itemList) throw new Error(`shard ${ready.unit.shard} has no item list`)
+    return { itemList, items: (await deps.readManifest(itemList)).items }
+  }
+  return { itemList: null, items: (await deps.readManifest(step.input)).items.slice(range.start, range.end) }
+}
+
+/**
+ * The memoized results of a shard's items, by absolute item index, whose blobs are still
+ * readable: one memo query for the whole shard.
+ */
 async function knownItems(
   deps: DispatchDeps,
   actor: Actor,
   ready: ReadyUnit,
+  items: readonly DatasetItem[],
 ): Promise<Record<string, ItemResult> | undefined> {
   const state = actor.snapshot.context
-  const step = state.steps[ready.step]!
   const task = state.tasks[ready.step]!
-  if (!state.cache || !ready.unit.items || !step.input) return undefined
-  const manifest = await deps.readManifest(step.input)
+  const start = ready.unit.items?.start ?? 0
+  if (!state.cache || items.length === 0) return undefined
+  const keys = items.map((item) => itemMemoKey(task.call, task.version, task.args, item.audio))
+  const hits = deps.memo.getItemResults(keys)
   const known: Record<string, ItemResult> = {}
-  for (let i = ready.unit.items.start; i < ready.unit.items.end; i++) {
-    const item = manifest.items[i]
-    if (!item) continue
-    const hit = deps.memo.getItemResult(itemMemoKey(task.call, task.version, task.args, item.audio))
-    if (hit && (hit.refs.length === 0 || (await isReadable(deps.store, hit.refs[0]!, hit.refs.slice(1)))))
-      known[String(i)] = hit.result
+  for (const [offset, key] of keys.entries()) {
+    const hit = hits.get(key)
+    if (hit && (await areHeld(deps.store, hit.refs))) known[String(start + offset)] = hit.result
   }
   return Object.keys(known).length > 0 ? known : undefined
+}
+
+/** Whether every blob is held locally (an item result's files: not documents, so not read). */
+async function areHeld(store: Store, cids: readonly Cid[]): Promise<boolean> {
+  try {
+    for (const cid of cids) if (!(await store.has(cid))) return false
+    return true
+  } catch {
+    return false
+  }
 }
 
 /** The order of a unit just dispatched, from the machine's state (after `UnitDispatched`). */
@@ -70,6 +102,7 @@ function orderOf(
   ready: ReadyUnit,
   orderId: OrderId,
   known: Record<string, ItemResult> | undefined,
+  itemList: Cid | null,
 ): TaskOrder {
   const state = actor.snapshot.context
   const task = state.tasks[ready.step]!
@@ -89,6 +122,7 @@ function orderOf(
     args: task.args,
     input: step.input,
     ...(unit.items ? { items: unit.items } : {}),
+    ...(itemList ? { itemList } : {}),
     ...(known ? { known } : {}),
     deadline: new Date(startedAt + task.timeoutMs).toISOString(),
   })
@@ -114,17 +148,20 @@ export async function dispatchReady(deps: DispatchDeps, tick: Tick): Promise<voi
       const { shard, attempt, items } = ready.unit
       const orderId = makeOrderId({ pipelineId: actor.id, step, shard, attempt })
       let known: Record<string, ItemResult> | undefined
+      let itemList: Cid | null = null
       try {
-        known = await knownItems(deps, actor, ready)
+        const shard = await shardItems(deps, actor, ready)
+        itemList = shard?.itemList ?? null
+        known = shard ? await knownItems(deps, actor, ready, shard.items) : undefined
       } catch {
-        known = undefined // the worker reads the manifest itself and reports a clear error
+        known = undefined // the worker reads its items itself and reports a clear error
       }
       Tick.bump(tick.dispatchedOn, lane)
       await deps.recordEvent(tick, actor.id, {
         type: 'UnitDispatched',
         data: { step, shard, attempt, orderId, lane, ...(items ? { items } : {}) },
       })
-      const order = orderOf(deps, actor, ready, orderId, known)
+      const order = orderOf(deps, actor, ready, orderId, known, itemList)
       tick.afterCommit.push(() => {
         const lease = { orderId, pipelineId: actor.id, step, shard, attempt, lane, worker: null }
         deps.leases.grant(lease, deps.clock.monotonic())

@@ -19,6 +19,7 @@ import { createEventRecorder, type RecordEvent } from './record-event.ts'
 import { createReportHandler } from './reports.ts'
 import type { RequestDeps } from './requests.ts'
 import type { RestoreDeps } from './restore.ts'
+import { createShardListsCache } from './shard-lists.ts'
 import { settleFollowers, type StepStartDeps } from './step-start.ts'
 import type { Tick } from './tick.ts'
 
@@ -63,6 +64,7 @@ export function wireEngineParts(
   const { db, store, catalogue } = deps
   const memo = new MemoTable(db)
   const readManifest = createManifestCache(store)
+  const readShardLists = createShardListsCache(store)
   const recordEvent: RecordEvent = (tick, id, event) => record(tick, id, event)
   const starting: StepStartDeps = {
     catalogue,
@@ -98,7 +100,19 @@ export function wireEngineParts(
       recordEvent,
     },
     clockTick: { actors, leases, workers, times, clock, recordEvent },
-    dispatching: { actors, leases, workers, times, memo, store, clock, transport, readManifest, recordEvent },
+    dispatching: {
+      actors,
+      leases,
+      workers,
+      times,
+      memo,
+      store,
+      clock,
+      transport,
+      readManifest,
+      readShardLists,
+      recordEvent,
+    },
     handleReport: createReportHandler({
       actors,
       leases,

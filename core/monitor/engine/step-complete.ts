@@ -6,6 +6,7 @@ import {
   type ItemResult,
   type PipelineId,
   manifestRefs,
+  MAX_REFS,
   type Store,
   writeJson,
 } from '../../domain/index.ts'
@@ -36,7 +37,11 @@ export interface ItemResultsDeps {
   readManifest: ReadManifest
 }
 
-/** Merges the shard manifests of a perItem step, in item order, under the input's sources. */
+/**
+ * Merges the shard manifests of a perItem step, in item order, under the input's sources: each
+ * shard read once, so linear in the items. Its `refs` are the shards' refs the merged manifest
+ * does not reference itself (at most MAX_REFS).
+ */
 async function mergeShards(
   deps: StepCompleteDeps,
   actor: Actor,
@@ -54,8 +59,11 @@ async function mergeShards(
   }
   const merged: DatasetManifest = { kind: DATASET_KIND, sources: input.sources, items }
   const output = await writeJson(deps.store, merged)
-  const refs = new Set<Cid>(manifestRefs(merged))
+  const refs = new Set<Cid>()
   for (const unit of state.units) for (const ref of unit.refs) refs.add(ref)
+  if (refs.size > 0) for (const ref of manifestRefs(merged)) refs.delete(ref)
+  if (refs.size > MAX_REFS)
+    throw new Error(`the shards list ${refs.size} refs outside their manifests (at most ${MAX_REFS})`)
   return { output, refs: [...refs] }
 }
 

@@ -1,5 +1,12 @@
-import type { Catalogue, Cid, PipelineId, Store } from '../../domain/index.ts'
+import {
+  type Catalogue,
+  type Cid,
+  type PipelineId,
+  readDocumentRefs,
+  type Store,
+} from '../../domain/index.ts'
 import { stepMemoKey } from '../memo-key.ts'
+import { writeShardLists } from './shard-lists.ts'
 import type { MemoTable } from '../memo-table.ts'
 import type { Actor, Actors } from './actor.ts'
 import type { ReadManifest } from './manifest-cache.ts'
@@ -18,10 +25,14 @@ export interface StepStartDeps {
   recordEvent: RecordEvent
 }
 
-/** Whether the store still holds an output and every CID it references (a memo hit counts only then). */
+/**
+ * Whether the store still holds an output, every CID the output document references (read from
+ * it) and every extra ref: a memo hit counts only then (SPEC §4).
+ */
 export async function isReadable(store: Store, output: Cid, refs: readonly Cid[]): Promise<boolean> {
   try {
     if (!(await store.has(output))) return false
+    for (const ref of await readDocumentRefs(store, output)) if (!(await store.has(ref))) return false
     for (const ref of refs) if (!(await store.has(ref))) return false
     return true
   } catch {
@@ -99,11 +110,11 @@ export async function startStep(
     })
     return
   }
-  let itemCount: number
+  let shardPlan: { itemCount: number; shards: number; shardLists: Cid }
   try {
     if (taskInput === null)
       throw new Error('this task needs a dataset as input, and the step before produced none')
-    itemCount = (await deps.readManifest(taskInput)).items.length
+    shardPlan = await writeShardLists(deps, taskInput)
   } catch (error) {
     await deps.recordEvent(tick, actor.id, {
       type: 'StepFailed',
@@ -111,11 +122,10 @@ export async function startStep(
     })
     return
   }
-  const shardSize = deps.shardSize
-  const shards = Math.max(1, Math.ceil(itemCount / shardSize))
+  const { itemCount, shards, shardLists } = shardPlan
   await deps.recordEvent(tick, actor.id, {
     type: 'StepStarted',
-    data: { step, input: taskInput, shards, memoKey, itemCount, shardSize },
+    data: { step, input: taskInput, shards, memoKey, itemCount, shardSize: deps.shardSize, shardLists },
   })
 }
 

@@ -1,30 +1,47 @@
-import { createMemo, createSignal, For, Show } from 'solid-js'
-import type { DatasetItem, DatasetManifest } from '../../../../core/domain/index.ts'
+import { createResource, createSignal, For, Show } from 'solid-js'
+import { type DatasetItem, DatasetItemPage } from '../../../../core/domain/index.ts'
+import { useServices } from '../../app-context.ts'
+import { ErrorBox } from '../../components/error-box.tsx'
+import { settled } from '../../api/settled.ts'
 import { AudioPlayer } from './audio-player.tsx'
 import { MfccHeatmap } from './mfcc-heatmap.tsx'
 
-/** Items per table page: large manifests stay quick to render. */
+/** Items per table page, each page read from `GET /api/datasets/:cid/items`: the manifest never travels whole. */
 export const ITEMS_PER_PAGE = 100
 
-/** A dataset manifest: its items (id, speaker, duration, text), one item's audio and MFCC, skipped entries. */
-export function DatasetView(props: { cid: string; manifest: DatasetManifest }) {
+/** The path of one page of a dataset's items (SPEC §7 v3). */
+export function itemsPath(cid: string, page: number, speaker: string): string {
+  const filter = speaker ? `&speaker=${encodeURIComponent(speaker)}` : ''
+  return `/datasets/${cid}/items?after=${page * ITEMS_PER_PAGE}&limit=${ITEMS_PER_PAGE}${filter}`
+}
+
+/**
+ * A dataset: its items page by page (id, speaker, duration, text), filtered by speaker on the
+ * server, one item's audio and MFCC, and the skipped entries' count. `first` is its first page.
+ */
+export function DatasetView(props: { cid: string; first: DatasetItemPage }) {
+  const { api } = useServices()
   const [speaker, setSpeaker] = createSignal('')
   const [page, setPage] = createSignal(0)
   const [selected, setSelected] = createSignal<DatasetItem | null>(null)
-  const speakers = createMemo(() => [...new Set(props.manifest.items.map((i) => i.speaker))].sort())
-  const items = createMemo(() => props.manifest.items.filter((i) => !speaker() || i.speaker === speaker()))
-  const pages = () => Math.max(1, Math.ceil(items().length / ITEMS_PER_PAGE))
-  const shown = () => items().slice(page() * ITEMS_PER_PAGE, (page() + 1) * ITEMS_PER_PAGE)
-  const totalSeconds = () => props.manifest.items.reduce((s, i) => s + i.seconds, 0)
-  const skipped = () => props.manifest.sources.flatMap((s) => s.skipped.map((k) => ({ ...k, url: s.url })))
+  const [current] = createResource(
+    () => ({ cid: props.cid, page: page(), speaker: speaker() }),
+    (key) =>
+      key.page === 0 && key.speaker === ''
+        ? props.first
+        : api.get(itemsPath(key.cid, key.page, key.speaker), DatasetItemPage),
+  )
+  const shownPage = () => settled(current) ?? props.first
+  const pages = () => Math.max(1, Math.ceil(shownPage().total / ITEMS_PER_PAGE))
+  const skipped = () => props.first.sources.reduce((n, s) => n + s.skipped, 0)
 
   return (
     <section class="view dataset">
       <header class="view-header">
         <h1>Dataset</h1>
         <span class="muted">
-          {props.manifest.items.length} items · {speakers().length} speakers ·{' '}
-          {(totalSeconds() / 60).toFixed(1)} min
+          {props.first.total} items · {props.first.speakers.length} speakers ·{' '}
+          {(props.first.seconds / 60).toFixed(1)} min
         </span>
         <label class="filter">
           Speaker{' '}
@@ -36,10 +53,11 @@ export function DatasetView(props: { cid: string; manifest: DatasetManifest }) {
             }}
           >
             <option value="">all</option>
-            <For each={speakers()}>{(s) => <option value={s}>{s}</option>}</For>
+            <For each={props.first.speakers}>{(s) => <option value={s}>{s}</option>}</For>
           </select>
         </label>
       </header>
+      <ErrorBox error={current.error as unknown} />
       <Show when={selected()}>
         {(item) => (
           <div class="item-detail" data-item={item().id}>
@@ -67,7 +85,7 @@ export function DatasetView(props: { cid: string; manifest: DatasetManifest }) {
         </thead>
         <tbody>
           <For
-            each={shown()}
+            each={shownPage().items}
             fallback={
               <tr>
                 <td colSpan={4} class="empty">
@@ -108,19 +126,14 @@ export function DatasetView(props: { cid: string; manifest: DatasetManifest }) {
           </button>
         </nav>
       </Show>
-      <Show when={skipped().length > 0}>
-        <details class="skipped">
-          <summary>{skipped().length} skipped entries</summary>
-          <ul>
-            <For each={skipped()}>
-              {(s) => (
-                <li>
-                  <span class="mono">{s.entry}</span>: {s.reason}
-                </li>
-              )}
-            </For>
-          </ul>
-        </details>
+      <Show when={skipped() > 0}>
+        <p class="skipped muted">
+          {skipped()} skipped entries (listed in the{' '}
+          <a href={api.url(`/blobs/${props.cid}`)} download={`${props.cid}.json`}>
+            manifest
+          </a>
+          )
+        </p>
       </Show>
     </section>
   )
