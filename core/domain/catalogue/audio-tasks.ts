@@ -32,6 +32,8 @@ export const FETCH_FESTVOX: TaskDeclaration = {
   perItem: false,
   external: true,
   needsInput: false,
+  accepts: ['none'],
+  produces: 'dataset',
   timeoutMs: 60 * MINUTE,
 }
 
@@ -47,6 +49,8 @@ export const FILTER_LONGER: TaskDeclaration = {
   perItem: false,
   external: false,
   needsInput: true,
+  accepts: ['dataset'],
+  produces: 'dataset',
   timeoutMs: 10 * MINUTE,
 }
 
@@ -128,6 +132,8 @@ export const EXTRACT_MFCC: TaskDeclaration = {
   itemFields: { fields: ['mfcc', 'frames'], refs: ['mfcc'] },
   external: false,
   needsInput: true,
+  accepts: ['dataset'],
+  produces: 'dataset',
   timeoutMs: 120 * MINUTE,
   checkArgs: checkMfccArgs,
 }
@@ -158,5 +164,7 @@ export const LEARN: TaskDeclaration = {
   perItem: false,
   external: false,
   needsInput: true,
+  accepts: ['dataset'],
+  produces: 'model',
   timeoutMs: 240 * MINUTE,
 }

@@ -3,7 +3,7 @@ import type { TaskDeclaration } from './declaration.ts'
 import { ECHO_ITEMS, FAIL, MAKE_DATASET, NOOP, SLEEP } from './utility-tasks.ts'
 
 export type { ArgDecl, ArgShape } from './arg-shape.ts'
-export { checkArgs, describeDeclaration, type TaskDeclaration } from './declaration.ts'
+export { checkArgs, type DataKind, describeDeclaration, type TaskDeclaration } from './declaration.ts'
 
 /** Every task Banzai knows, by name. */
 export type Catalogue = ReadonlyMap<string, TaskDeclaration>

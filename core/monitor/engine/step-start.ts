@@ -1,9 +1,10 @@
-import type { Catalogue, Cid, PipelineId, Store } from '../../domain/index.ts'
+import { type Catalogue, type Cid, inputOutputs, type PipelineId, type Store } from '../../domain/index.ts'
 import { stepMemoKey } from '../memo-key.ts'
 import type { MemoTable } from '../memo-table.ts'
 import type { Actor, Actors } from './actor.ts'
 import type { ReadManifest } from './manifest-cache.ts'
 import type { RecordEvent } from './record-event.ts'
+import { assembleInputs } from './step-inputs.ts'
 import type { Tick } from './tick.ts'
 
 /** What starting a step (and settling the steps that joined one) uses. */
@@ -54,6 +55,7 @@ export async function startStep(
   actor: Actor,
   step: number,
   input: Cid | null,
+  inputs?: readonly Cid[],
 ): Promise<void> {
   const state = actor.snapshot.context
   const task = state.tasks[step]
@@ -65,8 +67,25 @@ export async function startStep(
     })
     return
   }
-  const taskInput = decl.needsInput ? input : null
-  const memoKey = stepMemoKey({ call: task.call, version: task.version, args: task.args, input: taskInput })
+  let taskInput = decl.needsInput ? input : null
+  // Several inputs (SPEC §2 v3): one concatenated dataset, and a key over every input in order.
+  const several = decl.needsInput && inputs && inputs.length > 1 ? [...inputs] : undefined
+  if (several) {
+    const assembled = await assembleInputs(deps, state.tasks, step, several)
+    if ('error' in assembled) {
+      await deps.recordEvent(tick, actor.id, { type: 'StepFailed', data: { step, error: assembled.error } })
+      return
+    }
+    taskInput = assembled.input
+  }
+  const graph = several ? { inputs: several } : {}
+  const memoKey = stepMemoKey({
+    call: task.call,
+    version: task.version,
+    args: task.args,
+    input: taskInput,
+    ...graph,
+  })
   if (state.cache) {
     if (!decl.external) {
       const hit = deps.memo.get(memoKey)
@@ -95,7 +114,7 @@ export async function startStep(
   if (!decl.perItem) {
     await deps.recordEvent(tick, actor.id, {
       type: 'StepStarted',
-      data: { step, input: taskInput, shards: 1, memoKey },
+      data: { step, input: taskInput, ...graph, shards: 1, memoKey },
     })
     return
   }
@@ -115,7 +134,7 @@ export async function startStep(
   const shards = Math.max(1, Math.ceil(itemCount / shardSize))
   await deps.recordEvent(tick, actor.id, {
     type: 'StepStarted',
-    data: { step, input: taskInput, shards, memoKey, itemCount, shardSize },
+    data: { step, input: taskInput, ...graph, shards, memoKey, itemCount, shardSize },
   })
 }
 
@@ -148,13 +167,8 @@ export async function settleFollowers(deps: StepStartDeps, tick: Tick, leaderId:
           },
         })
       } else {
-        await startStep(
-          deps,
-          tick,
-          follower,
-          step.index,
-          step.index === 0 ? null : (state.steps[step.index - 1]?.output ?? null),
-        )
+        const outputs = inputOutputs(state, step.index) ?? []
+        await startStep(deps, tick, follower, step.index, outputs[0] ?? null, outputs)
       }
     }
   }
