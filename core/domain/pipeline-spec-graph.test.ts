@@ -49,7 +49,7 @@ describe('graph documents', () => {
 
   test('a list document keeps its meaning: no ids recorded, each step takes the previous one', () => {
     const spec = parsePipelineDocument(
-      [fetch('a'), { call: 'NOOP' }].map(({ call, args }) => ({ call, args })),
+      [{ call: 'FETCH_FESTVOX', args: ['file:///data/x.zip'] }, { call: 'NOOP' }],
       catalogue,
     )
     expect(spec.tasks.map((t) => [t.id, t.inputs])).toEqual([
