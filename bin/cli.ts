@@ -1,47 +1,55 @@
-import { Command, CommanderError } from 'commander'
-import { BanzaiError } from '../core/domain/index.ts'
-import { ApiError, EXIT } from './client.ts'
-import { registerClientCommands } from './commands/client-commands.ts'
-import { registerServerCommands } from './commands/server-commands.ts'
-import { registerStoreCommands } from './commands/store-commands.ts'
+#!/usr/bin/env node
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { PROJECT_ROOT } from './project-root.ts'
+
+// Only commander and the command tables load here: each action imports what it needs, so
+// `--help`, `--version` and the client commands start without the engine, TensorFlow or ZeroMQ.
+
+/** The version in package.json. */
+function readVersion(): string {
+  const pkg: unknown = JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8'))
+  return typeof pkg === 'object' && pkg !== null && 'version' in pkg && typeof pkg.version === 'string'
+    ? pkg.version
+    : 'unknown'
+}
+
+// `banzai --version` answers before commander and the command tables load.
+const argv = process.argv.slice(2)
+if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
+  process.stdout.write(`${readVersion()}\n`)
+  process.exit(0)
+}
+
+const [{ Command, CommanderError }, client, inspect, server, store] = await Promise.all([
+  import('commander'),
+  import('./commands/client-commands.ts'),
+  import('./commands/inspect-commands.ts'),
+  import('./commands/server-commands.ts'),
+  import('./commands/store-commands.ts'),
+])
+
+// A closed pipe (`banzai status | head -2`) ends the command quietly.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0)
+  throw error
+})
 
 const program = new Command('banzai')
   .description('A crash-proof, content-addressed pipeline runner for audio ML datasets')
+  .version(readVersion(), '-V, --version', 'prints the version')
   .showHelpAfterError()
   .exitOverride()
-registerServerCommands(program)
-registerClientCommands(program)
-registerStoreCommands(program)
+server.registerServerCommands(program)
+client.registerClientCommands(program)
+inspect.registerInspectCommands(program)
+store.registerStoreCommands(program)
 
 try {
   await program.parseAsync(process.argv)
 } catch (error) {
+  if (error instanceof CommanderError) process.exit(error.exitCode === 0 ? 0 : 2)
+  const { exitCodeOf } = await import('./exit-code.ts')
   // Exit now: a command that failed half-way may still hold sockets and timers open.
   process.exit(exitCodeOf(error))
-}
-
-function exitCodeOf(error: unknown): number {
-  if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.usage
-  if (error instanceof BanzaiError && error.code === 'unavailable') {
-    console.error(`banzai: ${error.message}`)
-    return EXIT.unreachable
-  }
-  if (error instanceof BanzaiError && error.code === 'invalid_input') {
-    console.error(`banzai: ${error.message}`)
-    return EXIT.usage
-  }
-  if (error instanceof ApiError) {
-    console.error(`banzai: ${error.message}`)
-    for (const e of error.problem.errors ?? []) console.error(`  ${e.message}`)
-    return error.status === 422 || error.status === 400 ? EXIT.usage : EXIT.failed
-  }
-  const message = error instanceof Error ? error.message : String(error)
-  if (/EADDRINUSE|address already in use/i.test(message)) {
-    console.error(
-      `banzai: ${message}: another process holds that port; choose others with --port and --zmq-port (or BANZAI_PORT, BANZAI_ZMQ_PORT)`,
-    )
-    return EXIT.usage
-  }
-  console.error(`banzai: ${message}`)
-  return EXIT.failed
 }

@@ -1,21 +1,22 @@
-import { BanzaiError, type ProblemDetails } from '../core/domain/index.ts'
+import type { z } from 'zod'
+import { BanzaiError, ProblemDetails } from '../core/domain/index.ts'
 
 /** Exit codes of SPEC §9. */
-export const EXIT = { ok: 0, failed: 1, usage: 2, unreachable: 3 } as const
+export const EXIT = { ok: 0, failed: 1, usage: 2, unreachable: 3, notFound: 4 } as const
 
-/** A problem+json answer of the API, as an error; `problem` is partial, as any server in between may answer otherwise. */
+/** A problem+json answer of the monitor, as an error. */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
-    readonly problem: Partial<ProblemDetails>,
+    readonly problem: ProblemDetails,
   ) {
-    super(problem.detail ?? problem.title ?? `HTTP ${status}`)
+    super(problem.detail || problem.title || `HTTP ${status}`)
   }
 }
 
-/** A small client of the monitor's REST API for the command line. */
+/** A small client of the monitor's REST API for the command line; every answer is parsed by its domain schema. */
 export class ApiClient {
-  private readonly base: string
+  readonly base: string
 
   constructor(
     monitorUrl: string,
@@ -24,13 +25,31 @@ export class ApiClient {
     this.base = monitorUrl.replace(/\/+$/, '')
   }
 
-  /** Calls a route; throws BanzaiError('unavailable') when the monitor cannot be reached, ApiError for an error answer. */
-  async call<T>(
+  /**
+   * Calls a route and parses the answer with `schema`. Throws BanzaiError('unavailable') when the
+   * monitor cannot be reached or does not answer as a Banzai monitor, ApiError for a problem answer.
+   */
+  async call<S extends z.ZodType>(
+    schema: S,
     method: string,
     path: string,
     body?: unknown,
     headers: Record<string, string> = {},
-  ): Promise<T> {
+  ): Promise<z.infer<S>> {
+    const response = await this.send(method, path, body, headers)
+    const parsed = schema.safeParse(await this.json(response, path))
+    if (!parsed.success) throw this.notBanzai(`${path} answered an unexpected shape`)
+    return parsed.data
+  }
+
+  /** Sends a request and returns the successful response as is (bytes, streams); errors as in `call`. */
+  async send(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+    timeoutMs = 30_000,
+  ): Promise<Response> {
     let response: Response
     try {
       response = await fetch(`${this.base}/api${path}`, {
@@ -41,16 +60,30 @@ export class ApiClient {
           ...headers,
         },
         ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-        signal: AbortSignal.timeout(30_000),
+        ...(timeoutMs > 0 ? { signal: AbortSignal.timeout(timeoutMs) } : {}),
       })
     } catch (error) {
       const cause =
         error instanceof Error && error.cause instanceof Error ? error.cause.message : String(error)
       throw new BanzaiError('unavailable', `the monitor at ${this.base} is unreachable (${cause})`)
     }
+    if (response.ok) return response
+    const problem = ProblemDetails.safeParse(await this.json(response, path))
+    if (!problem.success)
+      throw this.notBanzai(`${path} answered HTTP ${response.status} without a problem body`)
+    throw new ApiError(response.status, problem.data)
+  }
+
+  private async json(response: Response, path: string): Promise<unknown> {
     const text = await response.text()
-    const parsed: unknown = text ? JSON.parse(text) : null
-    if (!response.ok) throw new ApiError(response.status, parsed ?? {})
-    return parsed as T
+    try {
+      return text ? JSON.parse(text) : null
+    } catch {
+      throw this.notBanzai(`${path} answered something that is not JSON`)
+    }
+  }
+
+  private notBanzai(why: string): BanzaiError {
+    return new BanzaiError('unavailable', `${this.base} is not a Banzai monitor (${why})`)
   }
 }

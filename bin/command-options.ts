@@ -1,5 +1,5 @@
 import { type Command, Option } from 'commander'
-import { SETTINGS } from './settings.ts'
+import { SETTINGS } from './setting-list.ts'
 
 /** Adds the flags of the settings a command takes (each also a BANZAI_* variable). */
 export function withSettings(command: Command, name: string): Command {

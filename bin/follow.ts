@@ -1,29 +1,62 @@
-import cliProgress from 'cli-progress'
-import { isEnded, type PipelineDetail } from '../core/domain/index.ts'
+import type { MultiBar, SingleBar } from 'cli-progress'
+import { isEnded, LogPage, PipelineDetail, type TaskDetail } from '../core/domain/index.ts'
 import type { ApiClient } from './client.ts'
+import { barFraction, describeTask } from './progress-text.ts'
 
-function describe(task: PipelineDetail['tasks'][number]): string {
-  const p = task.progress
-  const amount = p && p.total > 0 ? ` ${p.done}/${p.total} ${p.unit}` : ''
-  const shards = task.shards.total > 1 ? ` shards ${task.shards.succeeded}/${task.shards.total}` : ''
-  const cached = task.cacheHit ? ' (cached)' : ''
-  return `${task.status}${amount}${shards}${cached}${task.error ? ` — ${task.error}` : ''}`
+const BAR_STEPS = 1000
+/** Lines of a failed step's log shown under it. */
+const LOG_TAIL = 5
+
+/** The last `count` lines of a step's log, as `level msg`. */
+export async function logTail(
+  client: ApiClient,
+  id: string,
+  step: number,
+  count = LOG_TAIL,
+): Promise<string[]> {
+  const tail: string[] = []
+  let after = 0
+  for (;;) {
+    const page = await client.call(
+      LogPage,
+      'GET',
+      `/pipelines/${encodeURIComponent(id)}/tasks/${step}/logs?after=${after}&limit=1000`,
+    )
+    for (const line of page.lines) tail.push(`${line.level} ${line.msg}`)
+    tail.splice(0, Math.max(0, tail.length - count))
+    if (page.next === null) return tail
+    after = page.next
+  }
+}
+
+function nameOf(task: TaskDetail): string {
+  return `${task.index} ${task.call}`.padEnd(18)
+}
+
+/** How to keep watching a pipeline from another command, for when the user stops following it. */
+export function followHint(id: string): string {
+  return `pipeline ${id} goes on. Follow it with \`banzai status ${id} --watch\` or \`banzai events ${id} --follow\`; stop it with \`banzai cancel ${id}\`.`
 }
 
 /**
- * Follows a pipeline until it ends: progress bars on a terminal, plain lines (one per change)
- * otherwise. Polls the detail route a few times per second.
+ * Follows a pipeline until it ends, polling its detail a few times per second: progress bars
+ * with elapsed time and ETA on a terminal, one line per change otherwise, or (json) one
+ * PipelineDetail document per change. A failed step's line is followed by its last log lines.
+ * Ctrl-C stops following (the pipeline goes on), restores the cursor and says how to go on; with
+ * `interruptHint` it prints that instead and returns the detail as it was, so the caller can clean up.
  */
 export async function followPipeline(
   client: ApiClient,
   id: string,
-  output: NodeJS.WriteStream = process.stdout,
+  options: { json?: boolean; output?: NodeJS.WriteStream; interruptHint?: string } = {},
 ): Promise<PipelineDetail> {
-  const isTty = output.isTTY === true
-  const bars = isTty
+  const output = options.output ?? process.stdout
+  // The bar library loads only when there is a terminal to draw on.
+  const cliProgress = output.isTTY === true && !options.json ? (await import('cli-progress')).default : null
+  const bars: MultiBar | null = cliProgress
     ? new cliProgress.MultiBar(
         {
-          format: ' {bar} {percentage}% | {name} {info}',
+          format: ' {bar} {pct}% | {name} {info}',
           hideCursor: true,
           clearOnComplete: false,
           stream: output,
@@ -31,30 +64,60 @@ export async function followPipeline(
         cliProgress.Presets.shades_classic,
       )
     : null
-  const rows = new Map<number, cliProgress.SingleBar>()
+  let interrupted = false
+  const onInterrupt = (): void => {
+    bars?.stop()
+    output.write('\x1b[?25h')
+    process.stderr.write(`\nbanzai: stopped following; ${options.interruptHint ?? followHint(id)}\n`)
+    process.exitCode = 130
+    interrupted = true
+    if (options.interruptHint === undefined) process.exit(130)
+  }
+  process.once('SIGINT', onInterrupt)
+  const rows = new Map<number, SingleBar>()
   const last = new Map<number, string>()
-  for (;;) {
-    const detail = await client.call<PipelineDetail>('GET', `/pipelines/${id}`)
-    for (const task of detail.tasks) {
-      const info = describe(task)
-      const name = `${task.index} ${task.call}`.padEnd(18)
-      if (bars) {
-        const p = task.progress
-        const total = task.status === 'succeeded' ? 1 : p && p.total > 0 ? p.total : 1
-        const value = task.status === 'succeeded' ? 1 : p ? p.done : 0
-        const bar = rows.get(task.index) ?? bars.create(total, value, { name, info })
-        rows.set(task.index, bar)
-        bar.setTotal(total)
-        bar.update(value, { name, info })
-      } else if (last.get(task.index) !== info) {
-        last.set(task.index, info)
-        output.write(`${id} ${name} ${info}\n`)
+  const failedShown = new Set<number>()
+  let lastJson = ''
+  try {
+    for (;;) {
+      const detail = await client.call(PipelineDetail, 'GET', `/pipelines/${encodeURIComponent(id)}`)
+      const now = Date.now()
+      if (options.json) {
+        const text = JSON.stringify(detail)
+        if (text !== lastJson) output.write(`${text}\n`)
+        lastJson = text
+      } else {
+        for (const task of detail.tasks) {
+          const info = describeTask(task, now)
+          const fraction = barFraction(task)
+          const payload = { name: nameOf(task), info, pct: String(Math.floor(fraction * 100)).padStart(3) }
+          if (bars) {
+            const bar = rows.get(task.index) ?? bars.create(BAR_STEPS, 0, payload)
+            rows.set(task.index, bar)
+            bar.update(Math.round(fraction * BAR_STEPS), payload)
+          } else if (last.get(task.index) !== describeTask(task, now, false)) {
+            // One line per change of state or amount, not per tick of the clock.
+            last.set(task.index, describeTask(task, now, false))
+            output.write(`${id} ${nameOf(task)} ${info}\n`)
+          }
+        }
       }
+      const ended = isEnded(detail.status)
+      if (ended) bars?.stop()
+      if (!options.json) {
+        for (const task of detail.tasks) {
+          if (task.status !== 'failed' || failedShown.has(task.index) || (bars && !ended)) continue
+          failedShown.add(task.index)
+          const tail = await logTail(client, id, task.index)
+          if (tail.length === 0) continue
+          output.write(`  last log lines of step ${task.index} ${task.call}:\n`)
+          for (const line of tail) output.write(`    ${line}\n`)
+        }
+      }
+      if (ended || interrupted) return detail
+      await new Promise((resolve) => setTimeout(resolve, 250))
     }
-    if (isEnded(detail.status)) {
-      bars?.stop()
-      return detail
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250))
+  } finally {
+    process.removeListener('SIGINT', onInterrupt)
   }
 }

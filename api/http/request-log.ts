@@ -13,7 +13,7 @@ function hasBody(request: Request): boolean {
 
 /**
  * Gives each request an id (the client's `X-Request-Id` when it is a plain token, else a
- * UUID), echoes it, and writes one structured log line per request when it is answered.
+ * UUID), echoes it, and writes one structured log line (at `debug`) per request when it is answered.
  */
 export function logRequests(logger: Logger): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
@@ -33,7 +33,8 @@ export function logRequests(logger: Logger): MiddlewareHandler<AppEnv> {
     c.res.headers.set('X-Request-Id', requestId)
     // A body left unread makes the server drop the connection after answering: tell the client not to reuse it.
     if (hasBody(c.req.raw) && !c.req.raw.bodyUsed) c.res.headers.set('Connection', 'close')
-    logger.info(
+    // Request lines are for debugging: at info a running monitor prints only what changes.
+    logger.debug(
       {
         reqId: requestId,
         method: c.req.method,

@@ -1,46 +1,11 @@
-import { readFileSync } from 'node:fs'
 import type { Command } from 'commander'
-import type { PipelineDetail, PipelineSummary, StoredEvent } from '../../core/domain/index.ts'
-import { ValidationError } from '../../core/domain/index.ts'
-import { ApiClient, EXIT } from '../client.ts'
 import { withSettings } from '../command-options.ts'
-import { followPipeline } from '../follow.ts'
-import { resolveSettings } from '../settings.ts'
 
-function clientOf(flags: Record<string, unknown>): ApiClient {
-  const settings = resolveSettings(flags)
-  return new ApiClient(settings.monitor, settings.token)
-}
+type Flags = Record<string, unknown>
 
-function readDocument(file: string): unknown {
-  let text: string
-  try {
-    text = file === '-' ? readFileSync(0, 'utf8') : readFileSync(file, 'utf8')
-  } catch (error) {
-    throw new ValidationError(`cannot read ${file}: ${(error as Error).message}`)
-  }
-  try {
-    return JSON.parse(text) as unknown
-  } catch (error) {
-    throw new ValidationError(`${file} is not JSON: ${(error as Error).message}`)
-  }
-}
-
-/** Prints how a pipeline ended and returns the exit code of SPEC §9. */
-export function reportOutcome(detail: PipelineDetail): number {
-  console.log(
-    `${detail.id} ${detail.status}${detail.output ? ` output ${detail.output}` : ''}${detail.error ? `: ${detail.error}` : ''}`,
-  )
-  return detail.status === 'succeeded' ? EXIT.ok : EXIT.failed
-}
-
-function printSummaries(items: PipelineSummary[]): void {
-  for (const p of items) {
-    console.log(
-      `${p.id}  ${p.status.padEnd(9)}  step ${p.step + 1}/${p.steps}  ${String(Math.round(p.progress * 100)).padStart(3)}%  ${p.createdAt}  ${p.name}`,
-    )
-  }
-}
+// The actions load the domain and the client only when a command runs.
+const actions = () => import('../actions/pipeline-actions.ts')
+const JSON_FLAG = '--json'
 
 /** `banzai run`, `status`, `events`, `cancel`, `retry`: clients of the REST API. */
 export function registerClientCommands(program: Command): void {
@@ -53,54 +18,25 @@ export function registerClientCommands(program: Command): void {
     'run',
   )
     .option('--follow', 'show progress until the pipeline ends; exit 0 on success, 1 otherwise')
-    .action(async (file: string, flags: Record<string, unknown>) => {
-      const client = clientOf(flags)
-      const detail = await client.call<PipelineDetail>('POST', '/pipelines', readDocument(file))
-      console.log(`submitted ${detail.id}`)
-      if (flags.follow) process.exitCode = reportOutcome(await followPipeline(client, detail.id))
-    })
+    .option(JSON_FLAG, 'print the PipelineDetail (with --follow: one per change, a line each)')
+    .action(async (file: string, flags: Flags) => (await actions()).runPipeline(file, flags))
 
-  withSettings(program.command('status [id]').description('lists pipelines, or shows one'), 'status').action(
-    async (id: string | undefined, flags: Record<string, unknown>) => {
-      const client = clientOf(flags)
-      if (!id) {
-        printSummaries((await client.call<{ items: PipelineSummary[] }>('GET', '/pipelines?limit=50')).items)
-        return
-      }
-      const detail = await client.call<PipelineDetail>('GET', `/pipelines/${encodeURIComponent(id)}`)
-      console.log(`${detail.id} ${detail.name}: ${detail.status}${detail.error ? ` — ${detail.error}` : ''}`)
-      for (const t of detail.tasks) {
-        const p = t.progress ? ` ${t.progress.done}/${t.progress.total} ${t.progress.unit}` : ''
-        console.log(
-          `  ${t.index} ${t.call.padEnd(14)} ${t.status.padEnd(9)} attempt ${t.attempt}${p}${t.cacheHit ? ' cached' : ''}${t.output ? ` ${t.output}` : ''}${t.error ? ` — ${t.error}` : ''}`,
-        )
-      }
-    },
-  )
+  withSettings(program.command('status [id]').description('lists pipelines, or shows one'), 'status')
+    .option('--watch', 'keep showing it as it changes (one pipeline: until it ends)')
+    .option(JSON_FLAG, 'print the SPEC §7 document (the list page, or the PipelineDetail)')
+    .action(async (id: string | undefined, flags: Flags) => (await actions()).showStatus(id, flags))
 
   withSettings(
-    program.command('events <id>').description("prints a pipeline's events, one JSON per line"),
+    program.command('events <id>').description("prints a pipeline's events, one JSON record per line"),
     'events',
-  ).action(async (id: string, flags: Record<string, unknown>) => {
-    const client = clientOf(flags)
-    let after = 0
-    for (;;) {
-      const page = await client.call<{ events: StoredEvent[]; next: number | null }>(
-        'GET',
-        `/pipelines/${encodeURIComponent(id)}/events?after=${after}&limit=1000`,
-      )
-      for (const e of page.events) console.log(JSON.stringify(e))
-      if (page.next === null) return
-      after = page.next
-    }
-  })
-
-  withSettings(program.command('cancel <id>').description('cancels a pipeline'), 'cancel').action(
-    async (id: string, flags: Record<string, unknown>) => {
-      await clientOf(flags).call('POST', `/pipelines/${encodeURIComponent(id)}/cancel`)
-      console.log(`cancelled ${id}`)
-    },
   )
+    .option('--follow', 'keep printing new events until the pipeline ends')
+    .option(JSON_FLAG, 'the default: every event is printed as JSON')
+    .action(async (id: string, flags: Flags) => (await actions()).printEvents(id, flags))
+
+  withSettings(program.command('cancel <id>').description('cancels a pipeline'), 'cancel')
+    .option(JSON_FLAG, 'print the PipelineDetail')
+    .action(async (id: string, flags: Flags) => (await actions()).cancelPipeline(id, flags))
 
   withSettings(
     program
@@ -109,10 +45,6 @@ export function registerClientCommands(program: Command): void {
     'retry',
   )
     .option('--follow', 'show progress until the new pipeline ends')
-    .action(async (id: string, flags: Record<string, unknown>) => {
-      const client = clientOf(flags)
-      const detail = await client.call<PipelineDetail>('POST', `/pipelines/${encodeURIComponent(id)}/retry`)
-      console.log(`submitted ${detail.id} (retry of ${id})`)
-      if (flags.follow) process.exitCode = reportOutcome(await followPipeline(client, detail.id))
-    })
+    .option(JSON_FLAG, 'print the new PipelineDetail (with --follow: one per change)')
+    .action(async (id: string, flags: Flags) => (await actions()).retryPipeline(id, flags))
 }

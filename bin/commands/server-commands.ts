@@ -1,11 +1,8 @@
 import { availableParallelism } from 'node:os'
 import type { Command } from 'commander'
 import { withSettings } from '../command-options.ts'
-import { resolveSettings } from '../settings.ts'
-import { startMonitor } from '../wiring/start-monitor.ts'
+import type { Settings } from '../settings.ts'
 import { spawnWorkers, stopWorkers } from '../wiring/local-workers.ts'
-import { startWorker } from '../wiring/start-worker.ts'
-import { runDemo } from './demo.ts'
 
 /** Resolves when SIGINT or SIGTERM arrives. */
 export function untilSignal(): Promise<NodeJS.Signals> {
@@ -15,15 +12,21 @@ export function untilSignal(): Promise<NodeJS.Signals> {
   })
 }
 
+async function settingsOf(flags: Record<string, unknown>): Promise<Settings> {
+  const { resolveSettings } = await import('../settings.ts')
+  return resolveSettings(flags)
+}
+
 /** `banzai up`, `banzai monitor`, `banzai worker`, `banzai demo`. */
 export function registerServerCommands(program: Command): void {
   withSettings(
     program.command('up').description('monitor, API, dashboard and N local worker processes, in one command'),
     'up',
   ).action(async (flags: Record<string, unknown>) => {
-    const settings = resolveSettings(flags)
+    const settings = await settingsOf(flags)
+    const { startMonitor } = await import('../wiring/start-monitor.ts')
     const running = await startMonitor(settings)
-    const workers = spawnWorkers(settings, running.url, settings.workers || availableParallelism())
+    const workers = spawnWorkers(settings, running.url, settings.workers ?? availableParallelism())
     console.log(`banzai is up: ${running.url} (${workers.length} workers; Ctrl-C to stop)`)
     await untilSignal()
     await stopWorkers(workers)
@@ -34,7 +37,9 @@ export function registerServerCommands(program: Command): void {
     program.command('monitor').description('the monitor with its API and dashboard, one process'),
     'monitor',
   ).action(async (flags: Record<string, unknown>) => {
-    const running = await startMonitor(resolveSettings(flags))
+    const settings = await settingsOf(flags)
+    const { startMonitor } = await import('../wiring/start-monitor.ts')
+    const running = await startMonitor(settings)
     console.log(`banzai monitor: ${running.url}`)
     await untilSignal()
     await running.stop()
@@ -44,7 +49,9 @@ export function registerServerCommands(program: Command): void {
     program.command('worker').description('a worker: discovers the monitor from its API and runs tasks'),
     'worker',
   ).action(async (flags: Record<string, unknown>) => {
-    const worker = await startWorker(resolveSettings(flags))
+    const settings = await settingsOf(flags)
+    const { startWorker } = await import('../wiring/start-worker.ts')
+    const worker = await startWorker(settings)
     await untilSignal()
     await worker.stop(true)
   })
@@ -55,6 +62,8 @@ export function registerServerCommands(program: Command): void {
       .description('runs the bundled example datasets end to end and prints the outcome'),
     'demo',
   ).action(async (flags: Record<string, unknown>) => {
-    process.exitCode = await runDemo(resolveSettings(flags))
+    const settings = await settingsOf(flags)
+    const { runDemo } = await import('./demo.ts')
+    process.exitCode = await runDemo(settings)
   })
 }

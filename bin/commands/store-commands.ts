@@ -1,69 +1,40 @@
-import { existsSync } from 'node:fs'
-import { join, resolve } from 'node:path'
 import type { Command } from 'commander'
-import { ValidationError } from '../../core/domain/index.ts'
-import { collectGarbage, EventLog, MemoTable, openDatabase, PipelineTable } from '../../core/monitor/index.ts'
-import { generateCurveKeyPair } from '../../transport/zmq/index.ts'
 import { withSettings } from '../command-options.ts'
-import { resolveSettings } from '../settings.ts'
-import { openStore } from '../wiring/open-store.ts'
+import { registerCacheExplain } from './inspect-commands.ts'
 
-function openDataDb(data: string) {
-  const file = join(resolve(data), 'banzai.db')
-  if (!existsSync(file)) throw new ValidationError(`no Banzai data in ${data} (${file} does not exist)`)
-  return openDatabase(file)
-}
+type Flags = Record<string, unknown>
 
-/** `banzai cache clear`, `banzai gc`, `banzai keygen`. */
+const actions = () => import('../actions/store-actions.ts')
+
+/** `banzai cache clear`, `cache explain`, `gc`, `keygen`. */
 export function registerStoreCommands(program: Command): void {
   const cache = program.command('cache').description('the memo of task results')
   withSettings(
     cache.command('clear').description('forgets memoized results (all, or of one task); blobs stay until gc'),
-    'cache',
+    'cache clear',
   )
     .option('--task <name>', 'only this task (e.g. EXTRACT_MFCC)')
-    .action((flags: Record<string, unknown>) => {
-      const settings = resolveSettings(flags)
-      const db = openDataDb(settings.data)
-      const task = typeof flags.task === 'string' ? flags.task : undefined
-      const { steps, items } = new MemoTable(db).clear(task)
-      db.close()
-      console.log(`forgot ${steps} step result(s) and ${items} item result(s)${task ? ` of ${task}` : ''}`)
-    })
+    .action(async (flags: Flags) => (await actions()).clearCache(flags))
+  registerCacheExplain(cache)
 
   withSettings(program.command('gc').description('removes blobs that no recorded pipeline references'), 'gc')
     .option('--max-bytes <n>', 'only remove unreferenced blobs until the store holds at most this many bytes')
-    .action(async (flags: Record<string, unknown>) => {
-      const settings = resolveSettings(flags)
-      const maxBytes = flags.maxBytes === undefined ? undefined : Number(flags.maxBytes)
-      if (maxBytes !== undefined && !(Number.isInteger(maxBytes) && maxBytes >= 0))
-        throw new ValidationError(
-          `--max-bytes must be a whole number of bytes, got ${JSON.stringify(flags.maxBytes)}`,
-        )
-      const db = openDataDb(settings.data)
-      const store = await openStore(settings)
-      try {
-        const report = await collectGarbage(
-          new EventLog(db),
-          new PipelineTable(db),
-          store,
-          maxBytes === undefined ? {} : { maxBytes },
-        )
-        console.log(
-          `removed ${report.removed} blob(s) (${report.removedBytes} bytes); kept ${report.kept} (${report.keptBytes} bytes), ${report.referenced} referenced`,
-        )
-      } finally {
-        await store.close()
-        db.close()
-      }
-    })
+    .action(async (flags: Flags) => (await actions()).collectBlobs(flags))
 
   program
     .command('keygen')
-    .description('prints a CurveZMQ key pair (BANZAI_CURVE_SECRET and its public key)')
-    .action(() => {
-      const pair = generateCurveKeyPair()
-      console.log(`BANZAI_CURVE_SECRET=${pair.secretKey}`)
-      console.log(`public key: ${pair.publicKey}`)
+    .description(
+      'prints a CurveZMQ key pair as shell-safe lines (eval "$(banzai keygen)", or paste after export)',
+    )
+    .option('--json', 'print {"secretKey", "publicKey"}')
+    .action(async (flags: Flags) => {
+      const { createCurveKeyPair, shellQuote } = await import('../curve-key-pair.ts')
+      const pair = createCurveKeyPair()
+      if (flags.json === true) return void console.log(JSON.stringify(pair))
+      console.log(
+        '# the secret turns CURVE on (monitor) or is the worker key; put the public key in --curve-allow',
+      )
+      console.log(`BANZAI_CURVE_SECRET=${shellQuote(pair.secretKey)}`)
+      console.log(`BANZAI_CURVE_PUBLIC=${shellQuote(pair.publicKey)}`)
     })
 }

@@ -2,7 +2,10 @@ import { type ChildProcess, spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import type { Settings } from '../settings.ts'
 
-const BANZAI = fileURLToPath(new URL('../banzai.js', import.meta.url))
+// The entry a worker child runs: the build's own cli.js, or the tsx launcher when running the sources.
+const BANZAI = fileURLToPath(
+  new URL(import.meta.url.endsWith('.ts') ? '../banzai.js' : '../cli.js', import.meta.url),
+)
 
 /** Starts `count` worker processes against a monitor URL, on the same data folder. */
 export function spawnWorkers(settings: Settings, monitorUrl: string, count: number): ChildProcess[] {
@@ -20,6 +23,8 @@ export function spawnWorkers(settings: Settings, monitorUrl: string, count: numb
         String(settings.slots),
         '--log-level',
         settings.logLevel,
+        '--log-format',
+        settings.logFormat === 'auto' && process.stderr.isTTY ? 'pretty' : settings.logFormat,
       ],
       {
         stdio: ['ignore', 'inherit', 'inherit'],

@@ -1,6 +1,6 @@
 import { join } from 'node:path'
 import type { Store } from '../../core/domain/index.ts'
-import { createEmbeddedStore, createIpfsStore } from '../../transport/store/index.ts'
+import { createEmbeddedStore } from '../../transport/store/embedded/index.ts'
 import type { Settings } from '../settings.ts'
 
 /**
@@ -12,6 +12,10 @@ export async function openStore(
   settings: Pick<Settings, 'ipfsApi' | 'data'>,
   sync: 'each' | 'batch' = 'each',
 ): Promise<Store> {
-  if (settings.ipfsApi) return createIpfsStore({ url: settings.ipfsApi })
+  if (settings.ipfsApi) {
+    // The IPFS client (kubo-rpc-client and libp2p, ~150 modules) loads only when it is used.
+    const { createIpfsStore } = await import('../../transport/store/ipfs/index.ts')
+    return createIpfsStore({ url: settings.ipfsApi })
+  }
   return createEmbeddedStore({ dir: join(settings.data, 'store'), sync })
 }

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { pino } from 'pino'
+import { PROJECT_ROOT } from '../project-root.ts'
+import { createLogger } from '../logger.ts'
 import { catalogue } from '../../core/domain/index.ts'
 import { Monitor, MonitorQueries, monitorSettings, openDatabase } from '../../core/monitor/index.ts'
 import { createApi, startApiServer } from '../../api/index.ts'
@@ -17,11 +17,11 @@ export interface RunningMonitor {
   stop(): Promise<void>
 }
 
-const UI_DIR = fileURLToPath(new URL('../../ui/dist/', import.meta.url))
+const UI_DIR = join(PROJECT_ROOT, 'ui/dist/')
 
 /** Starts the monitor with its API and dashboard on the data folder (SPEC §9 `banzai monitor`). */
 export async function startMonitor(settings: Settings): Promise<RunningMonitor> {
-  const logger = pino({ level: settings.logLevel, name: 'banzai-monitor' })
+  const logger = createLogger(settings, 'banzai-monitor')
   const data = resolve(settings.data)
   mkdirSync(data, { recursive: true })
   const db = openDatabase(join(data, 'banzai.db'))

@@ -1,8 +1,8 @@
 import { mkdirSync } from 'node:fs'
 import { hostname } from 'node:os'
 import { join, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { pino } from 'pino'
+import { PROJECT_ROOT } from '../project-root.ts'
+import { createLogger } from '../logger.ts'
 import { catalogue } from '../../core/domain/index.ts'
 import { createWorkerHost, implementations, type WorkerHost } from '../../tasks/index.ts'
 import { createZmqWorkerTransport, discoverTransport } from '../../transport/zmq/index.ts'
@@ -10,7 +10,7 @@ import type { Settings } from '../settings.ts'
 import { curvePublicKey } from './curve.ts'
 import { openStore } from './open-store.ts'
 
-const FIXTURES = fileURLToPath(new URL('../../fixtures/', import.meta.url))
+const FIXTURES = join(PROJECT_ROOT, 'fixtures/')
 
 /** A running worker process. */
 export interface RunningWorker {
@@ -21,7 +21,7 @@ export interface RunningWorker {
 
 /** Starts a worker: discovers the monitor's sockets from its API, connects and takes orders (SPEC §9 `banzai worker`). */
 export async function startWorker(settings: Settings): Promise<RunningWorker> {
-  const logger = pino({ level: settings.logLevel, name: 'banzai-worker' })
+  const logger = createLogger(settings, 'banzai-worker')
   const data = resolve(settings.data)
   mkdirSync(data, { recursive: true })
   const endpoints = await discoverTransport(settings.monitor, settings.token ? { token: settings.token } : {})

@@ -80,6 +80,14 @@ describe('FETCH_FESTVOX on the fixture zips (file: URLs)', () => {
     expect(manifest.sources.map((s) => s.url)).toEqual(urls)
     expect(manifest.items.filter((i) => i.seconds >= 2)).toHaveLength(51)
     expect(result.stats?.items).toBe(60)
+    // Files are counted across all zips (never restarting), and each unit names its zip.
+    const files = ctx.progressCalls.filter((p) => p.unit.startsWith('files'))
+    expect(files.map((p) => p.done)).toEqual([...files.map((p) => p.done)].sort((a, b) => a - b))
+    const lastFiles = files.at(-1)!
+    expect(lastFiles.unit).toBe('files (zip 3/3)')
+    expect(lastFiles.done).toBe(lastFiles.total)
+    expect(lastFiles.done).toBeGreaterThan(files.find((p) => p.unit === 'files (zip 1/3)')!.total)
+    expect(ctx.progressCalls.some((p) => p.unit === 'bytes (zip 2/3)')).toBe(true)
   })
 
   it('does not extract a zip twice: the second run stores nothing but reuses the same manifest', async () => {

@@ -110,6 +110,34 @@ function mergeSources(fetched: FetchedSource[]): DatasetManifest {
   return manifest
 }
 
+/**
+ * A context whose progress spans every zip of one FETCH: bytes of the zip being read (against
+ * its Content-Length or file size), and files counted over all zips so far, so the count never
+ * restarts; with several zips the unit says which one (`files (zip 2/3)`).
+ */
+function progressAcrossZips(
+  ctx: TaskContext,
+  count: number,
+): { ctx: TaskContext; startZip(index: number): void } {
+  let zip = 0
+  let filesBefore = 0
+  let filesOfZip = 0
+  const progress = (done: number, total: number, unit: string): void => {
+    const which = count > 1 ? ` (zip ${zip + 1}/${count})` : ''
+    if (unit !== 'files') return ctx.progress(done, total, `${unit}${which}`)
+    filesOfZip = total
+    ctx.progress(filesBefore + done, filesBefore + total, `files${which}`)
+  }
+  return {
+    ctx: { ...ctx, progress },
+    startZip(index) {
+      zip = index
+      filesBefore += filesOfZip
+      filesOfZip = 0
+    },
+  }
+}
+
 /** Builds FETCH_FESTVOX with some limits changed (tests use small ones). */
 export function createFetchFestvox(overrides: LimitOverrides = {}): TaskImplementation {
   const limits = resolveLimits(overrides)
@@ -117,9 +145,12 @@ export function createFetchFestvox(overrides: LimitOverrides = {}): TaskImplemen
     kind: 'whole',
     async run(_input, args, ctx): Promise<TaskResult> {
       const fetched: FetchedSource[] = []
-      for (const url of readUrls(args)) {
+      const urls = readUrls(args)
+      const across = progressAcrossZips(ctx, urls.length)
+      for (const [index, url] of urls.entries()) {
         ctx.signal.throwIfAborted()
-        fetched.push(await fetchSource(url, ctx, limits))
+        across.startZip(index)
+        fetched.push(await fetchSource(url, across.ctx, limits))
       }
       const manifest = mergeSources(fetched)
       const output = await writeJson(ctx.store, manifest)

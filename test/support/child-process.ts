@@ -19,7 +19,16 @@ export interface Child {
 
 /** Spawns `node --import tsx SCRIPT ARGS` from the project root. */
 export function spawnTs(script: string, args: string[], env: Record<string, string> = {}): Child {
-  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+  return spawnNode(['--import', 'tsx', script, ...args], env)
+}
+
+/** Spawns the built command line, `node dist/bin/cli.js ARGS` (`npm test` builds first). */
+export function spawnBuilt(args: string[], env: Record<string, string> = {}): Child {
+  return spawnNode(['dist/bin/cli.js', ...args], env)
+}
+
+function spawnNode(nodeArgs: string[], env: Record<string, string>): Child {
+  const child = spawn(process.execPath, nodeArgs, {
     cwd: PROJECT_ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
