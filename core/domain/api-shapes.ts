@@ -44,6 +44,8 @@ export const MemoParts = z.object({
   version: z.number().int(),
   args: z.array(z.unknown()),
   input: z.string().nullable(),
+  /** A step with several inputs: every input CID in order (`input` is then their concatenation). */
+  inputs: z.array(z.string()).optional(),
 })
 export type MemoParts = z.infer<typeof MemoParts>
 
@@ -93,6 +95,12 @@ export const TaskInfo = z.object({
   doc: z.string(),
   perItem: z.boolean(),
   external: z.boolean(),
+  accepts: z
+    .array(z.enum(['none', 'dataset', 'model']))
+    .describe('kinds of input the task takes (SPEC §2 v3)'),
+  produces: z
+    .enum(['none', 'dataset', 'model', 'input'])
+    .describe("kind of its output; `input`: a pass-through's"),
   timeoutMs: z.number().int(),
   args: z.array(TaskArgInfo),
 })

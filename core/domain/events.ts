@@ -30,6 +30,8 @@ export const PipelineSubmitted = event('PipelineSubmitted', {
 export const StepStarted = event('StepStarted', {
   step,
   input: Cid.nullable(),
+  /** v3: a step with several inputs lists their CIDs in order; `input` is then their concatenation. */
+  inputs: z.array(Cid).min(2).optional(),
   shards: z.number().int().min(1),
   memoKey: z.string(),
   /** For perItem steps: the number of items and the shard size that cut them. */

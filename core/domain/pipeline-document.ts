@@ -3,6 +3,17 @@ import { z } from 'zod'
 /** A task as written in a pipeline document (SPEC §2); its args are checked against the catalogue by `parsePipelineDocument`. */
 export const TaskInput = z.strictObject({
   call: z.string(),
+  id: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/)
+    .optional()
+    .describe('a name other tasks use in `inputs`: letters, digits, `_`, `-`; unique'),
+  inputs: z
+    .array(z.string())
+    .optional()
+    .describe(
+      "ids of the tasks whose outputs this task takes, in order; absent: the previous task's; []: none",
+    ),
   args: z.array(z.unknown()).optional(),
   lane: z.string().optional(),
   timeoutMs: z.number().int().optional(),

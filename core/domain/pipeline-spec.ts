@@ -4,6 +4,7 @@ import { type Catalogue, checkArgs } from './catalogue/index.ts'
 import { type FieldError, ValidationError } from './errors.ts'
 import { Lane } from './ids.ts'
 import { PipelineDocumentObject, TaskInput } from './pipeline-document.ts'
+import { checkGraph } from './pipeline-spec-graph.ts'
 
 /** A task as recorded in `PipelineSubmitted`: its declaration resolved. */
 export const ResolvedTask = z.object({
@@ -12,6 +13,9 @@ export const ResolvedTask = z.object({
   version: z.number().int(),
   lane: z.string(),
   timeoutMs: z.number().int().positive(),
+  /** v3 graphs: the task's id and the ids of its inputs, as written (absent on older logs). */
+  id: z.string().optional(),
+  inputs: z.array(z.string()).optional(),
 })
 export type ResolvedTask = z.infer<typeof ResolvedTask>
 
@@ -88,8 +92,27 @@ function checkTask(task: unknown, i: number, catalogue: Catalogue, out: FieldErr
         message: `${path}.timeoutMs must be an integer between 1 and 604800000 (ms), got ${describeValue(task.timeoutMs)}`,
       })
   }
+  const graph: Pick<ResolvedTask, 'id' | 'inputs'> = {}
+  if (task.id !== undefined) {
+    const id = TaskInput.shape.id.safeParse(task.id)
+    if (id.success && id.data !== undefined) graph.id = id.data
+    else
+      out.push({
+        path: `${path}.id`,
+        message: `${path}.id must be 1 to 64 letters, digits, "_" or "-", got ${describeValue(task.id)}`,
+      })
+  }
+  if (task.inputs !== undefined) {
+    const inputs = z.array(z.string()).max(MAX_TASKS).safeParse(task.inputs)
+    if (inputs.success) graph.inputs = inputs.data
+    else
+      out.push({
+        path: `${path}.inputs`,
+        message: `${path}.inputs must be an array of task ids, got ${describeValue(task.inputs)}`,
+      })
+  }
   if (out.length > before) return null
-  return { call: decl.name, args, version: decl.version, lane, timeoutMs }
+  return { call: decl.name, args, version: decl.version, lane, timeoutMs, ...graph }
 }
 
 /**
@@ -152,6 +175,7 @@ export function parsePipelineDocument(doc: unknown, catalogue: Catalogue): Pipel
       const resolved = checkTask(task, i, catalogue, out)
       if (resolved) tasks.push(resolved)
     })
+    if (out.length === 0) checkGraph(tasks, catalogue, out)
   }
   if (out.length > 0) {
     throw new ValidationError(out.map((e) => e.message).join('; '), out)

@@ -94,3 +94,13 @@ describe.each(logs)('the recorded log %s', (name) => {
     db.close()
   })
 })
+
+test('the v3 graph log is among them, with a merged step that lists its inputs', () => {
+  expect(logs).toEqual(expect.arrayContaining(['v1-utility', 'v2-sharded', 'v3-graph']))
+  const events = readFileSync(join(LOGS, 'v3-graph.events.jsonl'), 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => StoredEvent.parse(JSON.parse(l)))
+  const merged = events.filter((e) => e.type === 'StepStarted' && (e.data.inputs?.length ?? 0) === 2)
+  expect(merged).toHaveLength(1)
+})

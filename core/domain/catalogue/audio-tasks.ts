@@ -32,6 +32,8 @@ export const FETCH_FESTVOX = declareTask({
   perItem: false,
   external: true,
   needsInput: false,
+  accepts: ['none'],
+  produces: 'dataset',
   timeoutMs: 60 * MINUTE,
 })
 
@@ -47,6 +49,8 @@ export const FILTER_LONGER = declareTask({
   perItem: false,
   external: false,
   needsInput: true,
+  accepts: ['dataset'],
+  produces: 'dataset',
   timeoutMs: 10 * MINUTE,
 })
 
@@ -130,6 +134,8 @@ export const EXTRACT_MFCC = declareTask({
   itemFields: { fields: ['mfcc', 'frames'], refs: ['mfcc'] },
   external: false,
   needsInput: true,
+  accepts: ['dataset'],
+  produces: 'dataset',
   timeoutMs: 120 * MINUTE,
   checkArgs: checkMfccArgs,
 })
@@ -160,5 +166,7 @@ export const LEARN = declareTask({
   perItem: false,
   external: false,
   needsInput: true,
+  accepts: ['dataset'],
+  produces: 'model',
   timeoutMs: 240 * MINUTE,
 })

@@ -2,6 +2,9 @@ import { z } from 'zod'
 import type { FieldError } from '../errors.ts'
 import { type ArgDecl, type ArgsOfDecls, checkShape, describeValue, shapeToZod } from './arg-shape.ts'
 
+/** What flows along a graph edge (SPEC §2 v3): nothing, a dataset manifest or a model document. */
+export type DataKind = 'none' | 'dataset' | 'model'
+
 /** What the monitor and the API know of a task: everything but its implementation. */
 export interface TaskDeclaration<
   A extends readonly ArgDecl[] = readonly ArgDecl[],
@@ -21,6 +24,10 @@ export interface TaskDeclaration<
   external: boolean
   /** Whether the first argument is the previous step's output (false: ignores its input). */
   needsInput: boolean
+  /** Kinds of input the task takes; `none` means it may run as a source. */
+  accepts: DataKind[]
+  /** Kind of its output; `input` for a pass-through (the kind of what it was given). */
+  produces: DataKind | 'input'
   /** Default step timeout, ms. */
   timeoutMs: number
   /** Checks that involve several arguments (e.g. numcep ≤ nfilt). */
@@ -98,6 +105,8 @@ export function describeDeclaration(decl: TaskDeclaration): Record<string, unkno
     doc: decl.doc,
     perItem: decl.perItem,
     external: decl.external,
+    accepts: decl.accepts,
+    produces: decl.produces,
     timeoutMs: decl.timeoutMs,
     args: decl.args.map((a) => ({
       name: a.name,

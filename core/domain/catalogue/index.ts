@@ -6,6 +6,7 @@ export type { ArgDecl, ArgShape, ArgsOfDecls, ShapeValue } from './arg-shape.ts'
 export {
   argsSchema,
   checkArgs,
+  type DataKind,
   type DeclaredArgs,
   describeDeclaration,
   type TaskDeclaration,

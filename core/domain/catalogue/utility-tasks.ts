@@ -12,6 +12,8 @@ export const NOOP = declareTask({
   perItem: false,
   external: false,
   needsInput: true,
+  accepts: ['none', 'dataset', 'model'],
+  produces: 'input',
   timeoutMs: 60_000,
 })
 
@@ -25,6 +27,8 @@ export const SLEEP = declareTask({
   perItem: false,
   external: false,
   needsInput: true,
+  accepts: ['none', 'dataset', 'model'],
+  produces: 'input',
   timeoutMs: 86_400_000,
 })
 
@@ -50,6 +54,8 @@ export const FAIL = declareTask({
   perItem: false,
   external: false,
   needsInput: true,
+  accepts: ['none', 'dataset', 'model'],
+  produces: 'none',
   timeoutMs: 60_000,
 })
 
@@ -63,6 +69,8 @@ export const MAKE_DATASET = declareTask({
   perItem: false,
   external: false,
   needsInput: false,
+  accepts: ['none'],
+  produces: 'dataset',
   timeoutMs: 600_000,
 })
 
@@ -77,5 +85,7 @@ export const ECHO_ITEMS = declareTask({
   itemFields: { fields: ['echo'], refs: [] },
   external: false,
   needsInput: true,
+  accepts: ['dataset'],
+  produces: 'dataset',
   timeoutMs: 3_600_000,
 })

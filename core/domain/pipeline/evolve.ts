@@ -1,9 +1,10 @@
 import type { DomainEvent } from '../events.ts'
 import { assertNever } from '../errors.ts'
 import { type Evolution, evolved } from './evolution.ts'
-import { afterStep, retryOrFail } from './follow-ups.ts'
+import { afterStep, retryOrFail, startSources } from './follow-ups.ts'
 import {
   inFlightOrders,
+  isInFlight,
   type PipelineEffect,
   type PipelineState,
   type StepState,
@@ -20,7 +21,7 @@ import { findUnit, updateStep, updateUnit, withReported } from './state-updates.
 export function evolvePipeline(state: PipelineState, event: DomainEvent, at: string): Evolution {
   switch (event.type) {
     case 'PipelineSubmitted':
-      return evolved(state, { effects: [{ type: 'StartStep', pipelineId: state.id, step: 0, input: null }] })
+      return startSources(state)
     case 'StepStarted': {
       const d = event.data
       const units: UnitState[] = Array.from({ length: d.shards }, (_, shard) => ({
@@ -44,6 +45,7 @@ export function evolvePipeline(state: PipelineState, event: DomainEvent, at: str
         ...s,
         status: 'running',
         input: d.input,
+        ...(d.inputs ? { inputs: d.inputs } : {}),
         memoKey: d.memoKey,
         startedAt: at,
         leader: null,
@@ -75,7 +77,7 @@ export function evolvePipeline(state: PipelineState, event: DomainEvent, at: str
         refs: d.refs,
         leader: null,
       }))
-      return afterStep(next, d.step, d.output)
+      return afterStep(next, d.step)
     }
     case 'UnitDispatched': {
       const d = event.data
@@ -191,8 +193,20 @@ export function evolvePipeline(state: PipelineState, event: DomainEvent, at: str
       return evolved({ ...state, status: 'succeeded', output: event.data.output })
     case 'PipelineFailed': {
       const orderIds = inFlightOrders(state)
+      // The other branches still running are cancelled (a list pipeline has none).
+      const steps = state.steps.map((s): StepState =>
+        s.status === 'running' || s.status === 'joined'
+          ? {
+              ...s,
+              status: 'cancelled',
+              units: s.units.map((u) =>
+                isInFlight(u) || u.status === 'queued' ? { ...u, status: 'cancelled' } : u,
+              ),
+            }
+          : s,
+      )
       return evolved(
-        { ...state, status: 'failed', error: event.data.error },
+        { ...state, status: 'failed', error: event.data.error, steps },
         { effects: orderIds.length ? [{ type: 'CancelOrders', orderIds }] : [] },
       )
     }

@@ -1,14 +1,52 @@
+import type { Cid } from '../cid.ts'
 import type { DomainEvent } from '../events.ts'
 import { type Evolution, evolved } from './evolution.ts'
-import { backoffDelay, type PipelineState, type StepState, type UnitState } from './state.ts'
+import { resolveStepConsumers, resolveStepInputs } from '../pipeline-spec-graph.ts'
+import { backoffDelay, type PipelineEffect, type PipelineState, type UnitState } from './state.ts'
 import { updateUnit } from './state-updates.ts'
 
-/** What follows a step's success: the next step (an effect), or the pipeline's end (an event). */
-export function afterStep(state: PipelineState, step: number, output: StepState['output']): Evolution {
-  if (step + 1 < state.steps.length)
-    return evolved(state, {
-      effects: [{ type: 'StartStep', pipelineId: state.id, step: step + 1, input: output }],
-    })
+/** The step that starts a pending step, given the outputs of its inputs (one, several or none). */
+export function startEffect(state: PipelineState, step: number, outputs: Cid[]): PipelineEffect {
+  return outputs.length > 1
+    ? { type: 'StartStep', pipelineId: state.id, step, input: outputs[0]!, inputs: outputs }
+    : { type: 'StartStep', pipelineId: state.id, step, input: outputs[0] ?? null }
+}
+
+/** The outputs of a step's inputs, in the order of its `inputs`, or null while one has not succeeded. */
+export function inputOutputs(state: PipelineState, step: number): Cid[] | null {
+  const from = resolveStepInputs(state.tasks)[step] ?? []
+  const outputs: Cid[] = []
+  for (const j of from) {
+    const input = state.steps[j]
+    if (input?.status !== 'succeeded' || !input.output) return null
+    outputs.push(input.output)
+  }
+  return outputs
+}
+
+/** The sources of a pipeline: its steps with no inputs, started when it is submitted. */
+export function startSources(state: PipelineState): Evolution {
+  const inputs = resolveStepInputs(state.tasks)
+  const effects = inputs.flatMap((from, step) => (from.length === 0 ? [startEffect(state, step, [])] : []))
+  return evolved(state, { effects })
+}
+
+/**
+ * What follows a step's success: every pending step whose inputs have now all succeeded
+ * starts (effects, in document order); once every step has succeeded, the pipeline ends with
+ * the output of its last task.
+ */
+export function afterStep(state: PipelineState, step: number): Evolution {
+  const consumers = resolveStepConsumers(resolveStepInputs(state.tasks))[step] ?? []
+  const effects: PipelineEffect[] = []
+  for (const next of consumers) {
+    if (state.steps[next]?.status !== 'pending') continue
+    const outputs = inputOutputs(state, next)
+    if (outputs) effects.push(startEffect(state, next, outputs))
+  }
+  if (effects.length > 0) return evolved(state, { effects })
+  if (!state.steps.every((s) => s.status === 'succeeded')) return evolved(state)
+  const output = state.steps[state.steps.length - 1]?.output
   return evolved(state, { events: output ? [{ type: 'PipelineSucceeded', data: { output } }] : [] })
 }
 

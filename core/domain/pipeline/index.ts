@@ -1,5 +1,6 @@
 export * from './state.ts'
 export { evolvePipeline } from './evolve.ts'
+export { inputOutputs } from './follow-ups.ts'
 export type { Evolution } from './evolution.ts'
 export {
   decideReport,

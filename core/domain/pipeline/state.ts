@@ -46,6 +46,8 @@ export interface StepState {
   index: number
   status: StepStatus
   input: Cid | null
+  /** A step with several inputs: their CIDs in order (`input` is their concatenation). */
+  inputs?: Cid[]
   memoKey: string | null
   startedAt: string | null
   leader: PipelineId | null
@@ -79,7 +81,7 @@ export interface PipelineState {
  * machine already knows come back as events, never as effects.
  */
 export type PipelineEffect =
-  | { type: 'StartStep'; pipelineId: PipelineId; step: number; input: Cid | null }
+  | { type: 'StartStep'; pipelineId: PipelineId; step: number; input: Cid | null; inputs?: Cid[] }
   | { type: 'CompleteStep'; pipelineId: PipelineId; step: number }
   | { type: 'CancelOrders'; orderIds: OrderId[] }
 

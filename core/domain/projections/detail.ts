@@ -1,5 +1,6 @@
 import { assertNever } from '../errors.ts'
 import type { StoredEvent } from '../events.ts'
+import { resolveStepInputs } from '../pipeline-spec-graph.ts'
 import type { PipelineDetail, Progress, ShardView, TaskDetail, TaskStatus } from './view.ts'
 
 function updateTask(
@@ -70,6 +71,9 @@ function endTask(
 
 /** The detail of a pipeline right after its `PipelineSubmitted` event. */
 export function initialDetail(event: StoredEvent & { type: 'PipelineSubmitted' }): PipelineDetail {
+  const tasks = event.data.tasks
+  const isGraph = tasks.some((t) => t.id !== undefined || t.inputs !== undefined)
+  const inputs = resolveStepInputs(tasks)
   return {
     id: event.pipelineId,
     name: event.data.name,
@@ -82,8 +86,9 @@ export function initialDetail(event: StoredEvent & { type: 'PipelineSubmitted' }
     cache: event.data.cache,
     output: null,
     error: null,
-    tasks: event.data.tasks.map((t, index) => ({
+    tasks: tasks.map((t, index) => ({
       index,
+      ...(isGraph ? { id: t.id ?? null, inputs: inputs[index] ?? [] } : {}),
       call: t.call,
       args: t.args,
       lane: t.lane,

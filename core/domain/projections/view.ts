@@ -37,6 +37,10 @@ export type StepRef = z.infer<typeof StepRef>
 /** One task of `GET /pipelines/:id` (SPEC §7), plus its shards. */
 export const TaskDetail = z.object({
   index: z.number().int(),
+  /** v3 graphs: the task's id (absent on list documents). */
+  id: z.string().nullable().optional(),
+  /** v3 graphs: the steps it takes its input from, in order (absent on list documents: the previous step). */
+  inputs: z.array(z.number().int()).optional(),
   call: z.string(),
   args: z.array(z.unknown()),
   lane: z.string(),

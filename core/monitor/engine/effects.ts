@@ -22,7 +22,7 @@ export async function carryOutEffect(
 ): Promise<void> {
   switch (effect.type) {
     case 'StartStep':
-      return startStep(deps.starting, tick, actor, effect.step, effect.input)
+      return startStep(deps.starting, tick, actor, effect.step, effect.input, effect.inputs)
     case 'CompleteStep':
       return completeStep(deps.completing, tick, actor, effect.step)
     case 'CancelOrders': {

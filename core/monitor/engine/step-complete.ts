@@ -94,7 +94,13 @@ export async function completeStep(
   }
   const at = isoNow(deps.clock)
   if (stepState.memoKey) {
-    const parts = { call: task.call, version: task.version, args: task.args, input: stepState.input }
+    const parts = {
+      call: task.call,
+      version: task.version,
+      args: task.args,
+      input: stepState.input,
+      ...(stepState.inputs ? { inputs: stepState.inputs } : {}),
+    }
     // The key logged in StepStarted is the one recorded.
     const key = stepState.memoKey
     tick.writes.push(() =>

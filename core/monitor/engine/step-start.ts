@@ -1,6 +1,7 @@
 import {
   type Catalogue,
   type Cid,
+  inputOutputs,
   type PipelineId,
   readDocumentRefs,
   type Store,
@@ -11,6 +12,7 @@ import type { MemoTable } from '../memo-table.ts'
 import type { Actor, Actors } from './actor.ts'
 import type { ReadManifest } from './manifest-cache.ts'
 import type { RecordEvent } from './record-event.ts'
+import { assembleInputs } from './step-inputs.ts'
 import type { Tick } from './tick.ts'
 
 /** What starting a step (and settling the steps that joined one) uses. */
@@ -65,6 +67,7 @@ export async function startStep(
   actor: Actor,
   step: number,
   input: Cid | null,
+  inputs?: readonly Cid[],
 ): Promise<void> {
   const state = actor.snapshot.context
   const task = state.tasks[step]
@@ -76,8 +79,25 @@ export async function startStep(
     })
     return
   }
-  const taskInput = decl.needsInput ? input : null
-  const memoKey = stepMemoKey({ call: task.call, version: task.version, args: task.args, input: taskInput })
+  let taskInput = decl.needsInput ? input : null
+  // Several inputs (SPEC §2 v3): one concatenated dataset, and a key over every input in order.
+  const several = decl.needsInput && inputs && inputs.length > 1 ? [...inputs] : undefined
+  if (several) {
+    const assembled = await assembleInputs(deps, state.tasks, step, several)
+    if ('error' in assembled) {
+      await deps.recordEvent(tick, actor.id, { type: 'StepFailed', data: { step, error: assembled.error } })
+      return
+    }
+    taskInput = assembled.input
+  }
+  const graph = several ? { inputs: several } : {}
+  const memoKey = stepMemoKey({
+    call: task.call,
+    version: task.version,
+    args: task.args,
+    input: taskInput,
+    ...graph,
+  })
   if (state.cache) {
     if (!decl.external) {
       const hit = deps.memo.get(memoKey)
@@ -106,7 +126,7 @@ export async function startStep(
   if (!decl.perItem) {
     await deps.recordEvent(tick, actor.id, {
       type: 'StepStarted',
-      data: { step, input: taskInput, shards: 1, memoKey },
+      data: { step, input: taskInput, ...graph, shards: 1, memoKey },
     })
     return
   }
@@ -125,7 +145,16 @@ export async function startStep(
   const { itemCount, shards, shardLists } = shardPlan
   await deps.recordEvent(tick, actor.id, {
     type: 'StepStarted',
-    data: { step, input: taskInput, shards, memoKey, itemCount, shardSize: deps.shardSize, shardLists },
+    data: {
+      step,
+      input: taskInput,
+      ...graph,
+      shards,
+      memoKey,
+      itemCount,
+      shardSize: deps.shardSize,
+      shardLists,
+    },
   })
 }
 
@@ -158,13 +187,8 @@ export async function settleFollowers(deps: StepStartDeps, tick: Tick, leaderId:
           },
         })
       } else {
-        await startStep(
-          deps,
-          tick,
-          follower,
-          step.index,
-          step.index === 0 ? null : (state.steps[step.index - 1]?.output ?? null),
-        )
+        const outputs = inputOutputs(state, step.index) ?? []
+        await startStep(deps, tick, follower, step.index, outputs[0] ?? null, outputs)
       }
     }
   }

@@ -6,6 +6,8 @@ import { estimateRemainingMs } from '../../format/eta.ts'
 import { createClock } from '../../live/clock.ts'
 import { createLiveDetail } from '../../live/live-detail.ts'
 import { linkTo, navigate } from '../../router.ts'
+import { openStep } from './open-step.ts'
+import { PipelineGraph } from './pipeline-graph.tsx'
 import { PipelineHeader } from './pipeline-header.tsx'
 import { TaskCard } from './task-card.tsx'
 
@@ -16,6 +18,7 @@ export function PipelinePage(props: { id: string }) {
   const live = createLiveDetail(props.id, api, events)
   const [actionError, setActionError] = createSignal<unknown>(null)
   const [busy, setBusy] = createSignal(false)
+  const [selected, setSelected] = createSignal<number | null>(null)
   const isActive = () => {
     const status = live.detail()?.status
     return status === 'queued' || status === 'running'
@@ -67,6 +70,11 @@ export function PipelinePage(props: { id: string }) {
               </button>
             </div>
             <ErrorBox error={actionError()} />
+            <PipelineGraph
+              tasks={detail().tasks}
+              selected={selected()}
+              onSelect={(step) => openStep(step, setSelected)}
+            />
             <div class="tasks">
               {/* Index, not For: tasks are new objects after every event, and a card keeps its open logs. */}
               <Index each={detail().tasks}>
@@ -76,6 +84,8 @@ export function PipelinePage(props: { id: string }) {
                     pipelineId={props.id}
                     now={now()}
                     isLive
+                    isSelected={selected() === task().index}
+                    tasks={detail().tasks}
                     etaMs={eta(task().index, task().progress?.total, task().startedAt)}
                   />
                 )}

@@ -4,6 +4,7 @@ import { ProgressBar } from '../../components/progress-bar.tsx'
 import { StatusBadge } from '../../components/status-badge.tsx'
 import { formatDuration, spanMs } from '../../format/duration.ts'
 import { formatProgress } from '../../format/quantity.ts'
+import { inputsOf } from './graph-layout.ts'
 import { OutputLink } from './output-link.tsx'
 import { TaskLogs } from './task-logs.tsx'
 
@@ -16,6 +17,10 @@ export interface TaskCardProps {
   etaMs?: number | null
   /** Live page (logs and links); false in replay. */
   isLive: boolean
+  /** Opened from the graph: highlighted. */
+  isSelected?: boolean
+  /** The pipeline's tasks, to name this one's inputs. */
+  tasks?: TaskDetail[]
 }
 
 /** One task of a pipeline: state, progress with ETA, shards, attempts, worker, output, error, logs. */
@@ -36,11 +41,27 @@ export function TaskCard(props: TaskCardProps) {
       : text
   }
   const duration = () => spanMs(t().startedAt, t().endedAt, props.now)
+  const inputs = () =>
+    inputsOf(t())
+      .map((i) => {
+        const from = props.tasks?.[i]
+        return `${i + 1}${from?.id ? ` (${from.id})` : from ? ` (${from.call})` : ''}`
+      })
+      .join(', ')
   return (
-    <article class={`task-card status-${t().status}`} data-step={t().index} data-status={t().status}>
+    <article
+      class={`task-card status-${t().status}`}
+      classList={{ selected: props.isSelected === true }}
+      id={`step-${t().index}`}
+      data-step={t().index}
+      data-status={t().status}
+      data-selected={props.isSelected === true ? 'true' : undefined}
+      tabindex="-1"
+    >
       <header>
         <span class="step-index">{t().index + 1}</span>
         <h3 class="mono">{t().call}</h3>
+        <Show when={t().id}>{(id) => <span class="mono muted task-id">{id()}</span>}</Show>
         <span class="mono muted args" title={JSON.stringify(t().args)}>
           (
           {t()
@@ -64,6 +85,10 @@ export function TaskCard(props: TaskCardProps) {
       </header>
       <ProgressBar fraction={fraction()} status={t().status} label={progressLabel()} />
       <dl class="facts">
+        <div>
+          <dt>Inputs</dt>
+          <dd class="task-inputs">{inputs() || '—'}</dd>
+        </div>
         <div>
           <dt>Shards</dt>
           <dd>

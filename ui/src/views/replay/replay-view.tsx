@@ -4,6 +4,8 @@ import { useServices } from '../../app-context.ts'
 import { ServedDetail } from '../../api/served-detail.ts'
 import { ErrorBox } from '../../components/error-box.tsx'
 import { linkTo } from '../../router.ts'
+import { openStep } from '../pipeline/open-step.ts'
+import { PipelineGraph } from '../pipeline/pipeline-graph.tsx'
 import { PipelineHeader } from '../pipeline/pipeline-header.tsx'
 import { TaskCard } from '../pipeline/task-card.tsx'
 import { EventPanel } from './event-panel.tsx'
@@ -27,6 +29,7 @@ export function ReplayView(props: { id: string; at: number | null }) {
   const [at, setAt] = createSignal(0)
   const [frame, setFrame] = createSignal<ReplayFrame | null>(null)
   const [error, setError] = createSignal<unknown>(null)
+  const [selected, setSelected] = createSignal<number | null>(null)
 
   void api.get(base, ServedDetail).then(
     (d) => {
@@ -80,6 +83,11 @@ export function ReplayView(props: { id: string; at: number | null }) {
           <div class="replay-body">
             <div class="replay-state" data-at={f().at}>
               <PipelineHeader detail={f().detail} now={Date.parse(f().event.at)} />
+              <PipelineGraph
+                tasks={f().detail.tasks}
+                selected={selected()}
+                onSelect={(step) => openStep(step, setSelected)}
+              />
               <div class="tasks">
                 <Index each={f().detail.tasks}>
                   {(task) => (
@@ -88,6 +96,8 @@ export function ReplayView(props: { id: string; at: number | null }) {
                       pipelineId={props.id}
                       now={Date.parse(f().event.at)}
                       isLive={false}
+                      isSelected={selected() === task().index}
+                      tasks={f().detail.tasks}
                     />
                   )}
                 </Index>
