@@ -3,7 +3,13 @@ import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { pino } from 'pino'
 import { catalogue } from '../../core/domain/index.ts'
-import { Monitor, MonitorQueries, monitorSettings, openDatabase } from '../../core/monitor/index.ts'
+import {
+  loadClusterIdentity,
+  Monitor,
+  MonitorQueries,
+  monitorSettings,
+  openDatabase,
+} from '../../core/monitor/index.ts'
 import { createApi, startApiServer } from '../../api/index.ts'
 import { createZmqMonitorTransport } from '../../transport/zmq/index.ts'
 import type { Settings } from '../settings.ts'
@@ -40,8 +46,10 @@ export async function startMonitor(settings: Settings): Promise<RunningMonitor> 
     ...(curve ? { curve } : {}),
     log: (msg) => logger.warn(msg),
   })
+  const identity = loadClusterIdentity(db, data)
   const monitor = new Monitor({
     db,
+    identity,
     store,
     transport,
     catalogue,
@@ -59,7 +67,7 @@ export async function startMonitor(settings: Settings): Promise<RunningMonitor> 
     queries,
     store,
     catalogue,
-    transportInfo: () => transport.endpoints(),
+    transportInfo: () => ({ ...transport.endpoints(), cluster: identity.cluster }),
     auth: {
       ...(settings.token ? { token: settings.token } : {}),
       ...(settings.readToken ? { readToken: settings.readToken } : {}),

@@ -62,6 +62,7 @@ export async function startWorker(settings: Settings): Promise<RunningWorker> {
     host: hostname(),
     pid: process.pid,
     log: (level, msg) => logger[level](msg),
+    ...(endpoints.cluster !== undefined ? { cluster: endpoints.cluster } : {}),
   })
   host.start()
   logger.info({ id, lanes: settings.lanes, slots: settings.slots, monitor: settings.monitor }, 'worker ready')

@@ -1,5 +1,6 @@
 import type { Catalogue, MonitorTransport, Store, WorkerMessage } from '../../domain/index.ts'
 import type { EventLog } from '../event-log.ts'
+import type { ClusterIdentity } from '../cluster-identity.ts'
 import type { LeaseTable } from '../lease-table.ts'
 import { MemoTable } from '../memo-table.ts'
 import type { PipelineTable } from '../pipeline-table.ts'
@@ -57,6 +58,8 @@ export function wireEngineParts(
     catalogue: Catalogue
     newPipelineId: () => string
     committedSeq: () => number
+    identity: ClusterIdentity
+    countRefused: (kind: 'cluster' | 'token' | 'worker') => void
   },
 ): EngineParts {
   const { actors, leases, workers, times, clock, transport, settings } = state
@@ -98,7 +101,19 @@ export function wireEngineParts(
       recordEvent,
     },
     clockTick: { actors, leases, workers, times, clock, recordEvent },
-    dispatching: { actors, leases, workers, times, memo, store, clock, transport, readManifest, recordEvent },
+    dispatching: {
+      actors,
+      leases,
+      workers,
+      times,
+      memo,
+      store,
+      clock,
+      transport,
+      readManifest,
+      recordEvent,
+      identity: deps.identity,
+    },
     handleReport: createReportHandler({
       actors,
       leases,
@@ -110,6 +125,9 @@ export function wireEngineParts(
       taskLogs: new TaskLogTable(db),
       progressPerSecond: settings.progressPerSecond,
       recordEvent,
+      identity: deps.identity,
+      store,
+      countRefused: deps.countRefused,
     }),
   }
 }
