@@ -148,6 +148,14 @@ export const SETTINGS: SettingDef<unknown>[] = [
     SERVERS,
   ),
   def(
+    'curveAllowAny',
+    '--curve-allow-any',
+    'with CURVE and no allow-list, admit a client with any key (refused without this flag)',
+    false,
+    z.union([z.boolean(), z.enum(['1', 'true', '0', 'false']).transform((v) => v === '1' || v === 'true')]),
+    SERVERS,
+  ),
+  def(
     'token',
     '--token <token>',
     'bearer token required for writes (and sent by client commands)',
@@ -192,6 +200,7 @@ export interface Settings {
   ipfsApi: string
   curveSecret: string
   curveAllow: string
+  curveAllowAny: boolean
   token: string
   readToken: string
   allowedRoots: string[]

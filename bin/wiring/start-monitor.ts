@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { pino } from 'pino'
-import { catalogue } from '../../core/domain/index.ts'
+import { catalogue, ValidationError } from '../../core/domain/index.ts'
 import {
   loadClusterIdentity,
   Monitor,
@@ -32,6 +32,12 @@ export async function startMonitor(settings: Settings): Promise<RunningMonitor> 
   mkdirSync(data, { recursive: true })
   const db = openDatabase(join(data, 'banzai.db'))
   const store = await openStore({ ...settings, data })
+  if (settings.curveSecret && !settings.curveAllow && !settings.curveAllowAny)
+    throw new ValidationError(
+      'CURVE is on (--curve-secret) without an allow-list: any client with any key would be admitted. Give --curve-allow FILE (BANZAI_CURVE_ALLOW), or --curve-allow-any (BANZAI_CURVE_ALLOW_ANY) to accept that',
+    )
+  if (settings.curveSecret && !settings.curveAllow)
+    logger.warn('CURVE without an allow-list (--curve-allow-any): any client with any key is admitted')
   const curve = settings.curveSecret
     ? {
         secretKey: settings.curveSecret,

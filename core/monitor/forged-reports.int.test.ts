@@ -39,7 +39,9 @@ async function startMonitor(curve?: { server: CurveKeyPair; allow: string[] }) {
   const dir = mkdtempSync(join(tmpdir(), 'banzai-forged-'))
   closers.push(() => rmSync(dir, { recursive: true, force: true }))
   const db = openDatabase(join(dir, 'banzai.db'))
-  closers.push(() => db.close())
+  closers.push(() => {
+    db.close()
+  })
   const store = createMemoryStore()
   const transport = await createZmqMonitorTransport({
     port: 0,
@@ -135,7 +137,7 @@ describe('orders authenticate their reports (SPEC §5)', () => {
     const taken: TaskOrder[] = []
     rogue.onOrder((order) => {
       taken.push(order)
-      const base = { v: PROTOCOL_VERSION, cluster: env.identity.cluster, orderId: order.orderId }
+      const base = { v: PROTOCOL_VERSION, cluster: env.identity.cluster, orderId: order.orderId } as const
       const echoed = { ...base, workerId: 'rogue', ...(order.token ? { token: order.token } : {}) }
       rogue.send({ type: 'OrderReceived', ...echoed })
       rogue.send({ type: 'OrderSucceeded', ...echoed, output: MADE_UP, refs: [], stats: {} })
@@ -161,7 +163,13 @@ describe('orders authenticate their reports (SPEC §5)', () => {
     // Order ids are predictable: a forger names the running unit, without its token, or from another cluster.
     const orderId = makeOrderId({ pipelineId: id as PipelineId, step: 0, shard: 0, attempt })
     const forger = env.connect()
-    const forged = { v: PROTOCOL_VERSION, orderId, workerId: 'real', error: 'forged', retryable: false }
+    const forged = {
+      v: PROTOCOL_VERSION,
+      orderId,
+      workerId: 'real',
+      error: 'forged',
+      retryable: false,
+    } as const
     forger.send({ type: 'OrderFailed', ...forged, cluster: env.identity.cluster })
     forger.send({ type: 'OrderFailed', ...forged, cluster: 'c-elsewhere', token: 'ab'.repeat(32) })
     forger.send({ type: 'OrderFailed', ...forged, cluster: env.identity.cluster, token: 'ab'.repeat(32) })
@@ -192,7 +200,13 @@ describe('orders authenticate their reports (SPEC §5)', () => {
     env.addWorker(listed)
     await until(() => env.events(id).some((e) => e.type === 'UnitStarted'), 'the unit to start')
     const orderId = makeOrderId({ pipelineId: id as PipelineId, step: 0, shard: 0, attempt: 1 })
-    const forged = { v: PROTOCOL_VERSION, orderId, workerId: 'real', error: 'forged', retryable: false }
+    const forged = {
+      v: PROTOCOL_VERSION,
+      orderId,
+      workerId: 'real',
+      error: 'forged',
+      retryable: false,
+    } as const
     stranger.send({ type: 'OrderFailed', ...forged, cluster: env.identity.cluster })
     const insider = env.connect(listed)
     insider.send({ type: 'OrderFailed', ...forged, cluster: env.identity.cluster, token: '00'.repeat(32) })
