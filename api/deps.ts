@@ -1,6 +1,7 @@
 import type { Logger } from 'pino'
 import type { Catalogue, Store } from '../core/domain/index.ts'
 import type { MonitorPort, MonitorReadModels } from '../core/monitor/monitor-port.ts'
+import type { ReplayLimits } from './http/replay-gate.ts'
 
 /** Tokens of SPEC §7: `token` guards writes (and reads), `readToken` guards reads only. */
 export interface ApiAuth {
@@ -27,6 +28,10 @@ export interface ApiDeps {
   logger?: Logger
   /** Interval of SSE heartbeat comments, ms (default 15000). */
   sseHeartbeatMs?: number
+  /** Back-pressure of `GET /events` (SPEC §10): streams admitted, readers of history at once, page size. */
+  eventStreamLimits?: ReplayLimits
+  /** Why the monitor's writes fail now, or null while they work: `GET /healthz` answers 503 with it. */
+  writeFailure?: () => string | null
 }
 
 /** Hono environment of the app: the request id and logger set per request. */

@@ -26,7 +26,7 @@ function exitCodeOf(error: unknown): number {
     console.error(`banzai: ${error.message}`)
     return EXIT.unreachable
   }
-  if (error instanceof BanzaiError && error.code === 'invalid_input') {
+  if (error instanceof BanzaiError && (error.code === 'invalid_input' || error.code === 'conflict')) {
     console.error(`banzai: ${error.message}`)
     return EXIT.usage
   }

@@ -106,6 +106,14 @@ export const SETTINGS: SettingDef<unknown>[] = [
     positiveMs,
     SERVERS,
   ),
+  def(
+    'fetchHosts',
+    '--fetch-hosts <list>',
+    'hosts FETCH_FESTVOX may download from (empty: any but link-local, metadata and the monitor API)',
+    [],
+    list.pipe(z.array(z.string().min(1))),
+    WORKERS,
+  ),
   def('heartbeatMs', '--heartbeat-ms <ms>', 'worker heartbeat interval', 1_000, positiveMs, WORKERS),
   def(
     'shardSize',
@@ -158,12 +166,15 @@ export const SETTINGS: SettingDef<unknown>[] = [
   def(
     'token',
     '--token <token>',
-    'bearer token required for writes (and sent by client commands)',
+    'bearer token required for writes (and sent by client commands and workers)',
     '',
     z.string(),
-    [...SERVERS, ...CLIENTS],
+    [...SERVERS, 'worker', ...CLIENTS],
   ),
-  def('readToken', '--read-token <token>', 'bearer token required for reads too', '', z.string(), SERVERS),
+  def('readToken', '--read-token <token>', 'bearer token required for reads too', '', z.string(), [
+    ...SERVERS,
+    'worker',
+  ]),
   def(
     'allowedRoots',
     '--allowed-roots <list>',
@@ -204,6 +215,7 @@ export interface Settings {
   token: string
   readToken: string
   allowedRoots: string[]
+  fetchHosts: string[]
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent'
 }
 

@@ -1,4 +1,5 @@
 import type { StoredEvent } from '../../core/domain/index.ts'
+import type { ReplayGate } from './replay-gate.ts'
 
 /** Where the stream reads: the committed log, page by page, and the feed of new commits. */
 export interface EventSource {
@@ -18,6 +19,8 @@ export interface EventStreamOptions {
   maxQueued?: number
   /** Called once when the stream ends, for whatever reason. */
   onClose?: () => void
+  /** Turns at reading the log, shared with the other streams (default: read whenever pulled, pages of 500). */
+  gate?: Pick<ReplayGate, 'turn' | 'pageSize'>
 }
 
 const PAGE = 500
@@ -38,6 +41,7 @@ export function createEventStream(
   options: EventStreamOptions,
 ): ReadableStream<Uint8Array> {
   const maxQueued = options.maxQueued ?? 10_000
+  const pageSize = options.gate?.pageSize ?? PAGE
   let cursor = options.after
   let replaying = true
   let queue: StoredEvent[] = []
@@ -52,6 +56,22 @@ export function createEventStream(
     queue = []
     wake?.()
     options.onClose?.()
+  }
+
+  /**
+   * One page of history, read in this stream's turn. A short page switches the stream to live in
+   * the same synchronous step as the read, so no commit can fall between the two.
+   */
+  async function readPage(): Promise<StoredEvent[]> {
+    const done = options.gate ? await options.gate.turn() : null
+    try {
+      if (closed) return []
+      const page = source.readAfter(cursor, pageSize)
+      if (page.length < pageSize) replaying = false
+      return page
+    } finally {
+      done?.()
+    }
   }
 
   function waitForEvents(): Promise<'events' | 'ping'> {
@@ -93,8 +113,8 @@ export function createEventStream(
       async pull(controller) {
         while (!closed) {
           if (replaying) {
-            const page = source.readAfter(cursor, PAGE)
-            if (page.length < PAGE) replaying = false
+            const page = await readPage()
+            if (closed) break
             if (page.length === 0) continue
             cursor = page[page.length - 1]!.seq
             controller.enqueue(encoder.encode(page.map(format).join('')))

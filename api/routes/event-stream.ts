@@ -1,6 +1,8 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi'
 import type { ApiDeps, AppEnv } from '../deps.ts'
 import { createEventStream } from '../http/event-stream.ts'
+import { HttpProblem } from '../http/problem.ts'
+import { createReplayGate } from '../http/replay-gate.ts'
 import { bearer, problems } from '../schemas/common.ts'
 import { StreamHeaders, StreamQuery } from '../schemas/system.ts'
 
@@ -17,12 +19,13 @@ const streamRoute = createRoute({
   request: { query: StreamQuery, headers: StreamHeaders },
   responses: {
     200: { description: 'The event stream', content: { 'text/event-stream': { schema: z.string() } } },
-    ...problems(400),
+    ...problems(400, 503),
   },
 })
 
 /** `GET /events`: the live log as Server-Sent Events. */
 export function registerEventStreamRoute(app: OpenAPIHono<AppEnv>, deps: ApiDeps): void {
+  const gate = createReplayGate(deps.eventStreamLimits)
   app.openapi(streamRoute, (c) => {
     const lastEventId = c.req.valid('header')['Last-Event-ID']
     const { after } = c.req.valid('query')
@@ -34,6 +37,17 @@ export function registerEventStreamRoute(app: OpenAPIHono<AppEnv>, deps: ApiDeps
     }
     // HEAD would drop the body unread, and with it the stream's hold on the monitor: open nothing.
     if (c.req.method === 'HEAD') return new Response(null, { status: 200, headers })
+    const release = gate.admit()
+    if (!release)
+      throw new HttpProblem(
+        503,
+        'too_many_streams',
+        'too many event streams are open; try again shortly',
+        [],
+        {
+          'Retry-After': String(gate.retryAfterSeconds),
+        },
+      )
     const logger = c.get('logger')
     const body = createEventStream(
       {
@@ -44,7 +58,11 @@ export function registerEventStreamRoute(app: OpenAPIHono<AppEnv>, deps: ApiDeps
         after: start,
         heartbeatMs: deps.sseHeartbeatMs ?? 15_000,
         signal: c.req.raw.signal,
-        onClose: () => logger.debug({ after: start }, 'event stream closed'),
+        gate,
+        onClose: () => {
+          release()
+          logger.debug({ after: start }, 'event stream closed')
+        },
       },
     )
     return new Response(body, { status: 200, headers })

@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util'
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi'
 import type { Context, MiddlewareHandler } from 'hono'
 import { HTTPException } from 'hono/http-exception'
@@ -134,10 +135,42 @@ const retryRoute = createRoute({
 })
 
 /** Answers a submission: 201 and `Location` for a new pipeline, 200 for an idempotent repeat. */
-function submitted<E extends AppEnv>(c: Context<E>, deps: ApiDeps, result: { id: string; created: boolean }) {
+function submitted<E extends AppEnv>(
+  c: Context<E>,
+  deps: ApiDeps,
+  result: { id: string; created: boolean },
+  request: { spec: unknown; retryOf: string | null },
+) {
+  if (!result.created) assertSameSubmission(deps, result.id, request)
   const detail = deps.queries.detail(result.id)
   c.header('Location', `/api/pipelines/${encodeURIComponent(result.id)}`)
   return result.created ? c.json(detail, 201) : c.json(detail, 200)
+}
+
+/**
+ * An Idempotency-Key names one request: reused with a different body (or for another retry) it is
+ * a client bug, answered 422 rather than silently returning the first pipeline (Stripe's rule).
+ */
+function assertSameSubmission(
+  deps: ApiDeps,
+  id: string,
+  request: { spec: unknown; retryOf: string | null },
+): void {
+  const first = deps.queries.events(id, 0, 1).events[0]
+  if (first?.type !== 'PipelineSubmitted')
+    throw new BanzaiError('bug', `pipeline ${id} does not start with PipelineSubmitted`)
+  const { retryOf, ...recorded } = first.data
+  if (isDeepStrictEqual(asJson(recorded), asJson(request.spec)) && (retryOf ?? null) === request.retryOf)
+    return
+  throw new ValidationError(
+    `Idempotency-Key was already used for pipeline ${id} with a different ${(retryOf ?? null) === request.retryOf ? 'body' : 'retried pipeline'}; use a new key for a new request`,
+    [{ path: 'Idempotency-Key', message: `already used for pipeline ${id} with a different request` }],
+  )
+}
+
+/** The value as it travels in JSON (undefined fields dropped), for comparing a spec with a recorded one. */
+function asJson(value: unknown): unknown {
+  return JSON.parse(JSON.stringify(value))
 }
 
 /** Rebuilds the document an ended pipeline was submitted with, from its first event. */
@@ -160,10 +193,11 @@ export function registerPipelineRoutes(app: OpenAPIHono<AppEnv>, deps: ApiDeps):
   app.openapi(
     submitRoute(deps.catalogue),
     async (c) => {
-      const result = await deps.monitor.submit(c.get('spec'), {
+      const spec = c.get('spec')
+      const result = await deps.monitor.submit(spec, {
         idempotencyKey: c.req.valid('header')['Idempotency-Key'] ?? null,
       })
-      return submitted(c, deps, result)
+      return submitted(c, deps, result, { spec, retryOf: null })
     },
     (result): undefined => {
       if (!result.success) throw invalidParameters(result.target, result.error)
@@ -204,6 +238,6 @@ export function registerPipelineRoutes(app: OpenAPIHono<AppEnv>, deps: ApiDeps):
     const result = await deps.monitor.retry(id, spec, {
       idempotencyKey: c.req.valid('header')['Idempotency-Key'] ?? null,
     })
-    return submitted(c, deps, result)
+    return submitted(c, deps, result, { spec, retryOf: id })
   })
 }

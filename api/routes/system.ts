@@ -36,7 +36,7 @@ const healthRoute = createRoute({
   method: 'get',
   path: '/api/healthz',
   tags: ['system'],
-  summary: 'Liveness: the event log is readable (never needs a token)',
+  summary: 'Liveness: the event log is readable and its last write went through (never needs a token)',
   responses: { 200: json(Health, 'Alive'), ...problems(503) },
 })
 
@@ -81,6 +81,9 @@ export function registerSystemRoutes(app: OpenAPIHono<AppEnv>, deps: ApiDeps, me
         `the event log cannot be read: ${error instanceof Error ? error.message : String(error)}`,
       )
     }
+    const writeFailure = deps.writeFailure?.() ?? null
+    if (writeFailure !== null)
+      throw new BanzaiError('unavailable', `the event log cannot be written: ${writeFailure}`)
     return c.json({ status: 'ok' as const, lastSeq }, 200)
   })
 

@@ -3,7 +3,12 @@ import type { Command } from 'commander'
 import { withSettings } from '../command-options.ts'
 import { resolveSettings } from '../settings.ts'
 import { startMonitor } from '../wiring/start-monitor.ts'
-import { spawnWorkers, stopWorkers } from '../wiring/local-workers.ts'
+import {
+  describeLocalWorkers,
+  spawnWorkers,
+  stopWorkers,
+  waitForLocalWorkers,
+} from '../wiring/local-workers.ts'
 import { startWorker } from '../wiring/start-worker.ts'
 import { runDemo } from './demo.ts'
 
@@ -24,7 +29,19 @@ export function registerServerCommands(program: Command): void {
     const settings = resolveSettings(flags)
     const running = await startMonitor(settings)
     const workers = spawnWorkers(settings, running.url, settings.workers || availableParallelism())
-    console.log(`banzai is up: ${running.url} (${workers.length} workers; Ctrl-C to stop)`)
+    for (const child of workers)
+      child.once('exit', (code, signal) =>
+        console.error(`banzai: worker pid ${child.pid} exited (${code ?? signal})`),
+      )
+    const started = await waitForLocalWorkers(workers, () => running.monitor.workers().map((w) => w.pid))
+    if (started.ready === 0 && workers.length > 0) {
+      await stopWorkers(workers)
+      await running.stop()
+      throw new Error(`no local worker could start: ${describeLocalWorkers(started, workers.length)}`)
+    }
+    console.log(
+      `banzai is up: ${running.url} (${describeLocalWorkers(started, workers.length)}; Ctrl-C to stop)`,
+    )
     await untilSignal()
     await stopWorkers(workers)
     await running.stop()

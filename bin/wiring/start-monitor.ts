@@ -1,20 +1,23 @@
-import { mkdirSync } from 'node:fs'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { pino } from 'pino'
 import { catalogue, ValidationError } from '../../core/domain/index.ts'
 import {
+  acquireDataFolderLock,
   loadClusterIdentity,
   Monitor,
   MonitorQueries,
   monitorSettings,
   openDatabase,
+  type Db,
 } from '../../core/monitor/index.ts'
 import { createApi, startApiServer } from '../../api/index.ts'
 import { createZmqMonitorTransport } from '../../transport/zmq/index.ts'
 import type { Settings } from '../settings.ts'
 import { curvePublicKey, readAllowedKeys } from './curve.ts'
+import { prepareDataFolder } from './data-folder.ts'
 import { openStore } from './open-store.ts'
+import { createWriteHealth } from './write-health.ts'
 
 /** A running monitor process: engine, sockets, API and dashboard. */
 export interface RunningMonitor {
@@ -28,14 +31,23 @@ const UI_DIR = fileURLToPath(new URL('../../ui/dist/', import.meta.url))
 /** Starts the monitor with its API and dashboard on the data folder (SPEC §9 `banzai monitor`). */
 export async function startMonitor(settings: Settings): Promise<RunningMonitor> {
   const logger = pino({ level: settings.logLevel, name: 'banzai-monitor' })
-  const data = resolve(settings.data)
-  mkdirSync(data, { recursive: true })
-  const db = openDatabase(join(data, 'banzai.db'))
-  const store = await openStore({ ...settings, data })
   if (settings.curveSecret && !settings.curveAllow && !settings.curveAllowAny)
     throw new ValidationError(
       'CURVE is on (--curve-secret) without an allow-list: any client with any key would be admitted. Give --curve-allow FILE (BANZAI_CURVE_ALLOW), or --curve-allow-any (BANZAI_CURVE_ALLOW_ANY) to accept that',
     )
+  const data = prepareDataFolder(settings.data)
+  const zmqPorts = Array.from({ length: 2 + settings.lanes.length }, (_, i) => settings.zmqPort + i)
+  const startedAt = new Date().toISOString()
+  // First the lock, so a second monitor on this folder opens nothing and exits at once.
+  const lock = acquireDataFolderLock(data, { pid: process.pid, startedAt, api: null, zmqPorts })
+  let db: Db
+  try {
+    db = openDatabase(join(data, 'banzai.db'))
+  } catch (error) {
+    lock.release()
+    throw error
+  }
+  const store = await openStore({ ...settings, data })
   if (settings.curveSecret && !settings.curveAllow)
     logger.warn('CURVE without an allow-list (--curve-allow-any): any client with any key is admitted')
   const curve = settings.curveSecret
@@ -53,6 +65,7 @@ export async function startMonitor(settings: Settings): Promise<RunningMonitor> 
     log: (msg) => logger.warn(msg),
   })
   const identity = loadClusterIdentity(db, data)
+  const writeHealth = createWriteHealth()
   const monitor = new Monitor({
     db,
     identity,
@@ -64,8 +77,13 @@ export async function startMonitor(settings: Settings): Promise<RunningMonitor> 
       shardSize: settings.shardSize,
       retry: { maxAttempts: settings.maxAttempts, backoffBaseMs: 500, backoffMaxMs: 30_000 },
     }),
-    onError: (message, error) => logger.error({ err: error }, message),
+    onError: (message, error) => {
+      logger.error({ err: error }, message)
+      // The engine reports a refused transaction as 'commit failed…'; healthz says so until one succeeds.
+      if (message.startsWith('commit failed')) writeHealth.failed(error)
+    },
   })
+  monitor.onCommitted(() => writeHealth.succeeded())
   monitor.start()
   const queries = MonitorQueries.over(db)
   const app = createApi({
@@ -80,6 +98,7 @@ export async function startMonitor(settings: Settings): Promise<RunningMonitor> 
     },
     uiDir: UI_DIR,
     logger,
+    writeFailure: () => writeHealth.failure(),
   })
   let server: Awaited<ReturnType<typeof startApiServer>>
   try {
@@ -89,8 +108,10 @@ export async function startMonitor(settings: Settings): Promise<RunningMonitor> 
     await transport.close()
     await store.close()
     db.close()
+    lock.release()
     throw error
   }
+  lock.describe({ pid: process.pid, startedAt, api: server.url, zmqPorts })
   logger.info({ url: server.url, data, zmq: transport.endpoints() }, 'monitor ready')
   return {
     url: server.url,
@@ -101,6 +122,7 @@ export async function startMonitor(settings: Settings): Promise<RunningMonitor> 
       await transport.close()
       await store.close()
       db.close()
+      lock.release()
     },
   }
 }

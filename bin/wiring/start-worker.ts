@@ -9,6 +9,7 @@ import { createZmqWorkerTransport, discoverTransport } from '../../transport/zmq
 import type { Settings } from '../settings.ts'
 import { curvePublicKey } from './curve.ts'
 import { openStore } from './open-store.ts'
+import { stopWhenParentDies } from './parent-watch.ts'
 
 const FIXTURES = fileURLToPath(new URL('../../fixtures/', import.meta.url))
 
@@ -24,7 +25,9 @@ export async function startWorker(settings: Settings): Promise<RunningWorker> {
   const logger = pino({ level: settings.logLevel, name: 'banzai-worker' })
   const data = resolve(settings.data)
   mkdirSync(data, { recursive: true })
-  const endpoints = await discoverTransport(settings.monitor, settings.token ? { token: settings.token } : {})
+  // The write token also reads; a read token alone is enough for `GET /api/transport`.
+  const token = settings.token || settings.readToken
+  const endpoints = await discoverTransport(settings.monitor, token ? { token } : {})
   const curve =
     endpoints.curveServerKey !== null
       ? settings.curveSecret
@@ -55,6 +58,8 @@ export async function startWorker(settings: Settings): Promise<RunningWorker> {
       dataDir: data,
       allowedRoots: [join(data), FIXTURES, ...settings.allowedRoots.map((r) => resolve(r))],
       workerId: id,
+      fetchHosts: settings.fetchHosts,
+      monitorUrl: settings.monitor,
     },
     lanes: settings.lanes,
     slots: settings.slots,
@@ -65,6 +70,7 @@ export async function startWorker(settings: Settings): Promise<RunningWorker> {
     ...(endpoints.cluster !== undefined ? { cluster: endpoints.cluster } : {}),
   })
   host.start()
+  stopWhenParentDies((msg) => logger.warn(msg))
   logger.info({ id, lanes: settings.lanes, slots: settings.slots, monitor: settings.monitor }, 'worker ready')
   return {
     id,

@@ -13,6 +13,10 @@ export interface TaskSettings {
   /** Folders `file:` URLs may read from. */
   allowedRoots: string[]
   workerId: string
+  /** When not empty, the only hosts FETCH may download from (`--fetch-hosts`). */
+  fetchHosts?: string[]
+  /** The monitor's API URL, which FETCH refuses to call. */
+  monitorUrl?: string
 }
 
 /** What a task implementation is handed besides its input and arguments (SPEC §3). */

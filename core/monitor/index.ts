@@ -1,4 +1,11 @@
 export { openDatabase, type Db } from './sqlite/open-database.ts'
+export {
+  acquireDataFolderLock,
+  type DataFolderLock,
+  LockHolder,
+  LOCK_FILE,
+  HOLDER_FILE,
+} from './sqlite/data-folder-lock.ts'
 export { EventLog } from './event-log.ts'
 export { PipelineTable, CHECKPOINT_EVERY } from './pipeline-table.ts'
 export { MemoTable } from './memo-table.ts'

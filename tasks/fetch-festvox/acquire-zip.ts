@@ -71,6 +71,7 @@ async function fetchRemote(
     limits,
     onBytes: (done, total) => ctx.progress(done, total, 'bytes'),
     onRetry: (message) => ctx.log.warn(message),
+    policy: { hosts: ctx.settings.fetchHosts ?? [], monitorUrl: ctx.settings.monitorUrl ?? null },
   })
   if (outcome.status === 'not-modified' && usable !== null) {
     ctx.log.info(`${url}: not modified (304), reusing zip ${usable.zip}`)

@@ -1,4 +1,5 @@
 import { RetryableTaskError } from '../../core/domain/index.ts'
+import { FetchRefusedError, fetchWithPolicy, type FetchPolicy } from './fetch-policy.ts'
 import type { DownloadLimits } from './limits.ts'
 import { removeTemp } from './temp-files.ts'
 import { TooLargeError, type WrittenFile, writeChunksToFile } from './write-to-file.ts'
@@ -24,6 +25,8 @@ export interface HttpDownloadOptions {
   limits: DownloadLimits
   onBytes(done: number, total: number): void
   onRetry(message: string, delayMs: number): void
+  /** Which addresses may be fetched (default: any but link-local and metadata ones). */
+  policy?: FetchPolicy
 }
 
 /** A failure worth another attempt (5xx, reset, timeout). */
@@ -83,9 +86,14 @@ async function attemptDownload(url: string, options: HttpDownloadOptions): Promi
   try {
     let response: Response
     try {
-      response = await fetch(url, { headers, redirect: 'follow', signal: combined })
+      response = await fetchWithPolicy(
+        url,
+        { headers, signal: combined },
+        options.policy ?? { hosts: [], monitorUrl: null },
+      )
     } catch (error) {
       signal.throwIfAborted()
+      if (error instanceof FetchRefusedError) throw error
       if (timeout.signal.aborted) throw new TransientError(`no response within ${limits.headersTimeoutMs} ms`)
       throw classifyNetworkError(url, error)
     }

@@ -17,12 +17,18 @@ export interface Child {
   stderr(): string
 }
 
-/** Spawns `node --import tsx SCRIPT ARGS` from the project root. */
-export function spawnTs(script: string, args: string[], env: Record<string, string> = {}): Child {
+/** Spawns `node --import tsx SCRIPT ARGS` from the project root (as another user when `uid` is given). */
+export function spawnTs(
+  script: string,
+  args: string[],
+  env: Record<string, string> = {},
+  options: { uid?: number } = {},
+): Child {
   const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
     cwd: PROJECT_ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    ...(options.uid !== undefined ? { uid: options.uid } : {}),
   })
   const lines: string[] = []
   const waiters: { match: (line: string) => boolean; resolve: (line: string) => void }[] = []

@@ -1,4 +1,6 @@
+import { existsSync, statSync } from 'node:fs'
 import Database from 'better-sqlite3'
+import { BanzaiError } from '../../domain/index.ts'
 
 /** A better-sqlite3 connection. */
 export type Db = Database.Database
@@ -68,13 +70,40 @@ CREATE INDEX IF NOT EXISTS task_logs_by_step ON task_logs (pipeline_id, step, id
 /**
  * Opens (creating if needed) the monitor's SQLite file: WAL journal, synchronous=FULL so an
  * event counts once its transaction commits, and the schema of the event log, snapshots and memo.
+ * A file that exists but is empty, is not an SQLite database, or cannot be written throws a
+ * `corrupt` BanzaiError naming the path and the reason: it is never taken for an empty history.
  */
 export function openDatabase(file: string): Db {
-  const db = new Database(file)
-  db.pragma('journal_mode = WAL')
-  db.pragma('synchronous = FULL')
-  db.pragma('busy_timeout = 5000')
-  db.pragma('foreign_keys = ON')
-  db.exec(SCHEMA)
-  return db
+  if (existsSync(file) && statSync(file).size === 0 && !hasContent(`${file}-wal`))
+    throw new BanzaiError(
+      'corrupt',
+      `${file} is empty (0 bytes), so it is not a Banzai event log; move it away to start a new history, or restore it from a backup`,
+    )
+  let db: Db | null = null
+  try {
+    db = new Database(file)
+    db.pragma('journal_mode = WAL')
+    db.pragma('synchronous = FULL')
+    db.pragma('busy_timeout = 5000')
+    db.pragma('foreign_keys = ON')
+    db.exec(SCHEMA)
+    return db
+  } catch (error) {
+    db?.close()
+    throw new BanzaiError('corrupt', `cannot open the event log ${file}: ${describeOpenError(error)}`)
+  }
+}
+
+function hasContent(file: string): boolean {
+  return existsSync(file) && statSync(file).size > 0
+}
+
+function describeOpenError(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error)
+  const code = error instanceof Error && 'code' in error ? String(error.code) : ''
+  if (code === 'SQLITE_NOTADB') return `${message} (the file is not an SQLite database)`
+  if (code === 'SQLITE_CORRUPT') return `${message} (the file is damaged; restore it from a backup)`
+  if (code.startsWith('SQLITE_READONLY') || code.startsWith('SQLITE_CANTOPEN'))
+    return `${message} (the file or its folder cannot be written: check permissions, free space and read-only mounts)`
+  return message
 }

@@ -1,0 +1,48 @@
+import { afterEach, expect, test, vi } from 'vitest'
+import { expectProblem } from './testing/expect-problem.ts'
+import { openSse } from './testing/sse-client.ts'
+import { postJson, startTestApi, type TestApi } from './testing/start-test-api.ts'
+
+// Beyond the cap of streams (SPEC §10): 503 with Retry-After; a closed stream frees its slot.
+let api: TestApi | undefined
+afterEach(async () => {
+  await api?.stop()
+  api = undefined
+})
+
+test('beyond the cap a stream is refused with 503 and Retry-After; a closed stream frees its slot', async () => {
+  api = await startTestApi({ deps: { eventStreamLimits: { maxStreams: 2, retryAfterSeconds: 7 } } })
+  const a = await openSse(`${api.url}/api/events?after=0`)
+  const b = await openSse(`${api.url}/api/events?after=0`)
+  expect([a.status, b.status]).toEqual([200, 200])
+  const refused = await api.json('/api/events?after=0')
+  expectProblem(refused, 503)
+  expect(refused.headers.get('retry-after')).toBe('7')
+  a.close()
+  await vi.waitFor(async () => {
+    const again = await openSse(`${api!.url}/api/events?after=0`)
+    expect(again.status).toBe(200)
+    again.close()
+  })
+  b.close()
+})
+
+test('history is read in pages of the configured size, through the gate', async () => {
+  api = await startTestApi({ deps: { eventStreamLimits: { pageSize: 7 } } })
+  for (let i = 0; i < 4; i++)
+    await api.json('/api/pipelines', postJson({ tasks: [{ call: 'NOOP' }], cache: false }))
+  await vi.waitFor(() => expect(api!.env.monitor.lastSeq()).toBeGreaterThan(20))
+  const limits: number[] = []
+  const monitor = api.env.monitor
+  const readAfter = monitor.readAfter.bind(monitor)
+  monitor.readAfter = (seq: number, limit: number) => {
+    limits.push(limit)
+    return readAfter(seq, limit)
+  }
+  const stream = await openSse(`${api.url}/api/events?after=0`)
+  const frames = await stream.take(21)
+  expect(frames.map((f) => Number(f.id))).toEqual(Array.from({ length: 21 }, (_, i) => i + 1))
+  stream.close()
+  expect(limits.length).toBeGreaterThanOrEqual(3)
+  expect(new Set(limits)).toEqual(new Set([7]))
+})
