@@ -15,6 +15,7 @@ export type SettingRule =
   | 'curveSecret'
   | 'folders'
   | 'hosts'
+  | 'boolean'
   | 'logLevel'
   | 'logFormat'
 
@@ -157,6 +158,14 @@ export const SETTINGS: SettingDef[] = [
     'file of allowed worker public keys (one z85 key per line)',
     '',
     'text',
+    SERVERS,
+  ),
+  def(
+    'curveAllowAny',
+    '--curve-allow-any',
+    'with CURVE and no allow-list, admit a client with any key (refused without this flag)',
+    false,
+    'boolean',
     SERVERS,
   ),
   def(

@@ -39,6 +39,12 @@ export const SETTING_RULES: Record<SettingRule, z.ZodType> = {
   }),
   folders: list,
   hosts: list,
+  boolean: z.union(
+    [z.boolean(), z.enum(['1', 'true', '0', 'false']).transform((v) => v === '1' || v === 'true')],
+    {
+      error: 'must be true or false (1 or 0)',
+    },
+  ),
   logLevel: z.enum(['debug', 'info', 'warn', 'error', 'silent'], {
     error: 'must be one of debug, info, warn, error, silent',
   }),

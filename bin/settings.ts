@@ -23,6 +23,7 @@ export interface Settings {
   ipfsApi: string
   curveSecret: string
   curveAllow: string
+  curveAllowAny: boolean
   token: string
   readToken: string
   allowedRoots: string[]

@@ -29,8 +29,10 @@ export function spawnWorkers(settings: Settings, monitorUrl: string, count: numb
       {
         stdio: ['ignore', 'inherit', 'inherit'],
         // Tokens travel in the environment, not in argv (which `ps` shows to every user).
+        // BANZAI_PARENT_PID: the worker exits when this process dies (no orphans joining another monitor).
         env: {
           ...process.env,
+          BANZAI_PARENT_PID: String(process.pid),
           ...(settings.token ? { BANZAI_TOKEN: settings.token } : {}),
           ...(settings.readToken ? { BANZAI_READ_TOKEN: settings.readToken } : {}),
         },

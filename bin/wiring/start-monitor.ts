@@ -1,9 +1,10 @@
 import { join } from 'node:path'
 import { PROJECT_ROOT } from '../project-root.ts'
 import { createLogger } from '../logger.ts'
-import { catalogue } from '../../core/domain/index.ts'
+import { catalogue, ValidationError } from '../../core/domain/index.ts'
 import {
   acquireDataFolderLock,
+  loadClusterIdentity,
   Monitor,
   MonitorQueries,
   monitorSettings,
@@ -30,6 +31,10 @@ const UI_DIR = join(PROJECT_ROOT, 'ui/dist/')
 /** Starts the monitor with its API and dashboard on the data folder (SPEC §9 `banzai monitor`). */
 export async function startMonitor(settings: Settings): Promise<RunningMonitor> {
   const logger = createLogger(settings, 'banzai-monitor')
+  if (settings.curveSecret && !settings.curveAllow && !settings.curveAllowAny)
+    throw new ValidationError(
+      'CURVE is on (--curve-secret) without an allow-list: any client with any key would be admitted. Give --curve-allow FILE (BANZAI_CURVE_ALLOW), or --curve-allow-any (BANZAI_CURVE_ALLOW_ANY) to accept that',
+    )
   const data = prepareDataFolder(settings.data)
   const zmqPorts = Array.from({ length: 2 + settings.lanes.length }, (_, i) => settings.zmqPort + i)
   const startedAt = new Date().toISOString()
@@ -43,6 +48,8 @@ export async function startMonitor(settings: Settings): Promise<RunningMonitor> 
     throw error
   }
   const store = await openStore({ ...settings, data })
+  if (settings.curveSecret && !settings.curveAllow)
+    logger.warn('CURVE without an allow-list (--curve-allow-any): any client with any key is admitted')
   const curve = settings.curveSecret
     ? {
         secretKey: settings.curveSecret,
@@ -57,9 +64,11 @@ export async function startMonitor(settings: Settings): Promise<RunningMonitor> 
     ...(curve ? { curve } : {}),
     log: (msg) => logger.warn(msg),
   })
+  const identity = loadClusterIdentity(db, data)
   const writeHealth = createWriteHealth()
   const monitor = new Monitor({
     db,
+    identity,
     store,
     transport,
     catalogue,
@@ -82,7 +91,7 @@ export async function startMonitor(settings: Settings): Promise<RunningMonitor> 
     queries,
     store,
     catalogue,
-    transportInfo: () => transport.endpoints(),
+    transportInfo: () => ({ ...transport.endpoints(), cluster: identity.cluster }),
     auth: {
       ...(settings.token ? { token: settings.token } : {}),
       ...(settings.readToken ? { readToken: settings.readToken } : {}),

@@ -8,6 +8,7 @@ import { createZmqWorkerTransport, discoverTransport } from '../../transport/zmq
 import type { Settings } from '../settings.ts'
 import { curvePublicKey } from './curve.ts'
 import { openStore } from './open-store.ts'
+import { stopWhenParentDies } from './parent-watch.ts'
 
 const FIXTURES = join(PROJECT_ROOT, 'fixtures/')
 
@@ -64,8 +65,10 @@ export async function startWorker(settings: Settings): Promise<RunningWorker> {
     host: hostname(),
     pid: process.pid,
     log: (level, msg) => logger[level](msg),
+    ...(endpoints.cluster !== undefined ? { cluster: endpoints.cluster } : {}),
   })
   host.start()
+  stopWhenParentDies((msg) => logger.warn(msg))
   logger.info({ id, lanes: settings.lanes, slots: settings.slots, monitor: settings.monitor }, 'worker ready')
   return {
     id,

@@ -75,6 +75,8 @@ export const StepFailed = event('StepFailed', { step, error: z.string() })
 export const PipelineSucceeded = event('PipelineSucceeded', { output: Cid })
 export const PipelineFailed = event('PipelineFailed', { error: z.string() })
 export const PipelineCancelled = event('PipelineCancelled', { reason: z.string() })
+/** A finished pipeline removed from lists, memo and GC roots (SPEC §5, §7). */
+export const PipelineDeleted = event('PipelineDeleted', { reason: z.string() })
 
 /** Every event of SPEC §5, as `{type, data}`. Stored events never change meaning. */
 export const DomainEvent = z.discriminatedUnion('type', [
@@ -95,6 +97,7 @@ export const DomainEvent = z.discriminatedUnion('type', [
   PipelineSucceeded,
   PipelineFailed,
   PipelineCancelled,
+  PipelineDeleted,
 ])
 export type DomainEvent = z.infer<typeof DomainEvent>
 export type EventType = DomainEvent['type']

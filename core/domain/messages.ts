@@ -14,11 +14,22 @@ export const PROTOCOL_VERSION = 1
 export const ItemResult = z.record(z.string(), z.unknown())
 export type ItemResult = z.infer<typeof ItemResult>
 
+/** The data folder's id (made once, kept in its log): a worker serves one cluster only. */
+export const ClusterId = z.string().min(1).max(64)
+export type ClusterId = z.infer<typeof ClusterId>
+
+/** An order's token: an HMAC of its id under the cluster's secret (hex), echoed by its reports. */
+export const OrderToken = z.string().min(1).max(128)
+
 /** monitor → worker: run one attempt of one unit. */
 export const TaskOrder = z.object({
   type: z.literal('TaskOrder'),
   v: z.literal(PROTOCOL_VERSION),
+  /** The sending monitor's cluster; a worker refuses an order of another cluster. */
+  cluster: ClusterId.optional(),
   orderId: OrderId,
+  /** Sent only to the worker that runs the order; never in an event, API answer or log line. */
+  token: OrderToken.optional(),
   pipelineId: PipelineId,
   step: z.number().int().min(0),
   shard: z.number().int().min(0),
@@ -46,7 +57,10 @@ export type LogLine = z.infer<typeof LogLine>
 
 const report = {
   v: z.literal(PROTOCOL_VERSION),
+  cluster: ClusterId.optional(),
   orderId: OrderId,
+  /** The order's token, echoed: a report without the right one is ignored. */
+  token: OrderToken.optional(),
   workerId: WorkerId,
   logs: z.array(LogLine).max(100).optional(),
 }
@@ -76,6 +90,7 @@ export const OrderCancelled = z.object({ type: z.literal('OrderCancelled'), ...r
 export const Heartbeat = z.object({
   type: z.literal('Heartbeat'),
   v: z.literal(PROTOCOL_VERSION),
+  cluster: ClusterId.optional(),
   workerId: WorkerId,
   host: z.string().max(255),
   pid: z.number().int(),

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { ClusterId } from './messages.ts'
 
 const Endpoint = z.string().regex(/^tcp:\/\/\S+:\d{1,5}$/, 'must be a tcp://host:port endpoint')
 
@@ -8,5 +9,7 @@ export const TransportEndpoints = z.object({
   control: Endpoint,
   lanes: z.record(z.string(), Endpoint),
   curveServerKey: z.string().length(40).nullable(),
+  /** The monitor's cluster (its data folder's id): a worker takes orders of this cluster only. */
+  cluster: ClusterId.optional(),
 })
 export type TransportEndpoints = z.infer<typeof TransportEndpoints>

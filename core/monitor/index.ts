@@ -19,3 +19,9 @@ export { MonitorQueries } from './queries.ts'
 export { replayFromZero, checkIntegrity, type IntegrityReport } from './replay.ts'
 export { canonicalJson, stepMemoKey, itemMemoKey } from './memo-key.ts'
 export { collectGarbage, referencedCids, type GcReport } from './garbage-collection.ts'
+export {
+  type ClusterIdentity,
+  createClusterIdentity,
+  loadClusterIdentity,
+  CLUSTER_SECRET_FILE,
+} from './cluster-identity.ts'

@@ -33,6 +33,14 @@ export class LeaseTable {
     return true
   }
 
+  /** Extends a lease only if `worker` holds it (it reported receiving the order); returns whether it did. */
+  renewHeld(orderId: OrderId, monotonicNow: number, worker: string): boolean {
+    const lease = this.leases.get(orderId)
+    if (!lease || lease.worker !== worker) return false
+    lease.deadline = monotonicNow + this.leaseMs
+    return true
+  }
+
   /** Ends a lease (final report, cancel, expiry). */
   release(orderId: OrderId): void {
     this.leases.delete(orderId)

@@ -13,6 +13,8 @@ export interface MonitorSettings {
   /** At most this many UnitProgressed events per unit and second (default 4). */
   progressPerSecond: number
   retry: RetryPolicy
+  /** At most this many registered workers; silent ones are evicted first (default 1024). */
+  maxWorkers: number
 }
 
 /** Settings with the defaults of SPEC §5. */
@@ -25,5 +27,6 @@ export function monitorSettings(overrides: Partial<MonitorSettings> = {}): Monit
     shardSize: overrides.shardSize ?? 50,
     progressPerSecond: overrides.progressPerSecond ?? 4,
     retry: overrides.retry ?? DEFAULT_RETRY_POLICY,
+    maxWorkers: overrides.maxWorkers ?? 1024,
   }
 }

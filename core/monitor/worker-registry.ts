@@ -12,12 +12,33 @@ interface WorkerEntry {
  */
 export class WorkerRegistry {
   private readonly workers = new Map<string, WorkerEntry>()
+  /** New workers turned away because the registry was full. */
+  refused = 0
 
-  constructor(private readonly timeoutMs: number) {}
+  /**
+   * @param timeoutMs a worker is live while its last heartbeat is younger than this, ms
+   * @param maxWorkers at most this many workers are registered (default 1024): a flood of
+   *   forged heartbeats cannot grow memory or inflate credit past it
+   */
+  constructor(
+    private readonly timeoutMs: number,
+    private readonly maxWorkers = 1024,
+  ) {}
 
-  /** Records a heartbeat; returns true for a worker not seen before (or seen dead). */
+  /**
+   * Records a heartbeat; returns true for a worker not seen before (or seen dead). A new worker
+   * when the registry is full first evicts the silent ones; if none is silent it is refused
+   * (`beat` returns false and `refused` counts it).
+   */
   beat(hb: Heartbeat, monotonicNow: number, wallNow: string): boolean {
     const isNew = !this.workers.has(hb.workerId)
+    if (isNew && this.workers.size >= this.maxWorkers) {
+      this.expire(monotonicNow)
+      if (this.workers.size >= this.maxWorkers) {
+        this.refused++
+        return false
+      }
+    }
     this.workers.set(hb.workerId, {
       info: {
         id: hb.workerId,

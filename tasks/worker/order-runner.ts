@@ -1,6 +1,5 @@
 import {
   isRetryable,
-  PROTOCOL_VERSION,
   type OrderId,
   type Store,
   type TaskContext,
@@ -10,6 +9,7 @@ import {
   type TaskSettings,
   type WorkerMessage,
 } from '../../core/domain/index.ts'
+import { reportBase } from './report-base.ts'
 import { createLogBuffer } from './log-buffer.ts'
 import type { PreparedTask } from './prepared-task.ts'
 import { createProgressThrottle } from './progress-throttle.ts'
@@ -34,6 +34,8 @@ export interface OrderRunnerDeps {
   ): void
   /** Minimum time between two progress reports, ms. */
   progressIntervalMs: number
+  /** The cluster the worker serves, carried by every report (default: the order's). */
+  cluster?: string
   /** How long an aborted task may take to stop before it is reported cancelled anyway, ms. */
   abortGraceMs: number
   /** The host's own diagnostics. */
@@ -61,7 +63,7 @@ export function runOrder(
   task: PreparedTask,
   deps: OrderRunnerDeps,
 ): RunningOrder {
-  const base = { v: PROTOCOL_VERSION, orderId: order.orderId, workerId: deps.settings.workerId } as const
+  const base = reportBase(order, deps.settings.workerId, deps.cluster)
   const controller = new AbortController()
   const logs = createLogBuffer(deps.now)
   const throttle = createProgressThrottle(

@@ -17,6 +17,7 @@ import { waitOrTimeOut } from '../../transport/timing/index.ts'
 import { runOrder, type RunningOrder } from './order-runner.ts'
 import { createPendingReports } from './pending-reports.ts'
 import { type PreparedTask, prepareTask } from './prepared-task.ts'
+import { reportBase } from './report-base.ts'
 
 /** What a worker host is built from. */
 export interface WorkerHostOptions {
@@ -45,6 +46,11 @@ export interface WorkerHostOptions {
   ackWaitMs?: number
   /** The host's own diagnostics (default: none). */
   log?: (level: 'info' | 'warn' | 'error', msg: string) => void
+  /**
+   * The cluster this worker serves (from `GET /api/transport`): orders of another cluster are
+   * refused, and every heartbeat and report carries it. Without it, reports echo the order's.
+   */
+  cluster?: string
 }
 
 /** A worker host: takes orders from its transport, runs them, reports (SPEC §5). */
@@ -67,6 +73,8 @@ export function createWorkerHost(options: WorkerHostOptions): WorkerHost {
   const resendEveryBeats = options.resendEveryBeats ?? 3
   const running = new Map<OrderId, RunningOrder>()
   const pending = createPendingReports((message) => transport.send(message))
+  const own = options.cluster !== undefined ? { cluster: options.cluster } : {}
+
   let heartbeatTimer: NodeJS.Timeout | undefined
   let beats = 0
   let isStopping = false
@@ -79,6 +87,7 @@ export function createWorkerHost(options: WorkerHostOptions): WorkerHost {
     send: (message: WorkerMessage) => transport.send(message),
     sendFinal: (message: Parameters<typeof pending.send>[0]) => pending.send(message),
     progressIntervalMs: options.progressIntervalMs ?? 250,
+    ...(options.cluster !== undefined ? { cluster: options.cluster } : {}),
     abortGraceMs: options.abortGraceMs ?? 2_000,
     log,
   }
@@ -87,6 +96,7 @@ export function createWorkerHost(options: WorkerHostOptions): WorkerHost {
     transport.send({
       type: 'Heartbeat',
       v: PROTOCOL_VERSION,
+      ...own,
       workerId: settings.workerId,
       host: options.host,
       pid: options.pid,
@@ -100,9 +110,7 @@ export function createWorkerHost(options: WorkerHostOptions): WorkerHost {
   function refuse(order: TaskOrder, error: string): void {
     pending.send({
       type: 'OrderFailed',
-      v: PROTOCOL_VERSION,
-      orderId: order.orderId,
-      workerId: settings.workerId,
+      ...reportBase(order, settings.workerId, options.cluster),
       error,
       retryable: true,
     })
@@ -111,9 +119,7 @@ export function createWorkerHost(options: WorkerHostOptions): WorkerHost {
   function failFor(order: TaskOrder, error: string): void {
     pending.send({
       type: 'OrderFailed',
-      v: PROTOCOL_VERSION,
-      orderId: order.orderId,
-      workerId: settings.workerId,
+      ...reportBase(order, settings.workerId, options.cluster),
       error,
       retryable: false,
     })
@@ -124,9 +130,7 @@ export function createWorkerHost(options: WorkerHostOptions): WorkerHost {
     log('info', `handing back ${order.orderId}: ${why}`)
     pending.send({
       type: 'OrderCancelled',
-      v: PROTOCOL_VERSION,
-      orderId: order.orderId,
-      workerId: settings.workerId,
+      ...reportBase(order, settings.workerId, options.cluster),
     })
   }
 
@@ -137,13 +141,19 @@ export function createWorkerHost(options: WorkerHostOptions): WorkerHost {
       return
     }
     const order = parsed.data
+    if (options.cluster !== undefined && order.cluster !== options.cluster) {
+      // An order from another data folder's monitor (e.g. a new `up` on the same ports): never run it.
+      log(
+        'warn',
+        `refused order ${order.orderId}: it is from cluster ${order.cluster ?? '(none)'}, this worker serves cluster ${options.cluster}`,
+      )
+      return
+    }
     // A repeated order (the monitor re-sent it) gets the same answer again, never a second run.
     if (running.has(order.orderId)) {
       transport.send({
         type: 'OrderReceived',
-        v: PROTOCOL_VERSION,
-        orderId: order.orderId,
-        workerId: settings.workerId,
+        ...reportBase(order, settings.workerId, options.cluster),
       })
       return
     }

@@ -21,6 +21,7 @@ const host = createWorkerHost({
   host: hostname(),
   pid: process.pid,
   graceMs: config.graceMs ?? 200,
+  ...(endpoints.cluster !== undefined ? { cluster: endpoints.cluster } : {}),
   log: (level, msg) => log(`${level}: ${msg}`),
 })
 host.start()

@@ -101,6 +101,7 @@ export function startInProcess(options: InProcessOptions = {}): InProcess {
       heartbeatMs,
       host: 'test',
       pid: process.pid,
+      cluster: monitor.identity.cluster,
     })
     host.start()
     hosts.push(host)

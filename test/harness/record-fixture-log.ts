@@ -15,16 +15,25 @@ const ids: string[] = []
 // A worker that takes an order, then falls silent: its lease expires, another worker runs the
 // unit, and its late report is recorded as ignored.
 const silent = env.transport.connectWorker(['default'])
+const cluster = env.monitor.identity.cluster
 const taken: TaskOrder[] = []
 silent.onOrder((order) => {
   taken.push(order)
-  silent.send({ type: 'OrderReceived', v: 1, orderId: order.orderId, workerId: 'silent' })
+  silent.send({
+    type: 'OrderReceived',
+    v: 1,
+    cluster,
+    orderId: order.orderId,
+    token: order.token,
+    workerId: 'silent',
+  })
 })
 const lost = await submit({ name: 'lost-lease', cache: false, tasks: [{ call: 'SLEEP', args: [300] }] })
 ids.push(lost)
 silent.send({
   type: 'Heartbeat',
   v: 1,
+  cluster,
   workerId: 'silent',
   host: 'test',
   pid: 1,
@@ -48,7 +57,9 @@ const stale = taken[0]!
 silent.send({
   type: 'OrderSucceeded',
   v: 1,
+  cluster,
   orderId: stale.orderId,
+  token: stale.token,
   workerId: 'silent',
   output: stale.input ?? ('bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku' as Cid),
   refs: [],

@@ -22,12 +22,21 @@ const document = {
 
 // A worker that acknowledges the first order it gets, then says nothing more.
 const silent = env.transport.connectWorker(['default'])
+const cluster = env.monitor.identity.cluster
 silent.onOrder((order) => {
-  silent.send({ type: 'OrderReceived', v: PROTOCOL_VERSION, orderId: order.orderId, workerId: 'silent' })
+  silent.send({
+    type: 'OrderReceived',
+    v: PROTOCOL_VERSION,
+    cluster,
+    orderId: order.orderId,
+    token: order.token,
+    workerId: 'silent',
+  })
 })
 silent.send({
   type: 'Heartbeat',
   v: PROTOCOL_VERSION,
+  cluster,
   workerId: 'silent',
   host: 'test',
   pid: 1,

@@ -57,5 +57,6 @@ export async function discoverTransport(
     control: reachable(endpoints.control, host),
     lanes: Object.fromEntries(Object.entries(endpoints.lanes).map(([lane, e]) => [lane, reachable(e, host)])),
     curveServerKey: endpoints.curveServerKey,
+    ...(endpoints.cluster !== undefined ? { cluster: endpoints.cluster } : {}),
   }
 }

@@ -226,6 +226,9 @@ export function evolvePipeline(state: PipelineState, event: DomainEvent, at: str
         { effects: orderIds.length ? [{ type: 'CancelOrders', orderIds }] : [] },
       )
     }
+    case 'PipelineDeleted':
+      // Only a finished pipeline is deleted; its machine has nothing left to do.
+      return evolved(state)
     default:
       return assertNever(event, 'event')
   }

@@ -251,6 +251,9 @@ function applyToDetail(detail: PipelineDetail, event: StoredEvent): PipelineDeta
             : t,
         ),
       }
+    case 'PipelineDeleted':
+      // The pipeline leaves the lists (its row goes); its recorded detail stays what it was.
+      return detail
     default:
       return assertNever(event, 'event')
   }

@@ -10,6 +10,7 @@ import {
   type Store,
   TaskOrder,
 } from '../../domain/index.ts'
+import type { ClusterIdentity } from '../cluster-identity.ts'
 import type { LeaseTable } from '../lease-table.ts'
 import { itemMemoKey } from '../memo-key.ts'
 import type { MemoTable } from '../memo-table.ts'
@@ -35,6 +36,7 @@ export interface DispatchDeps {
   readManifest: ReadManifest
   readShardLists: ReadShardLists
   recordEvent: RecordEvent
+  identity: ClusterIdentity
 }
 
 /** Free dispatch credit on a lane: live workers' slots minus what is in flight there (SPEC §5). */
@@ -112,7 +114,9 @@ function orderOf(
   return TaskOrder.parse({
     type: 'TaskOrder',
     v: 1,
+    cluster: deps.identity.cluster,
     orderId,
+    token: deps.identity.tokenFor(orderId),
     pipelineId: state.id,
     step: ready.step,
     shard: unit.shard,

@@ -1,5 +1,6 @@
 import type { Catalogue, MonitorTransport, Store, WorkerMessage } from '../../domain/index.ts'
 import type { EventLog } from '../event-log.ts'
+import type { ClusterIdentity } from '../cluster-identity.ts'
 import type { LeaseTable } from '../lease-table.ts'
 import { MemoTable } from '../memo-table.ts'
 import type { PipelineTable } from '../pipeline-table.ts'
@@ -58,6 +59,8 @@ export function wireEngineParts(
     catalogue: Catalogue
     newPipelineId: () => string
     committedSeq: () => number
+    identity: ClusterIdentity
+    countRefused: (kind: 'cluster' | 'token' | 'worker') => void
   },
 ): EngineParts {
   const { actors, leases, workers, times, clock, transport, settings } = state
@@ -112,6 +115,7 @@ export function wireEngineParts(
       readManifest,
       readShardLists,
       recordEvent,
+      identity: deps.identity,
     },
     handleReport: createReportHandler({
       actors,
@@ -124,6 +128,9 @@ export function wireEngineParts(
       taskLogs: new TaskLogTable(db),
       progressPerSecond: settings.progressPerSecond,
       recordEvent,
+      identity: deps.identity,
+      store,
+      countRefused: deps.countRefused,
     }),
   }
 }

@@ -8,6 +8,8 @@ import {
   type Store,
   type WorkerInfo,
 } from '../../domain/index.ts'
+import { randomBytes, randomUUID } from 'node:crypto'
+import { type ClusterIdentity, createClusterIdentity } from '../cluster-identity.ts'
 import { EventLog } from '../event-log.ts'
 import { LeaseTable } from '../lease-table.ts'
 import type { MonitorPort, MonitorStats, SubmitOptions } from '../monitor-port.ts'
@@ -39,6 +41,8 @@ export interface MonitorDeps {
   newPipelineId?: () => string
   /** Where the engine reports problems it survives. */
   onError?: (message: string, error: unknown) => void
+  /** The data folder's cluster id and order secret (default: a fresh one, for tests). */
+  identity?: ClusterIdentity
 }
 
 function defaultPipelineId(): string {
@@ -56,6 +60,9 @@ export class Monitor implements MonitorPort {
   private readonly parts: EngineParts
   private readonly counters = createCounters()
   private readonly onError: (message: string, error: unknown) => void
+  private readonly refused: Record<string, number> = {}
+  /** The cluster this monitor's orders and reports belong to. */
+  readonly identity: ClusterIdentity
   private readonly listeners = new Set<(events: StoredEvent[]) => void>()
   private readonly mailbox = new Mailbox((batch) => this.runTick(batch))
   private seq = 0
@@ -64,13 +71,14 @@ export class Monitor implements MonitorPort {
   constructor(deps: MonitorDeps) {
     const { db, settings } = deps
     const clock = deps.clock ?? systemClock
+    this.identity = deps.identity ?? createClusterIdentity(`c-${randomUUID()}`, randomBytes(32))
     this.onError = deps.onError ?? ((message, error) => console.error(`monitor: ${message}`, error))
     this.state = {
       actors: new Map(),
       log: new EventLog(db),
       pipelines: new PipelineTable(db),
       leases: new LeaseTable(settings.leaseMs),
-      workers: new WorkerRegistry(settings.workerTimeoutMs),
+      workers: new WorkerRegistry(settings.workerTimeoutMs, settings.maxWorkers),
       times: new MonotonicTimes(clock),
       clock,
       transport: deps.transport,
@@ -82,6 +90,11 @@ export class Monitor implements MonitorPort {
       catalogue: deps.catalogue,
       newPipelineId: deps.newPipelineId ?? defaultPipelineId,
       committedSeq: () => this.seq,
+      identity: this.identity,
+      countRefused: (kind) => {
+        const key = `refused_${kind}`
+        this.refused[key] = (this.refused[key] ?? 0) + 1
+      },
     })
   }
 
@@ -149,7 +162,12 @@ export class Monitor implements MonitorPort {
     return {
       counts,
       appendSeconds,
-      transportDropped: this.state.transport.dropped(),
+      // Reports refused by cluster, token or worker count as dropped messages, by rule.
+      transportDropped: {
+        ...this.state.transport.dropped(),
+        ...this.refused,
+        refused_registry_full: this.state.workers.refused,
+      },
       workersConnected: this.state.workers.size(),
       livePipelines: this.state.actors.size,
       unitsInFlight: this.state.leases.size(),

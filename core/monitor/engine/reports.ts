@@ -4,13 +4,17 @@ import {
   FINAL_REPORTS,
   type OrderId,
   parseOrderId,
+  type Store,
   type WorkerMessage,
 } from '../../domain/index.ts'
+import type { ClusterIdentity } from '../cluster-identity.ts'
 import type { LeaseTable } from '../lease-table.ts'
 import type { TaskLogTable } from '../task-log-table.ts'
 import type { WorkerRegistry } from '../worker-registry.ts'
 import { isoNow } from './clock.ts'
 import type { RecordEvent } from './record-event.ts'
+import { type ReportRefusal, refuseReport } from './report-acceptance.ts'
+import { isReadable } from './step-start.ts'
 import { type ItemResultsDeps, recordItemResults } from './step-complete.ts'
 import { Tick } from './tick.ts'
 
@@ -22,6 +26,19 @@ export interface ReportDeps extends ItemResultsDeps {
   /** Progress events logged per unit per second, at most. */
   progressPerSecond: number
   recordEvent: RecordEvent
+  identity: ClusterIdentity
+  store: Store
+  /** Counts a message refused by cluster, token or worker (for /metrics). */
+  countRefused: (kind: ReportRefusal['kind']) => void
+}
+
+/** A `UnitSucceeded` counts only if the store can read its output and refs; else the unit fails, retryable. */
+async function checkOutput(store: Store, event: DomainEvent): Promise<DomainEvent> {
+  if (event.type !== 'UnitSucceeded') return event
+  const { step, shard, attempt, output, refs } = event.data
+  // A report names blobs; only those the store can read count (a rogue worker's made-up CID fails).
+  if (await isReadable(store, output, refs)) return event
+  return { type: 'UnitFailed', data: { step, shard, attempt, error: 'output not in store', retryable: true } }
 }
 
 /** Handles worker messages: heartbeats renew leases; reports become events (SPEC §5 rules). */
@@ -41,14 +58,30 @@ export function createReportHandler(deps: ReportDeps): (tick: Tick, message: Wor
   return async (tick, message) => {
     const now = deps.clock.monotonic()
     if (message.type === 'Heartbeat') {
+      if (message.cluster !== deps.identity.cluster) return deps.countRefused('cluster')
       deps.workers.beat(message, now, isoNow(deps.clock))
-      for (const orderId of message.inFlight) deps.leases.renew(orderId, now, message.workerId)
+      // Only leases this worker holds (it received the order): a heartbeat cannot keep another's unit alive.
+      for (const orderId of message.inFlight) deps.leases.renewHeld(orderId, now, message.workerId)
       return
     }
     const isFinal = FINAL_REPORTS.has(message.type)
-    if (isFinal) tick.acks.add(message.orderId)
     const unit = parseOrderId(message.orderId)
     const actor = deps.actors.get(unit.pipelineId)
+    const refusal = refuseReport(deps.identity, actor?.snapshot.context, unit, message)
+    if (refusal !== null) {
+      deps.countRefused(refusal.kind)
+      // Named only for a final report about a unit the pipeline has: progress floods leave no trace.
+      const current = actor?.snapshot.context.steps[unit.step]?.units.find((u) => u.shard === unit.shard)
+      if (isFinal && actor && current && actor.snapshot.context.status === 'active') {
+        const { step, shard, attempt } = unit
+        await deps.recordEvent(tick, unit.pipelineId, {
+          type: 'UnitReportIgnored',
+          data: { step, shard, attempt, reason: refusal.reason },
+        })
+      }
+      return
+    }
+    if (isFinal) tick.acks.add(message.orderId)
     if (!actor) return // unknown or ended pipeline: acknowledged, nothing to record
     const events = decideReport(actor.snapshot.context, unit, message)
     if (message.logs && message.logs.length > 0) {
@@ -56,7 +89,8 @@ export function createReportHandler(deps: ReportDeps): (tick: Tick, message: Wor
       tick.writes.push(() => deps.taskLogs.append(unit.pipelineId, unit.step, unit.shard, unit.attempt, logs))
     }
     if (!isFinal) deps.leases.renew(message.orderId, now, message.workerId)
-    for (const event of events) {
+    for (const decided of events) {
+      const event = await checkOutput(deps.store, decided)
       if (!shouldLogProgress(message.orderId, event)) continue
       if (event.type === 'UnitSucceeded' || event.type === 'UnitFailed') {
         const lane = actor.snapshot.context.tasks[unit.step]?.lane ?? 'default'
