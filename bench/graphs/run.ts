@@ -3,7 +3,7 @@
 // store, at 2k to 20k items; (2) wall time of two 1 s branches as a graph (side by side on 2
 // workers) vs the same tasks as a list. Writes bench/results/graphs.json and .md.
 // Usage: node --import tsx bench/graphs/run.ts [--quick]
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import {
@@ -108,6 +108,7 @@ for (const [inputs, perInput] of quick
   console.log(`fan-in of ${inputs} × ${perInput} items: ${ms.toFixed(0)} ms`)
 }
 
+mkdirSync(join(root, 'run'))
 const env = startInProcess({ workers: 2, slots: 1, dir: join(root, 'run') })
 const SLEEP_MS = 1_000
 async function wallMs(doc: unknown): Promise<number> {
