@@ -1,6 +1,7 @@
 import type { MultiBar, SingleBar } from 'cli-progress'
-import { isEnded, LogPage, PipelineDetail, type TaskDetail } from '../core/domain/index.ts'
+import { isEnded, LogPage, PipelineDetail } from '../core/domain/index.ts'
 import type { ApiClient } from './client.ts'
+import { stepLabel } from './follow-graph.ts'
 import { barFraction, describeTask } from './progress-text.ts'
 
 const BAR_STEPS = 1000
@@ -27,10 +28,6 @@ export async function logTail(
     if (page.next === null) return tail
     after = page.next
   }
-}
-
-function nameOf(task: TaskDetail): string {
-  return `${task.index} ${task.call}`.padEnd(18)
 }
 
 /** How to keep watching a pipeline from another command, for when the user stops following it. */
@@ -90,7 +87,11 @@ export async function followPipeline(
         for (const task of detail.tasks) {
           const info = describeTask(task, now)
           const fraction = barFraction(task)
-          const payload = { name: nameOf(task), info, pct: String(Math.floor(fraction * 100)).padStart(3) }
+          const payload = {
+            name: stepLabel(task, detail.tasks),
+            info,
+            pct: String(Math.floor(fraction * 100)).padStart(3),
+          }
           if (bars) {
             const bar = rows.get(task.index) ?? bars.create(BAR_STEPS, 0, payload)
             rows.set(task.index, bar)
@@ -98,7 +99,7 @@ export async function followPipeline(
           } else if (last.get(task.index) !== describeTask(task, now, false)) {
             // One line per change of state or amount, not per tick of the clock.
             last.set(task.index, describeTask(task, now, false))
-            output.write(`${id} ${nameOf(task)} ${info}\n`)
+            output.write(`${id} ${stepLabel(task, detail.tasks)} ${info}\n`)
           }
         }
       }

@@ -29,7 +29,9 @@ async function summarizeStep(client: ApiClient, task: TaskDetail): Promise<strin
     if (model) parts.push(describeModel(model))
   }
   if (task.error) parts.push(task.error)
-  return `  ${String(task.index).padStart(2)} ${task.call.padEnd(16)} ${task.status.padEnd(9)} ${parts.filter(Boolean).join(', ')}`
+  // A graph step also shows its id, so two models of one graph read side by side.
+  const name = task.id ? `${task.call} ${task.id}` : task.call
+  return `  ${String(task.index).padStart(2)} ${name.padEnd(16)} ${task.status.padEnd(9)} ${parts.filter(Boolean).join(', ')}`
 }
 
 /** Prints one line per step (LEARN with its accuracy) and how the pipeline ended; returns the exit code of SPEC §9. */

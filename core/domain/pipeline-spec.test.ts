@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { catalogue } from './catalogue/index.ts'
+import { catalogue, LEARN } from './catalogue/index.ts'
 import { ValidationError } from './errors.ts'
 import { parsePipelineDocument } from './pipeline-spec.ts'
 
@@ -30,7 +30,7 @@ describe('pipeline documents', () => {
       ['FETCH_FESTVOX', 1, 'default'],
       ['FILTER_LONGER', 1, 'default'],
       ['EXTRACT_MFCC', 1, 'default'],
-      ['LEARN', 2, 'default'],
+      ['LEARN', LEARN.version, 'default'], // bumped with its training loop (SPEC §3)
     ])
     expect(spec.cache).toBe(true)
     expect(spec.name).toBe('FETCH_FESTVOX → FILTER_LONGER → EXTRACT_MFCC → LEARN')

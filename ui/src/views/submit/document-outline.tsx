@@ -33,6 +33,17 @@ export function DocumentOutline(props: { tasks: DraftTask[]; errors: PlacedError
               <span class="mono">
                 {typeof task().call === 'string' ? (task().call as string) : JSON.stringify(task().call)}
               </span>
+              <Show when={typeof task().id === 'string'}>
+                <span class="mono muted outline-id"> {String(task().id)}</span>
+              </Show>
+              <Show when={Array.isArray(task().inputs)}>
+                <span class="muted outline-inputs">
+                  {' ← '}
+                  {(task().inputs as unknown[])
+                    .map((x) => (typeof x === 'string' ? x : JSON.stringify(x)))
+                    .join(', ') || 'none (a source)'}
+                </span>
+              </Show>
               <FieldErrors errors={props.errors.task(i)} />
             </div>
             <Show when={task().args.length > 0}>

@@ -10,6 +10,20 @@ describe('placeError', () => {
     expect(placeError('tasks[0].args')).toEqual({ at: 'task', task: 0, field: 'args' })
     expect(placeError('name')).toEqual({ at: 'document', field: 'name' })
   })
+  it('puts graph errors (ids, inputs, kinds) beside their task', () => {
+    expect(placeError('tasks[3].inputs[1]')).toEqual({ at: 'task', task: 3, field: 'inputs' })
+    expect(placeError('tasks[1].id')).toEqual({ at: 'task', task: 1, field: 'id' })
+    expect(placeError('tasks[2]')).toEqual({ at: 'task', task: 2, field: null })
+  })
+  it('reads the graph fields of a draft', () => {
+    const draft = readDraft(
+      '{"tasks": [{"id": "a", "inputs": [], "call": "NOOP"}, {"inputs": ["a"], "call": "NOOP"}]}',
+    )
+    expect(draft.ok && draft.tasks.map((t) => [t.id, t.inputs])).toEqual([
+      ['a', []],
+      [undefined, ['a']],
+    ])
+  })
   it('groups errors by place', () => {
     const placed = placeErrors([
       { path: 'tasks[0].args[0]', message: 'a' },

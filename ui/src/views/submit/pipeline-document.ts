@@ -4,6 +4,9 @@ export interface DraftTask {
   args: unknown[]
   lane?: unknown
   timeoutMs?: unknown
+  /** Graph documents (SPEC §2 v3): the task's id and the ids of its inputs, as typed. */
+  id?: unknown
+  inputs?: unknown
 }
 
 /** What the editor could read of the text. */
@@ -45,6 +48,8 @@ export function readDraft(text: string): DraftReading {
       args: Array.isArray(o.args) ? (o.args as unknown[]) : [],
       lane: o.lane,
       timeoutMs: o.timeoutMs,
+      id: o.id,
+      inputs: o.inputs,
     }
   })
   return { ok: true, name, tasks }
