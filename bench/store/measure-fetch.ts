@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import {
+  argsSchema,
+  declarations,
   makeOrderId,
   PipelineId,
   PROTOCOL_VERSION,
@@ -66,7 +68,11 @@ export async function measureFetch(zips: string[], zipBytes: number): Promise<Fe
     }, 10)
     const cpu0 = process.cpuUsage()
     const t0 = performance.now()
-    const result = await fetchFestvox.run(null, ctx.order.args, ctx)
+    const result = await fetchFestvox.run(
+      null,
+      argsSchema(declarations.FETCH_FESTVOX).parse(ctx.order.args),
+      ctx,
+    )
     await ctx.store.flush()
     const wallSeconds = (performance.now() - t0) / 1000
     const cpu = process.cpuUsage(cpu0)

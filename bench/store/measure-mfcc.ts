@@ -10,7 +10,7 @@ import {
   type TaskContext,
   TaskOrder,
 } from '../../core/domain/index.ts'
-import { catalogue } from '../../core/domain/index.ts'
+import { argsSchema, catalogue, declarations } from '../../core/domain/index.ts'
 import { writeJson } from '../../tasks/documents.ts'
 import { computeWavMfcc, extractMfcc, parseMfccArgs } from '../../tasks/mfcc/index.ts'
 import { parseWavHeader } from '../../tasks/wav/index.ts'
@@ -79,7 +79,8 @@ export async function measureMfcc(wavPaths: string[]): Promise<MfccFigures> {
     const decl = catalogue.get('EXTRACT_MFCC')
     if (!decl || extractMfcc.kind !== 'perItem') throw new Error('EXTRACT_MFCC is a perItem task')
     const task0 = cpuSeconds()
-    await runPerItem(extractMfcc.runItem.bind(extractMfcc), decl, ctx)
+    const args = argsSchema(declarations.EXTRACT_MFCC).parse(ARGS)
+    await runPerItem((item, c) => extractMfcc.runItem(item, args, c), decl, ctx)
     await store.flush()
     const taskCpu = cpuSeconds() - task0
     await store.close()

@@ -3,7 +3,6 @@ import { hostname } from 'node:os'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { pino } from 'pino'
-import { catalogue } from '../../core/domain/index.ts'
 import { createWorkerHost, implementations, type WorkerHost } from '../../tasks/index.ts'
 import { createZmqWorkerTransport, discoverTransport } from '../../transport/zmq/index.ts'
 import type { Settings } from '../settings.ts'
@@ -49,7 +48,6 @@ export async function startWorker(settings: Settings): Promise<RunningWorker> {
   const host = createWorkerHost({
     transport,
     implementations,
-    catalogue,
     store,
     settings: {
       dataDir: data,

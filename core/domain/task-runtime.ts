@@ -1,3 +1,4 @@
+import type { ArgsOf, DeclarationOf, TaskName } from './catalogue/index.ts'
 import type { Cid } from './cid.ts'
 import type { DatasetItem } from './dataset.ts'
 import type { ItemResult, LogLine, TaskOrder } from './messages.ts'
@@ -40,7 +41,26 @@ export interface ItemOutcome {
   refs: Cid[]
 }
 
+/** A whole-input task implementation, handed its arguments parsed (`Args` is the declaration's tuple). */
+export interface WholeTaskImplementation<Args extends unknown[] = unknown[]> {
+  kind: 'whole'
+  run(input: Cid | null, args: Args, ctx: TaskContext): Promise<TaskResult>
+}
+
+/** A perItem task implementation: the worker host does the sharding and calls it once per item. */
+export interface PerItemTaskImplementation<Args extends unknown[] = unknown[]> {
+  kind: 'perItem'
+  runItem(item: DatasetItem, args: Args, ctx: TaskContext): Promise<ItemOutcome>
+}
+
 /** A task implementation, run by workers: whole-input, or per item (the worker host does the sharding). */
-export type TaskImplementation =
-  | { kind: 'whole'; run(input: Cid | null, args: unknown[], ctx: TaskContext): Promise<TaskResult> }
-  | { kind: 'perItem'; runItem(item: DatasetItem, args: unknown[], ctx: TaskContext): Promise<ItemOutcome> }
+export type TaskImplementation<Args extends unknown[] = unknown[]> =
+  WholeTaskImplementation<Args> | PerItemTaskImplementation<Args>
+
+/** The implementation a built-in task needs: its declared kind, its declared argument tuple. */
+export type ImplementationOf<K extends TaskName> = DeclarationOf<K>['perItem'] extends true
+  ? PerItemTaskImplementation<ArgsOf<K>>
+  : WholeTaskImplementation<ArgsOf<K>>
+
+/** One implementation per built-in task: a missing or mismatched one fails the type check. */
+export type Implementations = { [K in TaskName]: ImplementationOf<K> }

@@ -1,12 +1,12 @@
 import {
+  type ArgsOf,
   DATASET_KIND,
   type DatasetManifest,
   type DatasetItem,
   type DatasetSource,
   type TaskContext,
-  type TaskImplementation,
+  type ImplementationOf,
   type TaskResult,
-  ValidationError,
 } from '../../core/domain/index.ts'
 import { writeJson } from '../documents.ts'
 import { acquireZip, materializeZip } from './acquire-zip.ts'
@@ -16,8 +16,6 @@ import { type FetchFestvoxLimits, type LimitOverrides, resolveLimits } from './l
 import { BrokenArchiveError } from './zip-reader.ts'
 import { removeTemp } from './temp-files.ts'
 
-const URL_PATTERN = /^(https?|file):\/\/\S+$/
-
 /** One zip's contribution, before merging. */
 interface FetchedSource {
   url: string
@@ -26,18 +24,9 @@ interface FetchedSource {
   bytes: number
 }
 
-function readUrls(args: unknown[]): string[] {
-  if (args.length === 0) throw new ValidationError('FETCH_FESTVOX needs at least one URL')
-  const urls = args.map((arg, i) => {
-    if (typeof arg !== 'string' || !URL_PATTERN.test(arg)) {
-      throw new ValidationError(
-        `args[${i}] (url) must be an http:, https: or file: URL, got ${JSON.stringify(arg)}`,
-      )
-    }
-    return arg
-  })
-  // The same zip twice would only duplicate every item.
-  return [...new Set(urls)]
+/** The URLs to fetch, in order, each once: the same zip twice would only duplicate every item. */
+function distinctUrls(args: ArgsOf<'FETCH_FESTVOX'>): string[] {
+  return [...new Set(args)]
 }
 
 async function fetchSource(
@@ -111,13 +100,13 @@ function mergeSources(fetched: FetchedSource[]): DatasetManifest {
 }
 
 /** Builds FETCH_FESTVOX with some limits changed (tests use small ones). */
-export function createFetchFestvox(overrides: LimitOverrides = {}): TaskImplementation {
+export function createFetchFestvox(overrides: LimitOverrides = {}): ImplementationOf<'FETCH_FESTVOX'> {
   const limits = resolveLimits(overrides)
   return {
     kind: 'whole',
     async run(_input, args, ctx): Promise<TaskResult> {
       const fetched: FetchedSource[] = []
-      for (const url of readUrls(args)) {
+      for (const url of distinctUrls(args)) {
         ctx.signal.throwIfAborted()
         fetched.push(await fetchSource(url, ctx, limits))
       }
@@ -131,4 +120,4 @@ export function createFetchFestvox(overrides: LimitOverrides = {}): TaskImplemen
 }
 
 /** FETCH_FESTVOX(url, ...urls) with the default limits (SPEC §3). */
-export const fetchFestvox: TaskImplementation = createFetchFestvox()
+export const fetchFestvox: ImplementationOf<'FETCH_FESTVOX'> = createFetchFestvox()

@@ -13,9 +13,9 @@ const task = createFetchFestvox({
 })
 let server: ZipServer
 
-async function run(ctx: TestTaskContext, ...urls: string[]) {
+async function run(ctx: TestTaskContext, url: string, ...urls: string[]) {
   if (task.kind !== 'whole') throw new Error('FETCH_FESTVOX runs whole')
-  return task.run(null, urls, ctx)
+  return task.run(null, [url, ...urls], ctx)
 }
 
 const failure = (promise: Promise<unknown>) =>

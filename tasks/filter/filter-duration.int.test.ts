@@ -1,11 +1,13 @@
 import { readFile } from 'node:fs/promises'
 import { describe, expect, it } from 'vitest'
 import {
+  argsSchema,
   type Cid,
   DATASET_KIND,
   type DatasetItem,
   type DatasetManifest,
-  type TaskImplementation,
+  FILTER_LONGER,
+  type WholeTaskImplementation,
 } from '../../core/domain/index.ts'
 import { makeTaskContext, type TestTaskContext } from '../../test/support/task-context.ts'
 import { documentRefs, readManifest, writeJson } from '../documents.ts'
@@ -40,12 +42,12 @@ async function edgeDataset(ctx: TestTaskContext): Promise<Cid> {
 }
 
 async function run(
-  task: TaskImplementation,
+  task: WholeTaskImplementation<[number]>,
   seconds: number,
 ): Promise<{
   ctx: TestTaskContext
   kept: string[]
-  result: Awaited<ReturnType<Extract<TaskImplementation, { kind: 'whole' }>['run']>>
+  result: Awaited<ReturnType<WholeTaskImplementation['run']>>
 }> {
   if (task.kind !== 'whole') throw new Error('filters are whole-dataset tasks')
   const ctx = makeTaskContext('FILTER_LONGER', { args: [seconds] })
@@ -89,13 +91,13 @@ describe('FILTER_LONGER / FILTER_SHORTER on the 5 s boundary', () => {
     expect(output.sources).toEqual([expect.objectContaining({ url: 'file:///edge.zip' })])
   })
 
-  it('rejects a bad argument and a missing input', async () => {
-    if (filterLonger.kind !== 'whole') throw new Error('whole task expected')
+  it('rejects a bad argument (the declaration parses it) and a missing input', async () => {
     const ctx = makeTaskContext('FILTER_LONGER')
-    const input = await edgeDataset(ctx)
-    await expect(filterLonger.run(input, ['5s'], ctx)).rejects.toThrow(
-      'FILTER_LONGER args[0] (seconds) must be a number ≥ 0, got "5s"',
-    )
+    expect(
+      argsSchema(FILTER_LONGER)
+        .safeParse(['5s'])
+        .error?.issues.map((issue) => issue.message),
+    ).toEqual(['FILTER_LONGER.args[0] (seconds) must be a number between 0 and 86400, got "5s"'])
     await expect(filterLonger.run(null, [5], ctx)).rejects.toThrow('needs a dataset as input')
   })
 })

@@ -1,4 +1,4 @@
-import { type DatasetItem, type TaskImplementation, ValidationError } from '../../core/domain/index.ts'
+import type { ArgsOf, DatasetItem, WholeTaskImplementation } from '../../core/domain/index.ts'
 import { readManifest, writeJson } from '../documents.ts'
 
 /** An item's duration from its header fields, seconds. */
@@ -6,26 +6,16 @@ export function itemSeconds(item: DatasetItem): number {
   return item.samples / item.sampleRate
 }
 
-function readSeconds(args: unknown[], call: string): number {
-  const seconds = args[0]
-  if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds < 0) {
-    throw new ValidationError(
-      `${call} args[0] (seconds) must be a number ≥ 0, got ${JSON.stringify(seconds)}`,
-    )
-  }
-  return seconds
-}
-
 /** Builds a whole-dataset task keeping the items for which `keep(duration, seconds)` holds. */
 function filterByDuration(
-  call: string,
+  call: 'FILTER_LONGER' | 'FILTER_SHORTER',
   keep: (duration: number, seconds: number) => boolean,
   wording: string,
-): TaskImplementation {
+): WholeTaskImplementation<ArgsOf<typeof call>> {
   return {
     kind: 'whole',
     async run(input, args, ctx) {
-      const seconds = readSeconds(args, call)
+      const [seconds] = args
       const manifest = await readManifest(ctx.store, input)
       const total = manifest.items.length
       ctx.progress(0, total, 'items')

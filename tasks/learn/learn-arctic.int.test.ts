@@ -1,6 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
+import type { ArgsOf } from '../../core/domain/index.ts'
 import { makeTaskContext } from '../../test/support/task-context.ts'
 import { createMemoryStore } from '../../transport/memory/index.ts'
 import { readJson, writeJson } from '../documents.ts'
@@ -24,7 +25,7 @@ function readFixtures(): FeatureRecording[] {
     })
 }
 
-async function runLearn(recordings: FeatureRecording[], args: unknown[]): Promise<LearnModelDocument> {
+async function runLearn(recordings: FeatureRecording[], args: ArgsOf<'LEARN'>): Promise<LearnModelDocument> {
   if (learn.kind !== 'whole') throw new Error('LEARN is a whole-input task')
   const store = createMemoryStore()
   const input = await writeJson(store, await storeDataset(store, recordings))

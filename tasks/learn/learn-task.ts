@@ -1,8 +1,8 @@
 import {
   type Cid,
   type DatasetItem,
+  type ImplementationOf,
   type TaskContext,
-  type TaskImplementation,
   ValidationError,
 } from '../../core/domain/index.ts'
 import { readBytes, readManifest, writeJson } from '../documents.ts'
@@ -14,7 +14,7 @@ import type { FrameMatrix } from './features.ts'
 import { type LearnRecording, trainOnFeatures } from './train.ts'
 
 /** LEARN([options]) (SPEC §3): trains on a dataset's MFCCs and stores the model, its weights and a `banzai.model/1` document. */
-export const learn: TaskImplementation = {
+export const learn: ImplementationOf<'LEARN'> = {
   kind: 'whole',
   async run(input, args, ctx) {
     const options = resolveLearnOptions(args)

@@ -1,4 +1,4 @@
-import { LEARN, ValidationError, checkArgs } from '../../core/domain/index.ts'
+import type { ArgsOf } from '../../core/domain/index.ts'
 
 /** Which model LEARN trains; "auto" picks the classifier for two speakers or more. */
 export type LearnTaskChoice = 'auto' | 'classifier' | 'autoencoder'
@@ -57,10 +57,8 @@ export const MAX_TEST_FRAMES = 100_000
 /** Adam's learning rate for both models. */
 export const LEARNING_RATE = 0.002
 
-/** Validates LEARN's arguments against its declaration and fills in the defaults; throws ValidationError. */
-export function resolveLearnOptions(args: unknown[]): LearnOptions {
-  const errors = checkArgs(LEARN, args, 'args')
-  if (errors.length > 0) throw new ValidationError(errors.map((e) => e.message).join('; '), errors)
-  const given = (args[0] ?? {}) as Partial<LearnOptions>
+/** LEARN's parsed arguments with the defaults filled in. */
+export function resolveLearnOptions(args: ArgsOf<'LEARN'>): LearnOptions {
+  const [given = {}] = args
   return { ...DEFAULT_LEARN_OPTIONS, ...given }
 }

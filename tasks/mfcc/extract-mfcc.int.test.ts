@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises'
 import { describe, expect, it } from 'vitest'
-import { asCid, type DatasetItem } from '../../core/domain/index.ts'
+import { type ArgsOf, asCid, type DatasetItem } from '../../core/domain/index.ts'
 import { makeTaskContext, type TestTaskContext } from '../../test/support/task-context.ts'
 import { readBytes } from '../documents.ts'
 import { decodeNpy } from '../npy/index.ts'
@@ -8,7 +8,7 @@ import { parseWavHeader, WavFormatError } from '../wav/index.ts'
 import { GOLDEN_UTTERANCES, readGolden, type GoldenMfcc } from './golden.test-support.ts'
 import { extractMfcc } from './index.ts'
 
-const ARGS = [32, 24, 1, 8000, 16000]
+const ARGS: ArgsOf<'EXTRACT_MFCC'> = [32, 24, 1, 8000, 16000]
 
 async function addItem(ctx: TestTaskContext, fixture: string): Promise<DatasetItem> {
   const bytes = await readFile(new URL(`../../fixtures/${fixture}`, import.meta.url))
@@ -20,7 +20,7 @@ async function addItem(ctx: TestTaskContext, fixture: string): Promise<DatasetIt
 
 async function runItem(
   fixture: string,
-  args: unknown[] = ARGS,
+  args: ArgsOf<'EXTRACT_MFCC'> = ARGS,
 ): Promise<{ data: Float32Array; shape: number[]; frames: unknown }> {
   if (extractMfcc.kind !== 'perItem') throw new Error('EXTRACT_MFCC must be a perItem task')
   const ctx = makeTaskContext('EXTRACT_MFCC', { args })
@@ -69,7 +69,7 @@ describe('EXTRACT_MFCC per item', () => {
   )
 
   it('uses the meyda engine when asked', async () => {
-    const ours = await runItem('golden/arctic_a0002.wav', [...ARGS, { engine: 'meyda' }])
+    const ours = await runItem('golden/arctic_a0002.wav', [32, 24, 1, 8000, 16000, { engine: 'meyda' }])
     const golden = await readGolden('arctic_a0002.meyda.json')
     expect(ours.shape).toEqual(golden.shape)
     expect(compare(ours, golden).max).toBeLessThanOrEqual(1e-3)

@@ -1,8 +1,8 @@
-import type { TaskImplementation } from '../../core/domain/index.ts'
+import type { ImplementationOf } from '../../core/domain/index.ts'
 import { readBytes } from '../documents.ts'
 import { encodeNpy } from '../npy/index.ts'
 import { computeWavMfcc } from './mfcc-of-wav.ts'
-import { parseMfccArgs } from './mfcc-params.ts'
+import { resolveMfccParams } from './mfcc-params.ts'
 
 /** Largest WAV read for one item, bytes (2 GiB: 16-bit mono 16 kHz is over 18 hours). */
 const MAX_WAV_BYTES = 2 ** 31 - 1
@@ -11,10 +11,10 @@ const MAX_WAV_BYTES = 2 ** 31 - 1
  * EXTRACT_MFCC (SPEC §3), per item: reads the item's WAV, mixes to mono, resamples to
  * `samplerate`, computes the MFCCs and stores them as a float32 .npy of shape [frames, numcep].
  */
-export const extractMfcc: TaskImplementation = {
+export const extractMfcc: ImplementationOf<'EXTRACT_MFCC'> = {
   kind: 'perItem',
   async runItem(item, args, ctx) {
-    const params = parseMfccArgs(args)
+    const params = resolveMfccParams(args)
     ctx.signal.throwIfAborted()
     const wav = await readBytes(ctx.store, item.audio, MAX_WAV_BYTES)
     ctx.signal.throwIfAborted()

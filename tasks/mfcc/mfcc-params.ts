@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { ValidationError } from '../../core/domain/index.ts'
+import { type ArgsOf, ValidationError } from '../../core/domain/index.ts'
 
 /** Every knob of EXTRACT_MFCC, defaults filled in (SPEC §3). */
 export interface MfccParams {
@@ -37,8 +37,8 @@ export const MFCC_DEFAULTS = {
   engine: 'banzai',
 } as const satisfies Partial<MfccParams>
 
-// The catalogue validated the arguments at submission; this re-parse guards the worker's own
-// assumptions (an order may come from an older monitor) with the same rules.
+// For arguments that did not come through the worker host (tests, benchmarks): the host parses an
+// order's arguments with the catalogue's schema and hands the task the typed tuple.
 const Args = z.tuple(
   [z.number().int(), z.number().int(), z.number(), z.number(), z.number().int()],
   z
@@ -65,6 +65,12 @@ export function parseMfccArgs(args: unknown[]): MfccParams {
     )
   }
   const [nfilt, numcep, lowfreq, highfreq, samplerate, options] = parsed.data
+  return resolveMfccParams([nfilt, numcep, lowfreq, highfreq, samplerate, options])
+}
+
+/** EXTRACT_MFCC's parsed arguments as MfccParams, defaults filled in; throws ValidationError if they cannot produce features. */
+export function resolveMfccParams(args: ArgsOf<'EXTRACT_MFCC'>): MfccParams {
+  const [nfilt, numcep, lowfreq, highfreq, samplerate, options] = args
   const params: MfccParams = { ...MFCC_DEFAULTS, ...options, nfilt, numcep, lowfreq, highfreq, samplerate }
   checkMfccParams(params)
   return params

@@ -6,7 +6,6 @@ import {
   type PipelineId,
   PROTOCOL_VERSION,
   type TaskContext,
-  type TaskImplementation,
 } from '../../core/domain/index.ts'
 import { createMemoryStore } from '../../transport/memory/index.ts'
 import { documentRefs, readJson, writeJson } from '../documents.ts'
@@ -36,12 +35,6 @@ function context(signal = new AbortController().signal) {
   return { ctx, progress }
 }
 
-function whole(name: string): Extract<TaskImplementation, { kind: 'whole' }> {
-  const impl = utilityTasks[name]
-  if (impl?.kind !== 'whole') throw new Error(`${name} is not a whole task`)
-  return impl
-}
-
 describe('utility tasks', () => {
   it('implement every utility task of the catalogue, of the declared kind', () => {
     for (const [name, impl] of Object.entries(utilityTasks)) {
@@ -51,23 +44,23 @@ describe('utility tasks', () => {
 
   it('NOOP writes {} for no input and passes a manifest through (its refs are read from it)', async () => {
     const { ctx } = context()
-    const empty = await whole('NOOP').run(null, [], ctx)
+    const empty = await utilityTasks.NOOP.run(null, [], ctx)
     expect(await readJson(ctx.store, empty.output)).toEqual({})
-    const made = await whole('MAKE_DATASET').run(null, [3], ctx)
-    const passed = await whole('NOOP').run(made.output, [], ctx)
+    const made = await utilityTasks.MAKE_DATASET.run(null, [3], ctx)
+    const passed = await utilityTasks.NOOP.run(made.output, [], ctx)
     expect(passed).toEqual({ output: made.output, refs: [] })
     const other = await writeJson(ctx.store, [1, 2])
-    expect(await whole('NOOP').run(other, [], ctx)).toEqual({ output: other, refs: [] })
+    expect(await utilityTasks.NOOP.run(other, [], ctx)).toEqual({ output: other, refs: [] })
   })
 
   it('SLEEP waits, reports progress up to ms, and rejects promptly when aborted', async () => {
     const { ctx, progress } = context()
-    await whole('SLEEP').run(null, [50], ctx)
+    await utilityTasks.SLEEP.run(null, [50], ctx)
     expect(progress.at(-1)).toBe(50)
     const controller = new AbortController()
     const aborted = context(controller.signal)
     const started = performance.now()
-    const run = whole('SLEEP').run(null, [60_000], aborted.ctx)
+    const run = utilityTasks.SLEEP.run(null, [60_000], aborted.ctx)
     controller.abort(new Error('stop now'))
     await expect(run).rejects.toThrow('stop now')
     expect(performance.now() - started).toBeLessThan(1_000)
@@ -75,11 +68,11 @@ describe('utility tasks', () => {
 
   it('FAIL throws its message, retryable only when asked', async () => {
     const { ctx } = context()
-    await expect(whole('FAIL').run(null, ['nope'], ctx)).rejects.toMatchObject({
+    await expect(utilityTasks.FAIL.run(null, ['nope'], ctx)).rejects.toMatchObject({
       message: 'nope',
       retryable: false,
     })
-    await expect(whole('FAIL').run(null, ['again', true], ctx)).rejects.toMatchObject({
+    await expect(utilityTasks.FAIL.run(null, ['again', true], ctx)).rejects.toMatchObject({
       message: 'again',
       retryable: true,
     })
@@ -87,7 +80,7 @@ describe('utility tasks', () => {
 
   it('MAKE_DATASET writes count distinct blobs and a manifest of them', async () => {
     const { ctx } = context()
-    const result = await whole('MAKE_DATASET').run(null, [3], ctx)
+    const result = await utilityTasks.MAKE_DATASET.run(null, [3], ctx)
     const manifest = DatasetManifest.parse(await readJson(ctx.store, result.output))
     expect(manifest.items.map((i) => [i.id, i.samples, i.sampleRate, i.channels, i.speaker])).toEqual([
       ['synthetic/item-00001', 1, 16_000, 1, 'synthetic'],
@@ -102,9 +95,8 @@ describe('utility tasks', () => {
 
   it('ECHO_ITEMS marks an item with the worker id', async () => {
     const { ctx } = context()
-    const impl = utilityTasks['ECHO_ITEMS']
-    if (impl?.kind !== 'perItem') throw new Error('ECHO_ITEMS is perItem')
-    const made = await whole('MAKE_DATASET').run(null, [1], ctx)
+    const impl = utilityTasks.ECHO_ITEMS
+    const made = await utilityTasks.MAKE_DATASET.run(null, [1], ctx)
     const manifest = DatasetManifest.parse(await readJson(ctx.store, made.output))
     expect(await impl.runItem(manifest.items[0]!, [1], ctx)).toEqual({ fields: { echo: 'w9' }, refs: [] })
   })

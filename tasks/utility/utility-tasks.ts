@@ -4,8 +4,9 @@ import {
   type DatasetItem,
   type DatasetManifest,
   RetryableTaskError,
+  type ImplementationOf,
+  type Implementations,
   type TaskContext,
-  type TaskImplementation,
   type TaskResult,
 } from '../../core/domain/index.ts'
 import { writeJson } from '../documents.ts'
@@ -18,16 +19,16 @@ async function passThrough(input: Cid | null, ctx: TaskContext): Promise<TaskRes
 }
 
 /** NOOP(): passes its input through; with no input, writes and returns an empty document `{}`. */
-export const noop: TaskImplementation = {
+export const noop: ImplementationOf<'NOOP'> = {
   kind: 'whole',
   run: (input, _args, ctx) => passThrough(input, ctx),
 }
 
 /** SLEEP(ms): waits `ms` (abortable), reporting progress a few times a second; passes its input through. */
-export const sleep: TaskImplementation = {
+export const sleep: ImplementationOf<'SLEEP'> = {
   kind: 'whole',
   async run(input, args, ctx) {
-    const ms = Number(args[0] ?? 0)
+    const [ms] = args
     ctx.progress(0, ms, 'ms')
     await waitAbortably(ms, ctx.signal, (elapsed) => ctx.progress(Math.round(elapsed), ms, 'ms'), 200)
     ctx.progress(ms, ms, 'ms')
@@ -36,11 +37,11 @@ export const sleep: TaskImplementation = {
 }
 
 /** FAIL(message, retryable = false): throws that message, retryable or not. */
-export const fail: TaskImplementation = {
+export const fail: ImplementationOf<'FAIL'> = {
   kind: 'whole',
   async run(_input, args) {
-    const message = typeof args[0] === 'string' ? args[0] : 'FAIL'
-    if (args[1] === true) throw new RetryableTaskError(message)
+    const [message, retryable = false] = args
+    if (retryable) throw new RetryableTaskError(message)
     throw Object.assign(new Error(message), { retryable: false })
   },
 }
@@ -61,10 +62,10 @@ function syntheticItem(index: number, audio: Cid): DatasetItem {
 }
 
 /** MAKE_DATASET(count): `count` tiny distinct blobs and a dataset manifest listing them. */
-export const makeDataset: TaskImplementation = {
+export const makeDataset: ImplementationOf<'MAKE_DATASET'> = {
   kind: 'whole',
   async run(_input, args, ctx) {
-    const count = Number(args[0] ?? 0)
+    const [count] = args
     const items: DatasetItem[] = []
     for (let index = 1; index <= count; index++) {
       if (ctx.signal.aborted) throw abortError(ctx.signal)
@@ -79,10 +80,10 @@ export const makeDataset: TaskImplementation = {
 }
 
 /** ECHO_ITEMS([ms]): per item, waits `ms` (abortable) and records the worker that handled it. */
-export const echoItems: TaskImplementation = {
+export const echoItems: ImplementationOf<'ECHO_ITEMS'> = {
   kind: 'perItem',
   async runItem(_item, args, ctx) {
-    const ms = Number(args[0] ?? 0)
+    const [ms = 0] = args
     if (ms > 0) await waitAbortably(ms, ctx.signal)
     else if (ctx.signal.aborted) throw abortError(ctx.signal)
     return { fields: { echo: ctx.settings.workerId }, refs: [] }
@@ -90,10 +91,10 @@ export const echoItems: TaskImplementation = {
 }
 
 /** The utility tasks' implementations, by catalogue name. */
-export const utilityTasks: Record<string, TaskImplementation> = {
+export const utilityTasks = {
   NOOP: noop,
   SLEEP: sleep,
   FAIL: fail,
   MAKE_DATASET: makeDataset,
   ECHO_ITEMS: echoItems,
-}
+} satisfies Partial<Implementations>

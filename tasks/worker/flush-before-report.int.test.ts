@@ -55,7 +55,6 @@ async function runOrder(wrap: (store: Store, journal: string[]) => Store): Promi
   const host = createWorkerHost({
     transport: transport.connectWorker(['default']),
     implementations: { ...utilityTasks, NOOP: writer },
-    catalogue,
     store,
     settings: { dataDir: dir, allowedRoots: [], workerId: 'w1' },
     lanes: ['default'],

@@ -5,13 +5,13 @@ import {
   type Store,
   type TaskContext,
   type TaskDeclaration,
-  type TaskImplementation,
   type TaskOrder,
   type TaskResult,
   type TaskSettings,
   type WorkerMessage,
 } from '../../core/domain/index.ts'
 import { createLogBuffer } from './log-buffer.ts'
+import type { PreparedTask } from './prepared-task.ts'
 import { createProgressThrottle } from './progress-throttle.ts'
 import { unsendableReason } from './report-size.ts'
 import { runPerItem } from './run-per-item.ts'
@@ -58,7 +58,7 @@ function errorMessage(error: unknown): string {
 export function runOrder(
   order: TaskOrder,
   decl: TaskDeclaration,
-  impl: TaskImplementation,
+  task: PreparedTask,
   deps: OrderRunnerDeps,
 ): RunningOrder {
   const base = { v: PROTOCOL_VERSION, orderId: order.orderId, workerId: deps.settings.workerId } as const
@@ -134,9 +134,7 @@ export function runOrder(
   // Starting inside a promise turns a synchronous throw of the task into a failure too.
   Promise.resolve()
     .then(() =>
-      impl.kind === 'whole'
-        ? impl.run(order.input, order.args, ctx)
-        : runPerItem(impl.runItem.bind(impl), decl, ctx),
+      task.kind === 'whole' ? task.run(order.input, ctx) : runPerItem(task.runItem.bind(task), decl, ctx),
     )
     // Blobs written by the task become durable together, before the report that names them.
     .then(async (result) => {

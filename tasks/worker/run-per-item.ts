@@ -10,7 +10,7 @@ import {
 } from '../../core/domain/index.ts'
 import { manifestRefs, readManifest, writeJson } from '../documents.ts'
 
-type RunItem = (item: DatasetItem, args: unknown[], ctx: TaskContext) => Promise<ItemOutcome>
+type RunItem = (item: DatasetItem, ctx: TaskContext) => Promise<ItemOutcome>
 
 /** The CIDs among known (memoized) fields, by the declaration's `itemFields.refs`. */
 function knownRefs(fields: Record<string, unknown>, decl: TaskDeclaration): Cid[] {
@@ -59,7 +59,7 @@ export async function runPerItem(
       items.push({ ...item, ...known })
       reused++
     } else {
-      const outcome = await runItem(item, order.args, ctx)
+      const outcome = await runItem(item, ctx)
       for (const ref of outcome.refs) extraRefs.add(ref)
       items.push({ ...item, ...outcome.fields })
       computed++

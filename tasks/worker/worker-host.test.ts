@@ -6,7 +6,7 @@ import {
   makeOrderId,
   type PipelineId,
   PROTOCOL_VERSION,
-  type TaskImplementation,
+  type ImplementationOf,
   type TaskOrder,
   type WorkerMessage,
 } from '../../core/domain/index.ts'
@@ -45,7 +45,6 @@ function setUp(overrides: Partial<WorkerHostOptions> = {}) {
   const host = createWorkerHost({
     transport: worker,
     implementations: utilityTasks,
-    catalogue,
     store,
     settings: { dataDir: '.', allowedRoots: [], workerId: 'w1' },
     lanes: ['default'],
@@ -104,6 +103,16 @@ describe('worker host', () => {
     const retry = t.next('OrderFailed', (m) => m.error === 'flaky')
     t.order('FAIL', ['flaky', true])
     expect((await retry).retryable).toBe(true)
+  })
+
+  it('fails an order whose arguments do not fit the declaration, for good, before running it', async () => {
+    const t = setUp()
+    const failed = t.next('OrderFailed')
+    t.order('SLEEP', ['10'])
+    const report = await failed
+    expect(report.retryable).toBe(false)
+    expect(report.error).toBe('SLEEP.args[0] (ms) must be an integer between 0 and 86400000, got "10"')
+    expect(t.seen.some((m) => m.type === 'OrderReceived')).toBe(false)
   })
 
   it('refuses an order for another task version, retryably, naming both versions', async () => {
@@ -215,7 +224,7 @@ describe('worker host', () => {
   })
 
   it('sends task log lines with the next report, and the last progress before the final report', async () => {
-    const chatty: TaskImplementation = {
+    const chatty: ImplementationOf<'NOOP'> = {
       kind: 'whole',
       async run(_input, _args, ctx) {
         ctx.log.info('hello from the task')

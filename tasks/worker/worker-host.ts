@@ -1,12 +1,13 @@
 import {
   assertNever,
-  type Catalogue,
   type ControlMessage,
+  declarations,
+  type Implementations,
+  isTaskName,
   PROTOCOL_VERSION,
   type OrderId,
   type Store,
   TaskOrder,
-  type TaskImplementation,
   type TaskSettings,
   type WorkerMessage,
   type WorkerTransport,
@@ -15,12 +16,13 @@ import {
 import { waitOrTimeOut } from '../../transport/timing/index.ts'
 import { runOrder, type RunningOrder } from './order-runner.ts'
 import { createPendingReports } from './pending-reports.ts'
+import { type PreparedTask, prepareTask } from './prepared-task.ts'
 
 /** What a worker host is built from. */
 export interface WorkerHostOptions {
   transport: WorkerTransport
-  implementations: Record<string, TaskImplementation>
-  catalogue: Catalogue
+  /** The tasks this worker runs; their declarations are the built-in catalogue's. */
+  implementations: Partial<Implementations>
   store: Store
   settings: TaskSettings
   lanes: string[]
@@ -56,7 +58,7 @@ export interface WorkerHost {
 
 /** Creates a worker host; nothing happens until `start()`. */
 export function createWorkerHost(options: WorkerHostOptions): WorkerHost {
-  const { transport, catalogue, settings, lanes, slots } = options
+  const { transport, settings, lanes, slots } = options
   if (lanes.length === 0) throw new ValidationError('a worker must serve at least one lane')
   if (!Number.isInteger(slots) || slots < 1)
     throw new ValidationError(`slots must be an integer ≥ 1, got ${slots}`)
@@ -106,6 +108,17 @@ export function createWorkerHost(options: WorkerHostOptions): WorkerHost {
     })
   }
 
+  function failFor(order: TaskOrder, error: string): void {
+    pending.send({
+      type: 'OrderFailed',
+      v: PROTOCOL_VERSION,
+      orderId: order.orderId,
+      workerId: settings.workerId,
+      error,
+      retryable: false,
+    })
+  }
+
   /** Gives an order back unstarted (no free slot, or stopping): the monitor re-queues it without spending an attempt. */
   function handBack(order: TaskOrder, why: string): void {
     log('info', `handing back ${order.orderId}: ${why}`)
@@ -140,28 +153,26 @@ export function createWorkerHost(options: WorkerHostOptions): WorkerHost {
       return
     }
     if (isStopping) return handBack(order, 'worker is shutting down')
-    const decl = catalogue.get(order.call)
-    const impl = options.implementations[order.call]
-    if (!decl || !impl) return refuse(order, `task ${order.call} is not known to worker ${settings.workerId}`)
+    const call = order.call
+    const unknown = `task ${call} is not known to worker ${settings.workerId}`
+    if (!isTaskName(call)) return refuse(order, unknown)
+    const decl = declarations[call]
     if (order.version !== decl.version) {
       return refuse(
         order,
-        `task ${order.call} version ${order.version} was ordered, but worker ${settings.workerId} runs version ${decl.version}`,
+        `task ${call} version ${order.version} was ordered, but worker ${settings.workerId} runs version ${decl.version}`,
       )
     }
-    if ((impl.kind === 'perItem') !== decl.perItem) {
-      pending.send({
-        type: 'OrderFailed',
-        v: PROTOCOL_VERSION,
-        orderId: order.orderId,
-        workerId: settings.workerId,
-        error: `task ${order.call}: its implementation (${impl.kind}) does not match its declaration (perItem: ${decl.perItem})`,
-        retryable: false,
-      })
-      return
+    let task: PreparedTask | undefined
+    try {
+      task = prepareTask(call, options.implementations, order.args)
+    } catch (error) {
+      // The monitor checked these arguments at submission: an order they do not fit is never retried.
+      return failFor(order, error instanceof Error ? error.message : String(error))
     }
+    if (!task) return refuse(order, unknown)
     if (running.size >= slots) return handBack(order, `worker full (${slots} slots busy)`)
-    const run = runOrder(order, decl, impl, runnerDeps)
+    const run = runOrder(order, decl, task, runnerDeps)
     running.set(order.orderId, run)
     void run.done.then(() => running.delete(order.orderId))
   }

@@ -1,7 +1,6 @@
 // A worker process for tests: a worker host with the utility tasks, a memory store and the
 // ZeroMQ transport, wired the way `banzai worker` wires it. Argument: JSON {endpoints, graceMs}.
 import { hostname } from 'node:os'
-import { catalogue } from '../../core/domain/index.ts'
 import { createMemoryStore } from '../../transport/memory/index.ts'
 import { createZmqWorkerTransport, TransportEndpoints } from '../../transport/zmq/index.ts'
 import { utilityTasks } from '../utility/index.ts'
@@ -14,7 +13,6 @@ const transport = createZmqWorkerTransport({ endpoints, lanes: ['default'], log 
 const host = createWorkerHost({
   transport,
   implementations: utilityTasks,
-  catalogue,
   store: createMemoryStore(),
   settings: { dataDir: '.', allowedRoots: [], workerId: `fixture-${process.pid}` },
   lanes: ['default'],

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { catalogue, isEnded, type Store, type TaskImplementation } from '../../core/domain/index.ts'
+import { catalogue, type Implementations, isEnded, type Store } from '../../core/domain/index.ts'
 import {
   type Clock,
   type Db,
@@ -28,7 +28,8 @@ export interface InProcessOptions {
   slots?: number
   settings?: Partial<MonitorSettings>
   store?: Store
-  implementations?: Record<string, TaskImplementation>
+  /** The tasks the workers run (default: the utility tasks). */
+  implementations?: Partial<Implementations>
   heartbeatMs?: number
   /** The monitor's clock (tests of clock jumps). */
   clock?: Clock
@@ -93,7 +94,6 @@ export function startInProcess(options: InProcessOptions = {}): InProcess {
     const host = createWorkerHost({
       transport: transport.connectWorker(lanes),
       implementations,
-      catalogue,
       store: workerStore,
       settings: { dataDir: dir, allowedRoots: [], workerId: id },
       lanes,

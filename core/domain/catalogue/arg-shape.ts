@@ -1,41 +1,77 @@
 import { z } from 'zod'
 import type { FieldError } from '../errors.ts'
 
+/** A plain value checked by a zod schema, with the rule in words. */
+export interface ValueShape<S extends z.ZodType = z.ZodType> {
+  readonly kind: 'value'
+  readonly schema: S
+  readonly rule: string
+}
+
+/** An options object whose known fields each have a shape; every field is optional. */
+export interface ObjectShape<
+  F extends Readonly<Record<string, ArgShape>> = Readonly<Record<string, ArgShape>>,
+> {
+  readonly kind: 'object'
+  readonly fields: F
+  readonly rule: string
+}
+
 /**
  * An argument's shape: a zod schema plus the rule in words, so that an error reads
  * `tasks[2].args[0] (nfilt) must be an integer between 1 and 128, got "32"`.
  */
-export type ArgShape =
-  | { kind: 'value'; schema: z.ZodType; rule: string }
-  | { kind: 'object'; fields: Record<string, ArgShape>; rule: string }
+export type ArgShape = ValueShape | ObjectShape
+
+/** The type of a value that fits a shape. */
+export type ShapeValue<S> =
+  S extends ValueShape<infer Z>
+    ? z.output<Z>
+    : S extends ObjectShape<infer F>
+      ? { [K in keyof F]?: ShapeValue<F[K]> }
+      : never
 
 /** A named positional argument of a task. */
-export interface ArgDecl {
-  name: string
-  doc: string
-  shape: ArgShape
-  optional?: boolean
+export interface ArgDecl<S extends ArgShape = ArgShape> {
+  readonly name: string
+  readonly doc: string
+  readonly shape: S
+  readonly optional?: boolean
   /** The last argument may repeat (`FETCH_FESTVOX(url, ...urls)`). */
-  rest?: boolean
+  readonly rest?: boolean
 }
 
+/**
+ * The tuple type of the arguments a list of declarations accepts: optional ones may be left
+ * out, a rest one repeats (`[string, ...string[]]`); a list that is not a tuple gives `unknown[]`.
+ */
+export type ArgsOfDecls<A extends readonly ArgDecl[]> = A extends readonly []
+  ? []
+  : A extends readonly [infer H extends ArgDecl, ...infer R extends readonly ArgDecl[]]
+    ? H extends { rest: true }
+      ? ShapeValue<H['shape']>[]
+      : H extends { optional: true }
+        ? [ShapeValue<H['shape']>?, ...ArgsOfDecls<R>]
+        : [ShapeValue<H['shape']>, ...ArgsOfDecls<R>]
+    : unknown[]
+
 /** A plain value argument checked by a zod schema. */
-export function value(schema: z.ZodType, rule: string): ArgShape {
+export function value<S extends z.ZodType>(schema: S, rule: string): ValueShape<S> {
   return { kind: 'value', schema, rule }
 }
 
 /** An options object whose known fields each have a shape; unknown fields are rejected. */
-export function options(fields: Record<string, ArgShape>): ArgShape {
+export function options<const F extends Readonly<Record<string, ArgShape>>>(fields: F): ObjectShape<F> {
   return { kind: 'object', fields, rule: 'an object of options' }
 }
 
 /** An integer in [min, max]. */
-export function integer(min: number, max: number): ArgShape {
+export function integer(min: number, max: number): ValueShape<z.ZodNumber> {
   return value(z.number().int().min(min).max(max), `an integer between ${min} and ${max}`)
 }
 
 /** A finite number in [min, max]. */
-export function number(min: number, max: number): ArgShape {
+export function number(min: number, max: number): ValueShape<z.ZodNumber> {
   return value(z.number().min(min).max(max), `a number between ${min} and ${max}`)
 }
 

@@ -1,17 +1,20 @@
 import { z } from 'zod'
 import type { FieldError } from '../errors.ts'
-import { type ArgDecl, checkShape, describeValue, shapeToZod } from './arg-shape.ts'
+import { type ArgDecl, type ArgsOfDecls, checkShape, describeValue, shapeToZod } from './arg-shape.ts'
 
 /** What the monitor and the API know of a task: everything but its implementation. */
-export interface TaskDeclaration {
+export interface TaskDeclaration<
+  A extends readonly ArgDecl[] = readonly ArgDecl[],
+  P extends boolean = boolean,
+> {
   name: string
   /** Bumped whenever the output for the same input changes; part of every memo key. */
   version: number
   lane: string
   doc: string
-  args: ArgDecl[]
+  args: A
   /** Maps over a dataset's items; the monitor may split it into shards. */
-  perItem: boolean
+  perItem: P
   /** Fields a perItem task writes onto each item, and which of them are CIDs. */
   itemFields?: { fields: string[]; refs: string[] }
   /** Depends on the outside world (a download): never a memo hit by args alone. */
@@ -21,7 +24,37 @@ export interface TaskDeclaration {
   /** Default step timeout, ms. */
   timeoutMs: number
   /** Checks that involve several arguments (e.g. numcep ≤ nfilt). */
-  checkArgs?: (args: unknown[], path: string) => FieldError[]
+  checkArgs?(args: ArgsOfDecls<A>, path: string): FieldError[]
+}
+
+/** The parsed arguments of a declaration, as a tuple (`[number, number?]`). */
+export type DeclaredArgs<D extends TaskDeclaration> = ArgsOfDecls<D['args']>
+
+/** Declares an argument list on its own, as a tuple (for a `checkArgs` typed by it). */
+export function declareArgs<const A extends readonly ArgDecl[]>(args: A): A {
+  return args
+}
+
+/** Declares a task, keeping its argument list as a tuple and `perItem` as a literal (for `DeclaredArgs`). */
+export function declareTask<const A extends readonly ArgDecl[], const P extends boolean>(
+  decl: TaskDeclaration<A, P>,
+): TaskDeclaration<A, P> {
+  return decl
+}
+
+/**
+ * The zod schema of a declaration's arguments: its output is the declaration's argument tuple,
+ * and its issues are the messages of submission validation (`EXTRACT_MFCC.args[0] (nfilt) must be ...`).
+ */
+export function argsSchema<D extends TaskDeclaration>(decl: D): z.ZodType<DeclaredArgs<D>> {
+  return z
+    .array(z.unknown())
+    .superRefine((args, ctx) => {
+      for (const error of checkArgs(decl, args, decl.name)) {
+        ctx.addIssue({ code: 'custom', message: error.message })
+      }
+    })
+    .pipe(z.custom<DeclaredArgs<D>>())
 }
 
 /** Validates positional arguments against a declaration; returns every error found. */

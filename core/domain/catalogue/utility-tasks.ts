@@ -1,9 +1,9 @@
 import { z } from 'zod'
 import { integer, value } from './arg-shape.ts'
-import type { TaskDeclaration } from './declaration.ts'
+import { declareTask } from './declaration.ts'
 
 /** NOOP(): passes its input through. */
-export const NOOP: TaskDeclaration = {
+export const NOOP = declareTask({
   name: 'NOOP',
   version: 1,
   lane: 'default',
@@ -13,10 +13,10 @@ export const NOOP: TaskDeclaration = {
   external: false,
   needsInput: true,
   timeoutMs: 60_000,
-}
+})
 
 /** SLEEP(ms): waits, abortably, reporting progress; passes its input through. */
-export const SLEEP: TaskDeclaration = {
+export const SLEEP = declareTask({
   name: 'SLEEP',
   version: 1,
   lane: 'default',
@@ -26,10 +26,10 @@ export const SLEEP: TaskDeclaration = {
   external: false,
   needsInput: true,
   timeoutMs: 86_400_000,
-}
+})
 
 /** FAIL(message, retryable): fails with that message. */
-export const FAIL: TaskDeclaration = {
+export const FAIL = declareTask({
   name: 'FAIL',
   version: 1,
   lane: 'default',
@@ -51,10 +51,10 @@ export const FAIL: TaskDeclaration = {
   external: false,
   needsInput: true,
   timeoutMs: 60_000,
-}
+})
 
 /** MAKE_DATASET(count): a synthetic dataset manifest of `count` tiny items, for fan-out tests. */
-export const MAKE_DATASET: TaskDeclaration = {
+export const MAKE_DATASET = declareTask({
   name: 'MAKE_DATASET',
   version: 1,
   lane: 'default',
@@ -64,10 +64,10 @@ export const MAKE_DATASET: TaskDeclaration = {
   external: false,
   needsInput: false,
   timeoutMs: 600_000,
-}
+})
 
 /** ECHO_ITEMS([ms]): a perItem utility that marks each item with the worker that handled it. */
-export const ECHO_ITEMS: TaskDeclaration = {
+export const ECHO_ITEMS = declareTask({
   name: 'ECHO_ITEMS',
   version: 1,
   lane: 'default',
@@ -78,4 +78,4 @@ export const ECHO_ITEMS: TaskDeclaration = {
   external: false,
   needsInput: true,
   timeoutMs: 3_600_000,
-}
+})
