@@ -30,7 +30,7 @@ describe('pipeline documents', () => {
       ['FETCH_FESTVOX', 1, 'default'],
       ['FILTER_LONGER', 1, 'default'],
       ['EXTRACT_MFCC', 1, 'default'],
-      ['LEARN', 1, 'default'],
+      ['LEARN', 2, 'default'],
     ])
     expect(spec.cache).toBe(true)
     expect(spec.name).toBe('FETCH_FESTVOX → FILTER_LONGER → EXTRACT_MFCC → LEARN')
