@@ -126,12 +126,13 @@ async function measureSeed(workers: number, urls: string[]): Promise<SeedRun> {
 
 const loadBefore = loadNow()
 const RESULTS = resolve(ROOT, 'bench/results/scale.json')
-// --skip-linearity keeps the linearity rows of the last run (the two parts can run apart).
+// --skip-linearity / --skip-seed keep that part of the last run (the two parts can run apart).
+const previous = (): ScaleReport => JSON.parse(readFileSync(RESULTS, 'utf8')) as ScaleReport
 const linearity = flags['skip-linearity']
-  ? (JSON.parse(readFileSync(RESULTS, 'utf8')) as Pick<ScaleReport, 'linearity'>).linearity
+  ? previous().linearity
   : await measureLinearity(flags.sizes.split(',').map(Number))
-const seed: SeedRun[] = []
-let corpusInfo: ScaleReport['corpus'] = null
+const seed: SeedRun[] = flags['skip-seed'] ? previous().seed : []
+let corpusInfo: ScaleReport['corpus'] = flags['skip-seed'] ? previous().corpus : null
 if (!flags['skip-seed']) {
   const corpus = await makeScaleCorpus({ voices: 18, prompts: 1132 })
   corpusInfo = {

@@ -109,6 +109,10 @@ describe('memoization you can trust', () => {
     for (const cid of referenced) expect(await store.has(cid as Cid)).toBe(true)
     const manifest = await readManifest(store, env.queries.detail(id).output)
     expect(manifest.items).toHaveLength(5)
+    // No event lists the items' blobs (refs are empty): GC found them by reading the manifests.
+    const events = env.queries.events(id, 0, 1000).events
+    expect(events.flatMap((e) => ('refs' in e.data ? e.data.refs : []))).toEqual([])
+    for (const item of manifest.items) expect(await store.has(item.audio)).toBe(true)
   })
 
   test('garbage collection refuses while pipelines run', async () => {
