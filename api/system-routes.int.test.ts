@@ -146,6 +146,7 @@ describe('system routes', () => {
         'GET /api/tasks',
         'GET /api/transport',
         'GET /api/blobs/{cid}',
+        'GET /api/datasets/{cid}/items',
         'GET /api/healthz',
         'GET /api/metrics',
       ].sort(),
