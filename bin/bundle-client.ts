@@ -1,0 +1,64 @@
+// Build step (after tsc): bundles dist/bin/program.js with the client actions, the domain and
+// the packages they import (zod, commander, xstate…) into dist/bin/client-program.js, which
+// cli.js runs for the client commands and help. Node then reads one file instead of ~150
+// modules, and zod's unused parts (its ~50 locales) are left out. Modules that only servers,
+// workers and store commands need stay external: cli.js never sends those commands here.
+// Usage: node --import tsx bin/bundle-client.ts (run by `npm run build`).
+import { join, relative, resolve, sep } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { build, type Plugin } from 'esbuild'
+
+const ROOT = fileURLToPath(new URL('../', import.meta.url))
+const DIST_BIN = join(ROOT, 'dist', 'bin')
+const BUNDLED_FOLDERS = [DIST_BIN, join(ROOT, 'dist', 'core', 'domain')].map((f) => f + sep)
+const SERVER_SIDE = [
+  join(DIST_BIN, 'wiring') + sep,
+  join(DIST_BIN, 'commands', 'demo.js'),
+  join(DIST_BIN, 'actions', 'store-actions.js'),
+  join(DIST_BIN, 'curve-key-pair.js'),
+]
+/** Packages the bundle leaves to node_modules: pino runs transports in threads by file name. */
+const EXTERNAL_PACKAGES = ['pino', 'cli-progress']
+
+/** Whether a module of the build goes into the bundle. */
+function bundled(path: string): boolean {
+  return BUNDLED_FOLDERS.some((f) => path.startsWith(f)) && !SERVER_SIDE.some((s) => path.startsWith(s))
+}
+
+const externals = new Set<string>()
+
+/** Keeps server-side modules of the build external, their paths made relative to dist/bin. */
+const serverSideExternal: Plugin = {
+  name: 'server-side-external',
+  setup(b) {
+    b.onResolve({ filter: /^\.\.?\// }, (args) => {
+      if (!args.importer.startsWith(join(ROOT, 'dist') + sep)) return undefined
+      const path = resolve(args.resolveDir, args.path)
+      if (bundled(path)) return undefined
+      const fromBin = relative(DIST_BIN, path).split(sep).join('/')
+      externals.add(fromBin)
+      return { path: fromBin.startsWith('.') ? fromBin : `./${fromBin}`, external: true }
+    })
+  },
+}
+
+const result = await build({
+  entryPoints: [join(DIST_BIN, 'program.js')],
+  outfile: join(DIST_BIN, 'client-program.js'),
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  external: EXTERNAL_PACKAGES,
+  plugins: [serverSideExternal],
+  // commander is CommonJS: its require() of node: modules needs a real require in an ES module.
+  banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
+  metafile: true,
+  logLevel: 'warning',
+})
+const inputs = Object.keys(result.metafile.inputs)
+const packages = new Set(inputs.flatMap((i) => /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(i)?.[1] ?? []))
+process.stdout.write(
+  `bundle-client: ${inputs.length} modules into dist/bin/client-program.js` +
+    ` (packages: ${[...packages].sort().join(', ')}; left external: ${[...externals].sort().join(', ')})\n`,
+)
