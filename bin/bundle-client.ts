@@ -42,6 +42,25 @@ const serverSideExternal: Plugin = {
   },
 }
 
+/**
+ * Gives zod's `z.locales` (and `z.core.locales`) only English (the default it registers itself): nothing here calls
+ * `z.config(z.locales.xx())`, and the other ~50 locales were half the bundle.
+ */
+const englishOnlyZod: Plugin = {
+  name: 'english-only-zod',
+  setup(b) {
+    b.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+      /zod\/v4\/(classic\/external|core\/index)\.js$/.test(args.importer)
+        ? { path: join(args.resolveDir, '../locales/en.js'), namespace: 'english-only-zod' }
+        : undefined,
+    )
+    b.onLoad({ filter: /.*/, namespace: 'english-only-zod' }, (args) => ({
+      contents: `export { default as en } from ${JSON.stringify(args.path)}`,
+      resolveDir: ROOT,
+    }))
+  },
+}
+
 const result = await build({
   entryPoints: [join(DIST_BIN, 'program.js')],
   outfile: join(DIST_BIN, 'client-program.js'),
@@ -50,9 +69,11 @@ const result = await build({
   format: 'esm',
   target: 'node20',
   external: EXTERNAL_PACKAGES,
-  plugins: [serverSideExternal],
+  plugins: [serverSideExternal, englishOnlyZod],
   // commander is CommonJS: its require() of node: modules needs a real require in an ES module.
-  banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+  },
   metafile: true,
   logLevel: 'warning',
 })
