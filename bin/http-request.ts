@@ -1,5 +1,4 @@
 import { request as httpRequest } from 'node:http'
-import { request as httpsRequest } from 'node:https'
 
 /** A whole HTTP answer, its body read. */
 export interface HttpAnswer {
@@ -24,9 +23,10 @@ export interface HttpRequest {
  * than fetch: Node loads and compiles its fetch (undici) on first use, which took longer than
  * the rest of a client command's start.
  */
-export function sendHttp(url: string, req: HttpRequest): Promise<HttpAnswer> {
+export async function sendHttp(url: string, req: HttpRequest): Promise<HttpAnswer> {
   const target = new URL(url)
-  const send = target.protocol === 'https:' ? httpsRequest : httpRequest
+  // node:https (TLS, crypto) loads only for an https: monitor.
+  const send = target.protocol === 'https:' ? (await import('node:https')).request : httpRequest
   return new Promise((resolve, reject) => {
     const headers =
       req.body === undefined
