@@ -10,7 +10,8 @@ import { build, type Plugin } from 'esbuild'
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url))
 const DIST_BIN = join(ROOT, 'dist', 'bin')
-const BUNDLED_FOLDERS = [DIST_BIN, join(ROOT, 'dist', 'core', 'domain')].map((f) => f + sep)
+const DOMAIN = join(ROOT, 'dist', 'core', 'domain') + sep
+const BUNDLED_FOLDERS = [DIST_BIN + sep, DOMAIN]
 const SERVER_SIDE = [
   join(DIST_BIN, 'wiring') + sep,
   join(DIST_BIN, 'commands', 'demo.js'),
@@ -34,7 +35,9 @@ const serverSideExternal: Plugin = {
     b.onResolve({ filter: /^\.\.?\// }, (args) => {
       if (!args.importer.startsWith(join(ROOT, 'dist') + sep)) return undefined
       const path = resolve(args.resolveDir, args.path)
-      if (bundled(path)) return undefined
+      // The domain's modules only define schemas and functions: declared free of side effects,
+      // the ones no client uses (the pipeline machine, and with it xstate) stay out.
+      if (bundled(path)) return path.startsWith(DOMAIN) ? { path, sideEffects: false } : undefined
       const fromBin = relative(DIST_BIN, path).split(sep).join('/')
       externals.add(fromBin)
       return { path: fromBin.startsWith('.') ? fromBin : `./${fromBin}`, external: true }
@@ -62,8 +65,13 @@ const englishOnlyZod: Plugin = {
 }
 
 const result = await build({
-  entryPoints: [join(DIST_BIN, 'program.js')],
-  outfile: join(DIST_BIN, 'client-program.js'),
+  entryPoints: { 'client-program': join(DIST_BIN, 'program.js') },
+  outdir: DIST_BIN,
+  // Split at the dynamic imports: each chunk is a plain ES module, which esbuild tree-shakes
+  // (a lazily imported module in a single file is wrapped whole). Chunks sit beside the entry,
+  // so the external paths, relative to dist/bin, hold for all of them.
+  splitting: true,
+  chunkNames: 'client-chunk-[hash]',
   bundle: true,
   platform: 'node',
   format: 'esm',
