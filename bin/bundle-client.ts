@@ -85,9 +85,16 @@ const result = await build({
   metafile: true,
   logLevel: 'warning',
 })
-const inputs = Object.keys(result.metafile.inputs)
+// The modules with code in the output (tree-shaken ones, like xstate, have none).
+const inputs = [
+  ...new Set(
+    Object.values(result.metafile.outputs).flatMap((o) =>
+      Object.entries(o.inputs).flatMap(([name, use]) => (use.bytesInOutput > 0 ? [name] : [])),
+    ),
+  ),
+]
 const packages = new Set(inputs.flatMap((i) => /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(i)?.[1] ?? []))
 process.stdout.write(
-  `bundle-client: ${inputs.length} modules into dist/bin/client-program.js` +
+  `bundle-client: ${inputs.length} modules into dist/bin/client-program.js and its chunks` +
     ` (packages: ${[...packages].sort().join(', ')}; left external: ${[...externals].sort().join(', ')})\n`,
 )
