@@ -1,55 +1,42 @@
 #!/usr/bin/env node
-import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
-import { PROJECT_ROOT } from './project-root.ts'
+import { existsSync } from 'node:fs'
 
-// Only commander and the command tables load here: each action imports what it needs, so
-// `--help`, `--version` and the client commands start without the engine, TensorFlow or ZeroMQ.
+// The entry. `--version` answers before anything else loads. From the build, the client
+// commands and help run the bundle of program.ts and the client actions (a few files, so
+// Node resolves and reads those instead of ~150 modules: see bundle-client.ts); every other command
+// (servers, workers, store commands) runs the unbundled program, so one process never mixes
+// the bundle's copy of the domain (and of zod) with the modules' own.
 
-/** The version in package.json. */
-function readVersion(): string {
-  const pkg: unknown = JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8'))
-  return typeof pkg === 'object' && pkg !== null && 'version' in pkg && typeof pkg.version === 'string'
-    ? pkg.version
-    : 'unknown'
+/** First arguments that the bundle serves: the REST clients, `validate` and help (which runs no action). */
+const CLIENT_COMMANDS = new Set([
+  'run',
+  'status',
+  'events',
+  'cancel',
+  'retry',
+  'logs',
+  'workers',
+  'tasks',
+  'get',
+  'validate',
+  'help',
+  '--help',
+  '-h',
+])
+
+/** Whether `argv` (after `banzai`) names a command that the client bundle serves. */
+function servedByBundle(argv: string[]): boolean {
+  const [first, second] = argv
+  return first === undefined || CLIENT_COMMANDS.has(first) || (first === 'cache' && second === 'explain')
 }
 
-// `banzai --version` answers before commander and the command tables load.
 const argv = process.argv.slice(2)
 if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
+  const { readVersion } = await import('./version.ts')
   process.stdout.write(`${readVersion()}\n`)
   process.exit(0)
 }
 
-const [{ Command, CommanderError }, client, inspect, server, store] = await Promise.all([
-  import('commander'),
-  import('./commands/client-commands.ts'),
-  import('./commands/inspect-commands.ts'),
-  import('./commands/server-commands.ts'),
-  import('./commands/store-commands.ts'),
-])
-
-// A closed pipe (`banzai status | head -2`) ends the command quietly.
-process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-  if (error.code === 'EPIPE') process.exit(0)
-  throw error
-})
-
-const program = new Command('banzai')
-  .description('A crash-proof, content-addressed pipeline runner for audio ML datasets')
-  .version(readVersion(), '-V, --version', 'prints the version')
-  .showHelpAfterError()
-  .exitOverride()
-server.registerServerCommands(program)
-client.registerClientCommands(program)
-inspect.registerInspectCommands(program)
-store.registerStoreCommands(program)
-
-try {
-  await program.parseAsync(process.argv)
-} catch (error) {
-  if (error instanceof CommanderError) process.exit(error.exitCode === 0 ? 0 : 2)
-  const { exitCodeOf } = await import('./exit-code.ts')
-  // Exit now: a command that failed half-way may still hold sockets and timers open.
-  process.exit(exitCodeOf(error))
-}
+const bundle = new URL('./client-program.js', import.meta.url)
+if (import.meta.url.endsWith('.js') && servedByBundle(argv) && existsSync(bundle)) await import(bundle.href)
+else await import('./program.ts')

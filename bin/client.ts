@@ -1,5 +1,6 @@
 import type { z } from 'zod'
 import { BanzaiError, ProblemDetails } from '../core/domain/index.ts'
+import { type HttpAnswer, sendHttp } from './http-request.ts'
 
 /** Exit codes of SPEC §9. */
 export const EXIT = { ok: 0, failed: 1, usage: 2, unreachable: 3, notFound: 4 } as const
@@ -37,22 +38,22 @@ export class ApiClient {
     headers: Record<string, string> = {},
   ): Promise<z.infer<S>> {
     const response = await this.send(method, path, body, headers)
-    const parsed = schema.safeParse(await this.json(response, path))
+    const parsed = schema.safeParse(this.json(response, path))
     if (!parsed.success) throw this.notBanzai(`${path} answered an unexpected shape`)
     return parsed.data
   }
 
-  /** Sends a request and returns the successful response as is (bytes, streams); errors as in `call`. */
+  /** Sends a request and returns the successful answer as is (its bytes); errors as in `call`. */
   async send(
     method: string,
     path: string,
     body?: unknown,
     headers: Record<string, string> = {},
     timeoutMs = 30_000,
-  ): Promise<Response> {
-    let response: Response
+  ): Promise<HttpAnswer> {
+    let response: HttpAnswer
     try {
-      response = await fetch(`${this.base}/api${path}`, {
+      response = await sendHttp(`${this.base}/api${path}`, {
         method,
         headers: {
           ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
@@ -60,22 +61,23 @@ export class ApiClient {
           ...headers,
         },
         ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-        ...(timeoutMs > 0 ? { signal: AbortSignal.timeout(timeoutMs) } : {}),
+        timeoutMs,
       })
     } catch (error) {
-      const cause =
-        error instanceof Error && error.cause instanceof Error ? error.cause.message : String(error)
+      // A name with two addresses (localhost) fails as an AggregateError with no message of its own.
+      const first = error instanceof AggregateError ? (error.errors[0] as unknown) : error
+      const cause = first instanceof Error ? first.message : String(first)
       throw new BanzaiError('unavailable', `the monitor at ${this.base} is unreachable (${cause})`)
     }
     if (response.ok) return response
-    const problem = ProblemDetails.safeParse(await this.json(response, path))
+    const problem = ProblemDetails.safeParse(this.json(response, path))
     if (!problem.success)
       throw this.notBanzai(`${path} answered HTTP ${response.status} without a problem body`)
     throw new ApiError(response.status, problem.data)
   }
 
-  private async json(response: Response, path: string): Promise<unknown> {
-    const text = await response.text()
+  private json(response: HttpAnswer, path: string): unknown {
+    const text = response.text()
     try {
       return text ? JSON.parse(text) : null
     } catch {

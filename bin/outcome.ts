@@ -17,7 +17,13 @@ export function describeModel(model: LearnModelDocument): string {
 /** Reads a LEARN step's model document, or null when the output is not one. */
 export async function readModel(client: ApiClient, cid: string): Promise<LearnModelDocument | null> {
   const response = await client.send('GET', `/blobs/${cid}`)
-  const parsed = LearnModelDocument.safeParse(await response.json())
+  let doc: unknown
+  try {
+    doc = JSON.parse(response.text())
+  } catch {
+    return null
+  }
+  const parsed = LearnModelDocument.safeParse(doc)
   return parsed.success ? parsed.data : null
 }
 

@@ -105,8 +105,10 @@ const cases: { name: string; args: string[]; limit: number | null }[] = [
   { name: 'banzai --help', args: [CLI, '--help'], limit: 1.5 },
   { name: 'banzai --version', args: [CLI, '--version'], limit: 1.5 },
   { name: 'banzai keygen', args: [CLI, 'keygen'], limit: null },
-  { name: 'banzai validate FILE', args: [CLI, 'validate', 'examples/three-speakers.json'], limit: null },
+  { name: 'banzai validate FILE', args: [CLI, 'validate', 'examples/three-speakers.json'], limit: 2.5 },
   { name: 'banzai status', args: [CLI, 'status', '--monitor', monitor.url], limit: 2.5 },
+  { name: 'banzai workers', args: [CLI, 'workers', '--monitor', monitor.url], limit: 2.5 },
+  { name: 'banzai tasks', args: [CLI, 'tasks', '--monitor', monitor.url], limit: 2.5 },
 ]
 const times = cases.map(() => [] as number[])
 for (let i = 0; i < RUNS; i++) cases.forEach((c, j) => times[j]!.push(timeSpawn(c.args)))
@@ -167,6 +169,7 @@ const md = [
   '',
   `A spawned worker logs "worker ready" (ZeroMQ connected, taking orders) after ${report.workerReadyMs.median} ms (median, best ${report.workerReadyMs.best}; goal ≤ 1000 ms: ${report.workerReadyMs.met ? 'met' : 'not met'}).`,
   `\`banzai demo\`: ${(demoFirst / 1000).toFixed(1)} s on a fresh folder, ${(demoAgain / 1000).toFixed(1)} s again in the same folder (goal ≤ 3 s: ${report.demo.met ? 'met' : 'not met'}).`,
+  'Client commands (`run`, `status`, `events`, `logs`, `workers`, `tasks`, `get`, `validate`, …) run one esbuild bundle (dist/bin/client-program.js and its chunks) and speak node:http rather than fetch.',
   `Made by \`npm run build && node --import tsx bench/cli-startup/run.ts\` on ${m.date}.`,
   '',
 ].join('\n')

@@ -15,7 +15,7 @@ const PARALLEL = 8
 
 async function readBlob(client: ApiClient, cid: string): Promise<Uint8Array> {
   const response = await client.send('GET', `/blobs/${encodeURIComponent(cid)}`, undefined, {}, 0)
-  return new Uint8Array(await response.arrayBuffer())
+  return response.bytes
 }
 
 function parseJson(bytes: Uint8Array): unknown {

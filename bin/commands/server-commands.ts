@@ -2,12 +2,6 @@ import { availableParallelism } from 'node:os'
 import type { Command } from 'commander'
 import { withSettings } from '../command-options.ts'
 import type { Settings } from '../settings.ts'
-import {
-  describeLocalWorkers,
-  spawnWorkers,
-  stopWorkers,
-  waitForLocalWorkers,
-} from '../wiring/local-workers.ts'
 
 /** Resolves when SIGINT or SIGTERM arrives. */
 export function untilSignal(): Promise<NodeJS.Signals> {
@@ -30,6 +24,8 @@ export function registerServerCommands(program: Command): void {
   ).action(async (flags: Record<string, unknown>) => {
     const settings = await settingsOf(flags)
     const { startMonitor } = await import('../wiring/start-monitor.ts')
+    const { describeLocalWorkers, spawnWorkers, stopWorkers, waitForLocalWorkers } =
+      await import('../wiring/local-workers.ts')
     const running = await startMonitor(settings)
     const workers = spawnWorkers(settings, running.url, settings.workers ?? availableParallelism())
     for (const child of workers)
