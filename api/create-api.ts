@@ -11,6 +11,7 @@ import { registerBlobRoute } from './routes/blobs.ts'
 import { registerDocsRoutes } from './routes/docs.ts'
 import { registerEventStreamRoute } from './routes/event-stream.ts'
 import { registerHistoryRoutes } from './routes/pipeline-history.ts'
+import { registerMaintenanceRoutes } from './routes/maintenance.ts'
 import { registerPipelineRoutes } from './routes/pipelines.ts'
 import { registerSystemRoutes } from './routes/system.ts'
 import { registerUiRoutes } from './routes/ui.ts'
@@ -58,6 +59,7 @@ export function createApi(deps: ApiDeps): OpenAPIHono<AppEnv> {
 
   registerPipelineRoutes(app, deps)
   registerHistoryRoutes(app, deps)
+  registerMaintenanceRoutes(app, deps)
   registerEventStreamRoute(app, deps)
   registerSystemRoutes(app, deps, metrics)
   registerBlobRoute(app, deps)

@@ -64,6 +64,11 @@ export class LeaseTable {
   }
 
   /** Whether an order is leased. */
+  /** The orders out with workers now. */
+  orderIds(): OrderId[] {
+    return [...this.leases.keys()]
+  }
+
   has(orderId: OrderId): boolean {
     return this.leases.has(orderId)
   }

@@ -1,6 +1,7 @@
 import type { Catalogue, MonitorTransport, Store, WorkerMessage } from '../../domain/index.ts'
 import type { EventLog } from '../event-log.ts'
 import type { ClusterIdentity } from '../cluster-identity.ts'
+import type { GcRootsTable } from '../gc-roots-table.ts'
 import type { LeaseTable } from '../lease-table.ts'
 import { MemoTable } from '../memo-table.ts'
 import type { PipelineTable } from '../pipeline-table.ts'
@@ -12,6 +13,7 @@ import type { Actors } from './actor.ts'
 import type { Clock } from './clock.ts'
 import type { ClockTickDeps } from './clock-tick.ts'
 import type { CommitDeps } from './commit.ts'
+import type { DeleteDeps } from './delete-request.ts'
 import type { DispatchDeps } from './dispatch.ts'
 import { carryOutEffect, type EffectDeps } from './effects.ts'
 import { createManifestCache } from './manifest-cache.ts'
@@ -34,6 +36,7 @@ export interface EngineState {
   clock: Clock
   transport: MonitorTransport
   settings: MonitorSettings
+  roots: GcRootsTable
 }
 
 /** What each part of a tick is handed: only what it uses. */
@@ -43,6 +46,8 @@ export interface EngineParts {
   requests: RequestDeps
   clockTick: ClockTickDeps
   dispatching: DispatchDeps
+  deleting: DeleteDeps
+  memo: MemoTable
   handleReport: (tick: Tick, message: WorkerMessage) => Promise<void>
 }
 
@@ -91,7 +96,9 @@ export function wireEngineParts(
     settleFollowers: (tick, leaderId) => settleFollowers(starting, tick, leaderId),
   })
   return {
-    committing: { db, log: state.log, pipelines: state.pipelines, actors },
+    memo,
+    deleting: { db, actors, pipelines: state.pipelines, clock, committedSeq: deps.committedSeq },
+    committing: { db, log: state.log, pipelines: state.pipelines, actors, roots: state.roots },
     restoring: { actors, pipelines: state.pipelines, leases, clock },
     requests: {
       actors,

@@ -16,7 +16,7 @@ export class Mailbox {
   /** Queues an input; once closed, requests are refused and other inputs dropped. */
   post(input: Input): void {
     if (this.closed) {
-      if (input.kind === 'submit' || input.kind === 'cancel')
+      if (input.kind !== 'clock' && input.kind !== 'message')
         input.done.reject(new BanzaiError('unavailable', 'the monitor is stopping'))
       return
     }

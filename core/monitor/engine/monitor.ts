@@ -11,6 +11,8 @@ import {
 import { randomBytes, randomUUID } from 'node:crypto'
 import { type ClusterIdentity, createClusterIdentity } from '../cluster-identity.ts'
 import { EventLog } from '../event-log.ts'
+import type { GcReport } from '../garbage-collection.ts'
+import { GcRootsTable } from '../gc-roots-table.ts'
 import { LeaseTable } from '../lease-table.ts'
 import type { MonitorPort, MonitorStats, SubmitOptions } from '../monitor-port.ts'
 import { PipelineTable } from '../pipeline-table.ts'
@@ -23,6 +25,8 @@ import { sendAfterCommit, writeTick } from './commit.ts'
 import { countCommitted, createCounters, recordAppendSeconds } from './counters.ts'
 import { dispatchReady } from './dispatch.ts'
 import { type EngineParts, type EngineState, wireEngineParts } from './engine-parts.ts'
+import { handleDelete } from './delete-request.ts'
+import { GarbageCollector } from './garbage-collector.ts'
 import { Mailbox } from './mailbox.ts'
 import { MonotonicTimes } from './monotonic-times.ts'
 import { handleCancel, handleSubmit, type Input } from './requests.ts'
@@ -66,6 +70,7 @@ export class Monitor implements MonitorPort {
   private readonly listeners = new Set<(events: StoredEvent[]) => void>()
   private readonly mailbox = new Mailbox((batch) => this.runTick(batch))
   private seq = 0
+  private readonly gc: GarbageCollector
   private timer: NodeJS.Timeout | null = null
 
   constructor(deps: MonitorDeps) {
@@ -83,6 +88,7 @@ export class Monitor implements MonitorPort {
       clock,
       transport: deps.transport,
       settings,
+      roots: new GcRootsTable(db),
     }
     this.parts = wireEngineParts(this.state, {
       db,
@@ -96,6 +102,14 @@ export class Monitor implements MonitorPort {
         this.refused[key] = (this.refused[key] ?? 0) + 1
       },
     })
+    this.gc = new GarbageCollector({
+      store: deps.store,
+      roots: this.state.roots,
+      memo: this.parts.memo,
+      leases: this.state.leases,
+      exclusive: (work) => this.exclusive(work),
+      drainTimeoutMs: Math.max(60_000, settings.leaseMs * 6),
+    })
   }
 
   /**
@@ -104,8 +118,12 @@ export class Monitor implements MonitorPort {
    */
   start(): void {
     this.seq = this.state.log.lastSeq()
+    this.state.roots.backfill(this.state.log)
     restoreLive(this.parts.restoring)
-    this.state.transport.onMessage((message) => this.mailbox.post({ kind: 'message', message }))
+    this.state.transport.onMessage((message) => {
+      this.gc.noteReport(message)
+      this.mailbox.post({ kind: 'message', message })
+    })
     this.state.transport.publish({ type: 'Hello', lanes: [] })
     this.timer = setInterval(() => this.mailbox.post({ kind: 'clock' }), this.state.settings.tickMs)
     this.mailbox.post({ kind: 'clock' })
@@ -139,6 +157,34 @@ export class Monitor implements MonitorPort {
     return new Promise((resolve, reject) =>
       this.mailbox.post({ kind: 'cancel', id: id as PipelineId, reason, done: { resolve, reject } }),
     )
+  }
+
+  deletePipeline(id: string, reason = 'deleted by request'): Promise<void> {
+    return new Promise((resolve, reject) =>
+      this.mailbox.post({ kind: 'delete', id: id as PipelineId, reason, done: { resolve, reject } }),
+    )
+  }
+
+  collectGarbage(options: { maxBytes?: number } = {}): Promise<GcReport> {
+    return this.gc.collect(options)
+  }
+
+  clearCache(task?: string): Promise<{ steps: number; items: number }> {
+    return this.exclusive(() => Promise.resolve(this.parts.memo.clear(task)))
+  }
+
+  /** Runs `work` between two ticks: nothing commits while it runs. */
+  private exclusive<T>(work: () => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      let result: T
+      this.mailbox.post({
+        kind: 'exclusive',
+        run: async () => {
+          result = await work()
+        },
+        done: { resolve: () => resolve(result), reject },
+      })
+    })
   }
 
   lastSeq(): number {
@@ -192,11 +238,22 @@ export class Monitor implements MonitorPort {
     const tick = new Tick()
     const settled: (() => void)[] = []
     const failed: ((error: unknown) => void)[] = []
+    // Exclusive work first, at a tick boundary: everything before it has committed, nothing after has begun.
     for (const input of batch) {
+      if (input.kind !== 'exclusive') continue
+      try {
+        await input.run()
+        input.done.resolve()
+      } catch (error) {
+        input.done.reject(error)
+      }
+    }
+    for (const input of batch) {
+      if (input.kind === 'exclusive') continue
       try {
         await this.handleInput(tick, input, settled, failed)
       } catch (error) {
-        if (input.kind === 'submit' || input.kind === 'cancel') input.done.reject(error)
+        if (input.kind !== 'message' && input.kind !== 'clock') input.done.reject(error)
         else this.onError(`input ${input.kind} failed`, error)
       }
     }
@@ -233,6 +290,11 @@ export class Monitor implements MonitorPort {
         return handleCancel(this.parts.requests, tick, input, settled, failed)
       case 'submit':
         return handleSubmit(this.parts.requests, tick, input, settled, failed)
+      case 'delete':
+        return handleDelete(this.parts.deleting, tick, input, settled, failed)
+      case 'exclusive':
+        // Run at the start of the tick by runTick, never here.
+        throw new BanzaiError('bug', 'an exclusive input reached handleInput')
     }
   }
 
@@ -252,6 +314,7 @@ export class Monitor implements MonitorPort {
     recordAppendSeconds(this.counters, (performance.now() - started) / 1000)
     this.seq += tick.events.length
     countCommitted(this.counters, tick.events)
+    this.gc.noteCommitted(tick.events)
     for (const id of tick.finished) {
       this.state.actors.delete(id)
       this.state.times.forget(id)
