@@ -36,7 +36,7 @@ function def<T>(
 
 const SERVERS = ['up', 'monitor', 'demo']
 const WORKERS = ['up', 'worker', 'demo']
-const CLIENTS = ['run', 'status', 'events', 'cancel', 'retry']
+const CLIENTS = ['run', 'status', 'events', 'cancel', 'retry', 'delete']
 
 /** Every setting of every command: the README's table is generated from this list. */
 export const SETTINGS: SettingDef<unknown>[] = [
@@ -169,7 +169,7 @@ export const SETTINGS: SettingDef<unknown>[] = [
     'bearer token required for writes (and sent by client commands and workers)',
     '',
     z.string(),
-    [...SERVERS, 'worker', ...CLIENTS],
+    [...SERVERS, 'worker', ...CLIENTS, 'gc', 'cache'],
   ),
   def('readToken', '--read-token <token>', 'bearer token required for reads too', '', z.string(), [
     ...SERVERS,

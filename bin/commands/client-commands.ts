@@ -42,6 +42,21 @@ function printSummaries(items: PipelineSummary[]): void {
   }
 }
 
+/** The finished pipelines last updated before `iso`, read page by page. */
+async function endedBefore(client: ApiClient, iso: string): Promise<string[]> {
+  const out: string[] = []
+  for (const status of ['succeeded', 'failed', 'cancelled']) {
+    let after: string | null = null
+    do {
+      const query: string = `/pipelines?status=${status}&limit=1000${after ? `&after=${encodeURIComponent(after)}` : ''}`
+      const page = await client.call<{ items: PipelineSummary[]; next: string | null }>('GET', query)
+      for (const p of page.items) if (p.updatedAt < iso) out.push(p.id)
+      after = page.next
+    } while (after !== null)
+  }
+  return out
+}
+
 /** `banzai run`, `status`, `events`, `cancel`, `retry`: clients of the REST API. */
 export function registerClientCommands(program: Command): void {
   withSettings(
@@ -94,6 +109,33 @@ export function registerClientCommands(program: Command): void {
       after = page.next
     }
   })
+
+  withSettings(
+    program
+      .command('delete [id]')
+      .description(
+        'deletes a finished pipeline (or every one that ended before --before): frees its blobs at the next gc',
+      ),
+    'delete',
+  )
+    .option('--before <date>', 'every finished pipeline last updated before this ISO date')
+    .action(async (id: string | undefined, flags: Record<string, unknown>) => {
+      const client = clientOf(flags)
+      const before = typeof flags.before === 'string' ? flags.before : undefined
+      if ((id === undefined) === (before === undefined))
+        throw new ValidationError('give a pipeline id or --before DATE, not both')
+      if (before !== undefined && Number.isNaN(Date.parse(before)))
+        throw new ValidationError(
+          `--before must be an ISO date (e.g. 2026-01-31), got ${JSON.stringify(before)}`,
+        )
+      const ids =
+        id !== undefined ? [id] : await endedBefore(client, new Date(Date.parse(before!)).toISOString())
+      for (const each of ids) {
+        await client.call('DELETE', `/pipelines/${encodeURIComponent(each)}`)
+        console.log(`deleted ${each}`)
+      }
+      if (ids.length === 0) console.log('no finished pipeline ended before that date')
+    })
 
   withSettings(program.command('cancel <id>').description('cancels a pipeline'), 'cancel').action(
     async (id: string, flags: Record<string, unknown>) => {

@@ -1,18 +1,11 @@
-import { existsSync } from 'node:fs'
-import { join, resolve } from 'node:path'
 import type { Command } from 'commander'
 import { ValidationError } from '../../core/domain/index.ts'
-import { collectGarbage, EventLog, MemoTable, openDatabase, PipelineTable } from '../../core/monitor/index.ts'
+import { collectGarbage, type GcReport, MemoTable } from '../../core/monitor/index.ts'
 import { generateCurveKeyPair } from '../../transport/zmq/index.ts'
 import { withSettings } from '../command-options.ts'
 import { resolveSettings } from '../settings.ts'
+import { throughMonitorOrLock } from '../wiring/monitor-or-lock.ts'
 import { openStore } from '../wiring/open-store.ts'
-
-function openDataDb(data: string) {
-  const file = join(resolve(data), 'banzai.db')
-  if (!existsSync(file)) throw new ValidationError(`no Banzai data in ${data} (${file} does not exist)`)
-  return openDatabase(file)
-}
 
 /** `banzai cache clear`, `banzai gc`, `banzai keygen`. */
 export function registerStoreCommands(program: Command): void {
@@ -22,12 +15,15 @@ export function registerStoreCommands(program: Command): void {
     'cache',
   )
     .option('--task <name>', 'only this task (e.g. EXTRACT_MFCC)')
-    .action((flags: Record<string, unknown>) => {
+    .action(async (flags: Record<string, unknown>) => {
       const settings = resolveSettings(flags)
-      const db = openDataDb(settings.data)
       const task = typeof flags.task === 'string' ? flags.task : undefined
-      const { steps, items } = new MemoTable(db).clear(task)
-      db.close()
+      const { steps, items } = await throughMonitorOrLock(
+        settings.data,
+        settings.token,
+        (api) => api.call<{ steps: number; items: number }>('POST', '/cache/clear', task ? { task } : {}),
+        (db) => Promise.resolve(new MemoTable(db).clear(task)),
+      )
       console.log(`forgot ${steps} step result(s) and ${items} item result(s)${task ? ` of ${task}` : ''}`)
     })
 
@@ -40,22 +36,23 @@ export function registerStoreCommands(program: Command): void {
         throw new ValidationError(
           `--max-bytes must be a whole number of bytes, got ${JSON.stringify(flags.maxBytes)}`,
         )
-      const db = openDataDb(settings.data)
-      const store = await openStore(settings)
-      try {
-        const report = await collectGarbage(
-          new EventLog(db),
-          new PipelineTable(db),
-          store,
-          maxBytes === undefined ? {} : { maxBytes },
-        )
-        console.log(
-          `removed ${report.removed} blob(s) (${report.removedBytes} bytes); kept ${report.kept} (${report.keptBytes} bytes), ${report.referenced} referenced`,
-        )
-      } finally {
-        await store.close()
-        db.close()
-      }
+      const options = maxBytes === undefined ? {} : { maxBytes }
+      const report = await throughMonitorOrLock(
+        settings.data,
+        settings.token,
+        (api) => api.call<GcReport>('POST', '/gc', options),
+        async (db) => {
+          const store = await openStore(settings)
+          try {
+            return await collectGarbage(db, store, options)
+          } finally {
+            await store.close()
+          }
+        },
+      )
+      console.log(
+        `removed ${report.removed} blob(s) (${report.removedBytes} bytes); kept ${report.kept} (${report.keptBytes} bytes), ${report.referenced} referenced`,
+      )
     })
 
   program

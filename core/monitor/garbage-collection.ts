@@ -1,6 +1,9 @@
-import type { Cid, Store } from '../domain/index.ts'
-import type { EventLog } from './event-log.ts'
-import type { PipelineTable } from './pipeline-table.ts'
+import { BanzaiError, type Cid, type Store } from '../domain/index.ts'
+import { EventLog } from './event-log.ts'
+import { GcRootsTable } from './gc-roots-table.ts'
+import { MemoTable } from './memo-table.ts'
+import { PipelineTable } from './pipeline-table.ts'
+import type { Db } from './sqlite/open-database.ts'
 
 /** What a garbage collection did. */
 export interface GcReport {
@@ -11,7 +14,7 @@ export interface GcReport {
   keptBytes: number
 }
 
-/** Every CID the recorded pipelines reference: inputs, unit and step outputs, and their refs. */
+/** Every CID the recorded pipelines reference, read from the whole log (a reference for tests; GC reads the roots table). */
 export function referencedCids(log: EventLog): Set<string> {
   const out = new Set<string>()
   const add = (cid: Cid | null | undefined) => {
@@ -28,22 +31,28 @@ export function referencedCids(log: EventLog): Set<string> {
 }
 
 /**
- * Removes blobs no recorded pipeline references; with `maxBytes`, only until the store holds
- * at most that many bytes. A referenced blob is never removed. Refuses while pipelines run,
- * since their units may have stored blobs that no event names yet.
+ * Garbage collection with no monitor running (the caller holds the data folder's lock): removes
+ * the blobs that no pipeline not yet deleted and no memo row references; with `maxBytes`, only
+ * until the store holds at most that many bytes. Marks from the GC roots and memo tables (never
+ * the log) and removes in one pass: linear in blobs. Refuses while pipelines are live, since a
+ * worker may still hold blobs of theirs that no event names yet: start the monitor and collect
+ * through it (`POST /api/gc`), which waits for those units.
  */
 export async function collectGarbage(
-  log: EventLog,
-  pipelines: PipelineTable,
+  db: Db,
   store: Store,
   options: { maxBytes?: number } = {},
 ): Promise<GcReport> {
-  const live = pipelines.loadLive().length
+  const live = new PipelineTable(db).loadLive().length
   if (live > 0)
-    throw new Error(
-      `${live} pipeline(s) are still running; run gc when none is (their blobs are not all named in the log yet)`,
+    throw new BanzaiError(
+      'conflict',
+      `${live} pipeline(s) are still running and no monitor runs: start the monitor (banzai monitor) and run banzai gc again, which collects through it`,
     )
-  const referenced = referencedCids(log)
+  const roots = new GcRootsTable(db)
+  roots.backfill(new EventLog(db))
+  const referenced = roots.all()
+  for (const cid of new MemoTable(db).allReferencedCids()) referenced.add(cid)
   const candidates: { cid: Cid; size: number }[] = []
   let total = 0
   let keptBytes = 0
@@ -57,7 +66,7 @@ export async function collectGarbage(
       keptBytes += size
     } else candidates.push({ cid, size })
   }
-  let removed = 0
+  const doomed: Cid[] = []
   let removedBytes = 0
   for (const c of candidates) {
     if (options.maxBytes !== undefined && total - removedBytes <= options.maxBytes) {
@@ -65,9 +74,10 @@ export async function collectGarbage(
       keptBytes += c.size
       continue
     }
-    await store.delete(c.cid)
-    removed++
+    doomed.push(c.cid)
     removedBytes += c.size
   }
-  return { referenced: referenced.size, kept, removed, removedBytes, keptBytes }
+  if (store.deleteMany) await store.deleteMany(doomed)
+  else for (const cid of doomed) await store.delete(cid)
+  return { referenced: referenced.size, kept, removed: doomed.length, removedBytes, keptBytes }
 }
