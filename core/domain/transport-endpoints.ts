@@ -6,7 +6,8 @@ const Endpoint = z.string().regex(/^tcp:\/\/\S+:\d{1,5}$/, 'must be a tcp://host
 export const TransportEndpoints = z.object({
   reports: Endpoint,
   control: Endpoint,
-  lanes: z.record(z.string(), Endpoint),
+  /** The lanes the monitor serves (v2: orders go to each worker's own endpoint). */
+  lanes: z.array(z.string()),
   curveServerKey: z.string().length(40).nullable(),
 })
 export type TransportEndpoints = z.infer<typeof TransportEndpoints>

@@ -18,13 +18,13 @@ const silent = env.transport.connectWorker(['default'])
 const taken: TaskOrder[] = []
 silent.onOrder((order) => {
   taken.push(order)
-  silent.send({ type: 'OrderReceived', v: 1, orderId: order.orderId, workerId: 'silent' })
+  silent.send({ type: 'OrderReceived', v: 2, orderId: order.orderId, workerId: 'silent' })
 })
 const lost = await submit({ name: 'lost-lease', cache: false, tasks: [{ call: 'SLEEP', args: [300] }] })
 ids.push(lost)
 silent.send({
   type: 'Heartbeat',
-  v: 1,
+  v: 2,
   workerId: 'silent',
   host: 'test',
   pid: 1,
@@ -47,7 +47,7 @@ await env.waitUntil(
 const stale = taken[0]!
 silent.send({
   type: 'OrderSucceeded',
-  v: 1,
+  v: 2,
   orderId: stale.orderId,
   workerId: 'silent',
   output: stale.input ?? ('bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku' as Cid),

@@ -12,6 +12,8 @@ import type { Clock } from './clock.ts'
 import type { ClockTickDeps } from './clock-tick.ts'
 import type { CommitDeps } from './commit.ts'
 import type { DispatchDeps } from './dispatch.ts'
+import { OutputProducers } from './dispatch-choice.ts'
+import type { WorkerLostDeps } from './dispatch-worker-lost.ts'
 import { carryOutEffect, type EffectDeps } from './effects.ts'
 import { createManifestCache } from './manifest-cache.ts'
 import type { MonotonicTimes } from './monotonic-times.ts'
@@ -42,6 +44,7 @@ export interface EngineParts {
   requests: RequestDeps
   clockTick: ClockTickDeps
   dispatching: DispatchDeps
+  workerLost: WorkerLostDeps
   handleReport: (tick: Tick, message: WorkerMessage) => Promise<void>
 }
 
@@ -57,6 +60,7 @@ export function wireEngineParts(
     catalogue: Catalogue
     newPipelineId: () => string
     committedSeq: () => number
+    onRefused: (workerId: string, reason: string) => void
   },
 ): EngineParts {
   const { actors, leases, workers, times, clock, transport, settings } = state
@@ -64,6 +68,7 @@ export function wireEngineParts(
   const memo = new MemoTable(db)
   const readManifest = createManifestCache(store)
   const recordEvent: RecordEvent = (tick, id, event) => record(tick, id, event)
+  const producers = new OutputProducers()
   const starting: StepStartDeps = {
     catalogue,
     store,
@@ -97,8 +102,22 @@ export function wireEngineParts(
       newPipelineId: deps.newPipelineId,
       recordEvent,
     },
-    clockTick: { actors, leases, workers, times, clock, recordEvent },
-    dispatching: { actors, leases, workers, times, memo, store, clock, transport, readManifest, recordEvent },
+    clockTick: { actors, leases, workers, times, clock, transport, recordEvent },
+    workerLost: { actors, leases, workers, transport, recordEvent },
+    dispatching: {
+      actors,
+      leases,
+      workers,
+      times,
+      memo,
+      store,
+      clock,
+      transport,
+      readManifest,
+      recordEvent,
+      producers,
+      locality: settings.locality,
+    },
     handleReport: createReportHandler({
       actors,
       leases,
@@ -110,6 +129,9 @@ export function wireEngineParts(
       taskLogs: new TaskLogTable(db),
       progressPerSecond: settings.progressPerSecond,
       recordEvent,
+      transport,
+      producers,
+      onRefused: deps.onRefused,
     }),
   }
 }

@@ -20,6 +20,7 @@ import { applyClock } from './clock-tick.ts'
 import { sendAfterCommit, writeTick } from './commit.ts'
 import { countCommitted, createCounters, recordAppendSeconds } from './counters.ts'
 import { dispatchReady } from './dispatch.ts'
+import { loseWorker } from './dispatch-worker-lost.ts'
 import { type EngineParts, type EngineState, wireEngineParts } from './engine-parts.ts'
 import { Mailbox } from './mailbox.ts'
 import { MonotonicTimes } from './monotonic-times.ts'
@@ -82,6 +83,8 @@ export class Monitor implements MonitorPort {
       catalogue: deps.catalogue,
       newPipelineId: deps.newPipelineId ?? defaultPipelineId,
       committedSeq: () => this.seq,
+      onRefused: (workerId, reason) =>
+        this.onError(`refused worker ${workerId}`, new BanzaiError('invalid_input', reason)),
     })
   }
 
@@ -93,6 +96,7 @@ export class Monitor implements MonitorPort {
     this.seq = this.state.log.lastSeq()
     restoreLive(this.parts.restoring)
     this.state.transport.onMessage((message) => this.mailbox.post({ kind: 'message', message }))
+    this.state.transport.onWorkerGone((workerId) => this.mailbox.post({ kind: 'workerGone', workerId }))
     this.state.transport.publish({ type: 'Hello', lanes: [] })
     this.timer = setInterval(() => this.mailbox.post({ kind: 'clock' }), this.state.settings.tickMs)
     this.mailbox.post({ kind: 'clock' })
@@ -211,6 +215,8 @@ export class Monitor implements MonitorPort {
         return this.parts.handleReport(tick, input.message)
       case 'clock':
         return applyClock(this.parts.clockTick, tick)
+      case 'workerGone':
+        return loseWorker(this.parts.workerLost, tick, input.workerId, 'disconnected')
       case 'cancel':
         return handleCancel(this.parts.requests, tick, input, settled, failed)
       case 'submit':

@@ -2,6 +2,7 @@ import {
   decideReport,
   type DomainEvent,
   FINAL_REPORTS,
+  type MonitorTransport,
   type OrderId,
   parseOrderId,
   type WorkerMessage,
@@ -10,6 +11,7 @@ import type { LeaseTable } from '../lease-table.ts'
 import type { TaskLogTable } from '../task-log-table.ts'
 import type { WorkerRegistry } from '../worker-registry.ts'
 import { isoNow } from './clock.ts'
+import type { OutputProducers } from './dispatch-choice.ts'
 import type { RecordEvent } from './record-event.ts'
 import { type ItemResultsDeps, recordItemResults } from './step-complete.ts'
 import { Tick } from './tick.ts'
@@ -22,6 +24,10 @@ export interface ReportDeps extends ItemResultsDeps {
   /** Progress events logged per unit per second, at most. */
   progressPerSecond: number
   recordEvent: RecordEvent
+  transport: MonitorTransport
+  producers: OutputProducers
+  /** Says on the monitor's log why a worker is refused (once per worker). */
+  onRefused: (workerId: string, reason: string) => void
 }
 
 /** Handles worker messages: heartbeats renew leases; reports become events (SPEC §5 rules). */
@@ -41,7 +47,16 @@ export function createReportHandler(deps: ReportDeps): (tick: Tick, message: Wor
   return async (tick, message) => {
     const now = deps.clock.monotonic()
     if (message.type === 'Heartbeat') {
-      deps.workers.beat(message, now, isoNow(deps.clock))
+      const outcome = deps.workers.beat(message, now, isoNow(deps.clock))
+      if (outcome.kind === 'refused') {
+        if (outcome.isNew) {
+          deps.onRefused(message.workerId, outcome.reason)
+          deps.transport.publish({ type: 'WorkerRefused', workerId: message.workerId, reason: outcome.reason })
+        }
+        return
+      }
+      if (outcome.kind === 'admitted')
+        deps.transport.admitWorker(message.workerId, outcome.endpoint, outcome.curveKey)
       for (const orderId of message.inFlight) deps.leases.renew(orderId, now, message.workerId)
       return
     }
@@ -62,6 +77,9 @@ export function createReportHandler(deps: ReportDeps): (tick: Tick, message: Wor
         const lane = actor.snapshot.context.tasks[unit.step]?.lane ?? 'default'
         const orderId = message.orderId
         if (deps.leases.has(orderId)) Tick.bump(tick.releasedOn, lane)
+        const worker = deps.leases.workerOf(orderId)
+        if (worker) Tick.bump(tick.releasedFrom, worker)
+        if (event.type === 'UnitSucceeded') deps.producers.remember(event.data.output, message.workerId)
         tick.afterCommit.push(() => {
           deps.leases.release(orderId)
           lastProgress.delete(orderId)

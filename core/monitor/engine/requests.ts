@@ -39,6 +39,7 @@ export type Input =
     }
   | { kind: 'cancel'; id: PipelineId; reason: string; done: Settle<boolean> }
   | { kind: 'clock' }
+  | { kind: 'workerGone'; workerId: string }
 
 type Settled = (() => void)[]
 type Failed = ((error: unknown) => void)[]
