@@ -116,6 +116,22 @@ export const SETTINGS: SettingDef<unknown>[] = [
   ),
   def('heartbeatMs', '--heartbeat-ms <ms>', 'worker heartbeat interval', 1_000, positiveMs, WORKERS),
   def(
+    'workerBind',
+    '--worker-bind <endpoint>',
+    "where a worker's own order socket binds (port 0: any free one); across machines tcp://0.0.0.0:PORT",
+    'tcp://127.0.0.1:0',
+    z.string().regex(/^tcp:\/\/[^:]+:\d+$/, 'must look like tcp://HOST:PORT'),
+    WORKERS,
+  ),
+  def(
+    'advertise',
+    '--advertise <host>',
+    "host the monitor should connect to for this worker's orders (default: the bound one)",
+    '',
+    z.string(),
+    WORKERS,
+  ),
+  def(
     'shardSize',
     '--shard-size <n>',
     'items per shard of a per-item step',
@@ -206,6 +222,8 @@ export interface Settings {
   monitor: string
   leaseMs: number
   heartbeatMs: number
+  workerBind: string
+  advertise: string
   shardSize: number
   maxAttempts: number
   ipfsApi: string

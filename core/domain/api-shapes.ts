@@ -50,6 +50,10 @@ export const WorkerInfo = z.object({
   slots: z.number().int(),
   inFlight: z.array(z.string()),
   lastHeartbeat: z.string(),
+  /** Where the monitor sends this worker's orders (v2). */
+  endpoint: z.string().optional(),
+  /** Set when the monitor refuses the worker (another protocol version, no endpoint, registry full). */
+  refused: z.string().optional(),
 })
 export type WorkerInfo = z.infer<typeof WorkerInfo>
 

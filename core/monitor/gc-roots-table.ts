@@ -20,6 +20,7 @@ export function cidsOfEvent(e: StoredEvent): Cid[] {
     case 'UnitProgressed':
     case 'UnitFailed':
     case 'UnitLeaseExpired':
+    case 'UnitWorkerLost':
     case 'UnitRetryScheduled':
     case 'UnitReportIgnored':
     case 'StepFailed':

@@ -27,6 +27,8 @@ export const ShardView = z.object({
   status: TaskStatus,
   worker: z.string().nullable(),
   progress: Progress.nullable(),
+  /** Why its worker was chosen (`free`, `locality`), once dispatch names one (v3; last: key order is compared). */
+  reason: z.string().optional(),
 })
 export type ShardView = z.infer<typeof ShardView>
 

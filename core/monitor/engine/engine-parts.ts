@@ -15,6 +15,8 @@ import type { ClockTickDeps } from './clock-tick.ts'
 import type { CommitDeps } from './commit.ts'
 import type { DeleteDeps } from './delete-request.ts'
 import type { DispatchDeps } from './dispatch.ts'
+import { OutputProducers } from './dispatch-choice.ts'
+import type { WorkerLostDeps } from './dispatch-worker-lost.ts'
 import { carryOutEffect, type EffectDeps } from './effects.ts'
 import { createManifestCache } from './manifest-cache.ts'
 import type { MonotonicTimes } from './monotonic-times.ts'
@@ -48,6 +50,7 @@ export interface EngineParts {
   dispatching: DispatchDeps
   deleting: DeleteDeps
   memo: MemoTable
+  workerLost: WorkerLostDeps
   handleReport: (tick: Tick, message: WorkerMessage) => Promise<void>
 }
 
@@ -65,6 +68,7 @@ export function wireEngineParts(
     committedSeq: () => number
     identity: ClusterIdentity
     countRefused: (kind: 'cluster' | 'token' | 'worker') => void
+    onRefused: (workerId: string, reason: string) => void
   },
 ): EngineParts {
   const { actors, leases, workers, times, clock, transport, settings } = state
@@ -72,6 +76,7 @@ export function wireEngineParts(
   const memo = new MemoTable(db)
   const readManifest = createManifestCache(store)
   const recordEvent: RecordEvent = (tick, id, event) => record(tick, id, event)
+  const producers = new OutputProducers()
   const starting: StepStartDeps = {
     catalogue,
     store,
@@ -107,7 +112,8 @@ export function wireEngineParts(
       newPipelineId: deps.newPipelineId,
       recordEvent,
     },
-    clockTick: { actors, leases, workers, times, clock, recordEvent },
+    clockTick: { actors, leases, workers, times, clock, transport, recordEvent },
+    workerLost: { actors, leases, workers, transport, recordEvent },
     dispatching: {
       actors,
       leases,
@@ -120,6 +126,8 @@ export function wireEngineParts(
       readManifest,
       recordEvent,
       identity: deps.identity,
+      producers,
+      locality: settings.locality,
     },
     handleReport: createReportHandler({
       actors,
@@ -135,6 +143,9 @@ export function wireEngineParts(
       identity: deps.identity,
       store,
       countRefused: deps.countRefused,
+      transport,
+      producers,
+      onRefused: deps.onRefused,
     }),
   }
 }

@@ -24,6 +24,7 @@ import { applyClock } from './clock-tick.ts'
 import { sendAfterCommit, writeTick } from './commit.ts'
 import { countCommitted, createCounters, recordAppendSeconds } from './counters.ts'
 import { dispatchReady } from './dispatch.ts'
+import { loseWorker } from './dispatch-worker-lost.ts'
 import { type EngineParts, type EngineState, wireEngineParts } from './engine-parts.ts'
 import { handleDelete } from './delete-request.ts'
 import { GarbageCollector } from './garbage-collector.ts'
@@ -83,7 +84,7 @@ export class Monitor implements MonitorPort {
       log: new EventLog(db),
       pipelines: new PipelineTable(db),
       leases: new LeaseTable(settings.leaseMs),
-      workers: new WorkerRegistry(settings.workerTimeoutMs, settings.maxWorkers),
+      workers: new WorkerRegistry(settings.workerTimeoutMs),
       times: new MonotonicTimes(clock),
       clock,
       transport: deps.transport,
@@ -101,6 +102,8 @@ export class Monitor implements MonitorPort {
         const key = `refused_${kind}`
         this.refused[key] = (this.refused[key] ?? 0) + 1
       },
+      onRefused: (workerId, reason) =>
+        this.onError(`refused worker ${workerId}`, new BanzaiError('invalid_input', reason)),
     })
     this.gc = new GarbageCollector({
       store: deps.store,
@@ -124,6 +127,7 @@ export class Monitor implements MonitorPort {
       this.gc.noteReport(message)
       this.mailbox.post({ kind: 'message', message })
     })
+    this.state.transport.onWorkerGone((workerId) => this.mailbox.post({ kind: 'workerGone', workerId }))
     this.state.transport.publish({ type: 'Hello', lanes: [] })
     this.timer = setInterval(() => this.mailbox.post({ kind: 'clock' }), this.state.settings.tickMs)
     this.mailbox.post({ kind: 'clock' })
@@ -212,7 +216,6 @@ export class Monitor implements MonitorPort {
       transportDropped: {
         ...this.state.transport.dropped(),
         ...this.refused,
-        refused_registry_full: this.state.workers.refused,
       },
       workersConnected: this.state.workers.size(),
       livePipelines: this.state.actors.size,
@@ -253,7 +256,7 @@ export class Monitor implements MonitorPort {
       try {
         await this.handleInput(tick, input, settled, failed)
       } catch (error) {
-        if (input.kind !== 'message' && input.kind !== 'clock') input.done.reject(error)
+        if ('done' in input) input.done.reject(error)
         else this.onError(`input ${input.kind} failed`, error)
       }
     }
@@ -286,6 +289,8 @@ export class Monitor implements MonitorPort {
         return this.parts.handleReport(tick, input.message)
       case 'clock':
         return applyClock(this.parts.clockTick, tick)
+      case 'workerGone':
+        return loseWorker(this.parts.workerLost, tick, input.workerId, 'disconnected')
       case 'cancel':
         return handleCancel(this.parts.requests, tick, input, settled, failed)
       case 'submit':

@@ -42,6 +42,7 @@ export type Input =
   /** Work that must not interleave with a tick (a GC mark or sweep, a cache clear). */
   | { kind: 'exclusive'; run: () => Promise<void>; done: Settle<void> }
   | { kind: 'clock' }
+  | { kind: 'workerGone'; workerId: string }
 
 type Settled = (() => void)[]
 type Failed = ((error: unknown) => void)[]
