@@ -72,6 +72,8 @@ export function registerClientCommands(program: Command): void {
       const client = clientOf(flags)
       const detail = await client.call<PipelineDetail>('POST', '/pipelines', readDocument(file))
       console.log(`submitted ${detail.id}`)
+      for (const t of detail.tasks)
+        if (t.waiting) console.error(`banzai: task ${t.index} (${t.call}): ${t.waiting}`)
       if (flags.follow) process.exitCode = reportOutcome(await followPipeline(client, detail.id))
     })
 
@@ -87,7 +89,7 @@ export function registerClientCommands(program: Command): void {
       for (const t of detail.tasks) {
         const p = t.progress ? ` ${t.progress.done}/${t.progress.total} ${t.progress.unit}` : ''
         console.log(
-          `  ${t.index} ${t.call.padEnd(14)} ${t.status.padEnd(9)} attempt ${t.attempt}${p}${t.cacheHit ? ' cached' : ''}${t.output ? ` ${t.output}` : ''}${t.error ? ` — ${t.error}` : ''}`,
+          `  ${t.index} ${t.call.padEnd(14)} ${t.status.padEnd(9)} attempt ${t.attempt}${p}${t.cacheHit ? ' cached' : ''}${t.output ? ` ${t.output}` : ''}${t.error ? ` — ${t.error}` : ''}${t.waiting ? ` — ${t.waiting}` : ''}`,
         )
       }
     },

@@ -57,6 +57,8 @@ export const TaskDetail = z.object({
   /** The pipeline this step waited on (single flight), or where its cached output came from. */
   joined: z.string().nullable(),
   cachedFrom: StepRef.nullable(),
+  /** Why a queued task does not start, from the live workers (e.g. "waiting for a worker on lane gpu"). */
+  waiting: z.string().optional(),
 })
 export type TaskDetail = z.infer<typeof TaskDetail>
 
