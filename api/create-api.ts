@@ -12,6 +12,7 @@ import { registerDatasetRoutes } from './routes/datasets.ts'
 import { registerDocsRoutes } from './routes/docs.ts'
 import { registerEventStreamRoute } from './routes/event-stream.ts'
 import { registerHistoryRoutes } from './routes/pipeline-history.ts'
+import { registerMaintenanceRoutes } from './routes/maintenance.ts'
 import { registerPipelineRoutes } from './routes/pipelines.ts'
 import { registerSystemRoutes } from './routes/system.ts'
 import { registerUiRoutes } from './routes/ui.ts'
@@ -59,6 +60,7 @@ export function createApi(deps: ApiDeps): OpenAPIHono<AppEnv> {
 
   registerPipelineRoutes(app, deps)
   registerHistoryRoutes(app, deps)
+  registerMaintenanceRoutes(app, deps)
   registerEventStreamRoute(app, deps)
   registerSystemRoutes(app, deps, metrics)
   registerBlobRoute(app, deps)

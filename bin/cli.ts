@@ -14,6 +14,7 @@ const CLIENT_COMMANDS = new Set([
   'events',
   'cancel',
   'retry',
+  'delete',
   'logs',
   'workers',
   'tasks',

@@ -15,6 +15,7 @@ export type SettingRule =
   | 'curveSecret'
   | 'folders'
   | 'hosts'
+  | 'workerBind'
   | 'boolean'
   | 'logLevel'
   | 'logFormat'
@@ -57,6 +58,7 @@ export const CLIENTS = [
   'tasks',
   'cache explain',
   'get',
+  'delete',
 ]
 
 /** Every setting of every command: the README's table is generated from this list. */
@@ -119,6 +121,22 @@ export const SETTINGS: SettingDef[] = [
     SERVERS,
   ),
   def(
+    'workerBind',
+    '--worker-bind <endpoint>',
+    "where a worker's own order socket binds (port 0: any free one); across machines tcp://0.0.0.0:PORT",
+    'tcp://127.0.0.1:0',
+    'workerBind',
+    WORKERS,
+  ),
+  def(
+    'advertise',
+    '--advertise <host>',
+    "host the monitor should connect to for this worker's orders (default: the bound one)",
+    '',
+    'text',
+    WORKERS,
+  ),
+  def(
     'fetchHosts',
     '--fetch-hosts <list>',
     'hosts FETCH_FESTVOX may download from (empty: any but link-local, metadata and the monitor API)',
@@ -174,7 +192,7 @@ export const SETTINGS: SettingDef[] = [
     'bearer token required for writes (and sent by client commands and workers)',
     '',
     'text',
-    [...SERVERS, 'worker', ...CLIENTS],
+    [...SERVERS, 'worker', ...CLIENTS, 'gc', 'cache clear'],
   ),
   def('readToken', '--read-token <token>', 'bearer token required for reads too', '', 'text', [
     ...SERVERS,

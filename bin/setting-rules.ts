@@ -39,6 +39,7 @@ export const SETTING_RULES: Record<SettingRule, z.ZodType> = {
   }),
   folders: list,
   hosts: list,
+  workerBind: z.string().regex(/^tcp:\/\/[^:]+:\d+$/, 'must look like tcp://HOST:PORT'),
   boolean: z.union(
     [z.boolean(), z.enum(['1', 'true', '0', 'false']).transform((v) => v === '1' || v === 'true')],
     {

@@ -28,6 +28,8 @@ export interface Settings {
   readToken: string
   allowedRoots: string[]
   fetchHosts: string[]
+  workerBind: string
+  advertise: string
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent'
   logFormat: 'auto' | 'pretty' | 'json'
 }

@@ -12,6 +12,7 @@ import {
 } from '../../core/domain/index.ts'
 import type { ApiDeps, AppEnv } from '../deps.ts'
 import { jsonDepth, MAX_JSON_DEPTH } from '../http/json-depth.ts'
+import { unservedLanes, withLaneWaiting } from './lane-waiting.ts'
 import { HttpProblem, invalidParameters } from '../http/problem.ts'
 import { bearer, json, problems } from '../schemas/common.ts'
 import {
@@ -142,8 +143,16 @@ function submitted<E extends AppEnv>(
   request: { spec: unknown; retryOf: string | null },
 ) {
   if (!result.created) assertSameSubmission(deps, result.id, request)
-  const detail = deps.queries.detail(result.id)
+  const workers = deps.monitor.workers()
+  const detail = withLaneWaiting(deps.queries.detail(result.id), workers)
   c.header('Location', `/api/pipelines/${encodeURIComponent(result.id)}`)
+  // The submission is accepted and waits, spending nothing; the response says what it waits for.
+  const unserved = unservedLanes(detail, workers)
+  if (unserved.length > 0)
+    c.header(
+      'Warning',
+      unserved.map((lane) => `299 banzai "no live worker serves lane ${lane}: its tasks wait"`).join(', '),
+    )
   return result.created ? c.json(detail, 201) : c.json(detail, 200)
 }
 
@@ -213,7 +222,9 @@ export function registerPipelineRoutes(app: OpenAPIHono<AppEnv>, deps: ApiDeps):
     )
   })
 
-  app.openapi(detailRoute, (c) => c.json(deps.queries.detail(c.req.valid('param').id), 200))
+  app.openapi(detailRoute, (c) =>
+    c.json(withLaneWaiting(deps.queries.detail(c.req.valid('param').id), deps.monitor.workers()), 200),
+  )
 
   app.openapi(cancelRoute, async (c) => {
     const { id } = c.req.valid('param')

@@ -107,6 +107,9 @@ function fillLog(file: string, total: number, live: number): { pipelines: number
 
 const silent: MonitorTransport = {
   sendOrder: () => {},
+  admitWorker: () => {},
+  dropWorker: () => {},
+  onWorkerGone: () => {},
   publish: () => {},
   onMessage: () => {},
   dropped: () => ({}),

@@ -1,10 +1,12 @@
 import {
+  DeletedAnswer,
   EventPage,
   FINAL_EVENTS,
   PipelineDetail,
   type PipelineSummary,
   SummaryPage,
   type StoredEvent,
+  ValidationError,
 } from '../../core/domain/index.ts'
 import type { ApiClient } from '../client.ts'
 import { followPipeline } from '../follow.ts'
@@ -30,7 +32,43 @@ export async function runPipeline(file: string, flags: Flags): Promise<void> {
   const detail = await client.call(PipelineDetail, 'POST', '/pipelines', readDocument(file))
   if (flags.json === true && flags.follow !== true) return printJson(detail)
   if (flags.json !== true) console.log(`submitted ${detail.id}`)
+  for (const t of detail.tasks)
+    if (t.waiting) console.error(`banzai: task ${t.index} (${t.call}): ${t.waiting}`)
   if (flags.follow === true) process.exitCode = await followAndReport(client, detail.id, flags)
+}
+
+/** The finished pipelines last updated before `iso`, read page by page. */
+async function endedBefore(client: ApiClient, iso: string): Promise<string[]> {
+  const out: string[] = []
+  for (const status of ['succeeded', 'failed', 'cancelled']) {
+    let after: string | null = null
+    do {
+      const query = `/pipelines?status=${status}&limit=1000${after ? `&after=${encodeURIComponent(after)}` : ''}`
+      const page: SummaryPage = await client.call(SummaryPage, 'GET', query)
+      for (const p of page.items) if (p.updatedAt < iso) out.push(p.id)
+      after = page.next
+    } while (after !== null)
+  }
+  return out
+}
+
+/** `banzai delete ID | --before DATE [--json]`: records `PipelineDeleted`; blobs are freed at the next gc. */
+export async function deletePipelines(id: string | undefined, flags: Flags): Promise<void> {
+  const client = openClient(flags)
+  const before = typeof flags.before === 'string' ? flags.before : undefined
+  if ((id === undefined) === (before === undefined))
+    throw new ValidationError('give a pipeline id or --before DATE, not both')
+  if (before !== undefined && Number.isNaN(Date.parse(before)))
+    throw new ValidationError(`--before must be an ISO date (e.g. 2026-01-31), got ${JSON.stringify(before)}`)
+  const ids =
+    id !== undefined ? [id] : await endedBefore(client, new Date(Date.parse(before ?? '')).toISOString())
+  const deleted: DeletedAnswer[] = []
+  for (const each of ids) {
+    deleted.push(await client.call(DeletedAnswer, 'DELETE', pipelinePath(each)))
+    if (flags.json !== true) console.log(`deleted ${each}`)
+  }
+  if (flags.json === true) printJson({ items: deleted })
+  else if (ids.length === 0) console.log('no finished pipeline ended before that date')
 }
 
 /** `banzai retry ID [--follow] [--json]`. */
@@ -62,7 +100,7 @@ function detailLines(detail: PipelineDetail): string[] {
     `${detail.id} ${detail.name}: ${detail.status}${detail.error ? ` — ${detail.error}` : ''}`,
     ...detail.tasks.map(
       (t) =>
-        `  ${t.index} ${t.call.padEnd(14)} ${describeTask(t, now)}${t.attempt > 1 ? ` (attempt ${t.attempt})` : ''}${t.output ? ` → ${t.output}` : ''}`,
+        `  ${t.index} ${t.call.padEnd(14)} ${describeTask(t, now)}${t.attempt > 1 ? ` (attempt ${t.attempt})` : ''}${t.output ? ` → ${t.output}` : ''}${t.waiting ? ` — ${t.waiting}` : ''}`,
     ),
   ]
 }

@@ -1,29 +1,28 @@
-import { existsSync } from 'node:fs'
-import { join, resolve } from 'node:path'
-import { ValidationError } from '../../core/domain/index.ts'
-import { collectGarbage, EventLog, MemoTable, openDatabase, PipelineTable } from '../../core/monitor/index.ts'
+import { CacheCleared, GcResult, ValidationError } from '../../core/domain/index.ts'
+import { collectGarbage, MemoTable } from '../../core/monitor/index.ts'
 import { resolveSettings } from '../settings.ts'
+import { throughMonitorOrLock } from '../wiring/monitor-or-lock.ts'
 import { openStore } from '../wiring/open-store.ts'
 
 type Flags = Record<string, unknown>
 
-function openDataDb(data: string) {
-  const file = join(resolve(data), 'banzai.db')
-  if (!existsSync(file)) throw new ValidationError(`no Banzai data in ${data} (${file} does not exist)`)
-  return openDatabase(file)
-}
-
-/** `banzai cache clear [--task NAME]`: forgets memoized results. */
-export function clearCache(flags: Flags): void {
+/**
+ * `banzai cache clear [--task NAME]`: forgets memoized results, through the running monitor when
+ * one holds the data folder, else under its lock (SPEC §5).
+ */
+export async function clearCache(flags: Flags): Promise<void> {
   const settings = resolveSettings(flags)
-  const db = openDataDb(settings.data)
   const task = typeof flags.task === 'string' ? flags.task : undefined
-  const { steps, items } = new MemoTable(db).clear(task)
-  db.close()
+  const { steps, items } = await throughMonitorOrLock(
+    settings.data,
+    settings.token,
+    (api) => api.call(CacheCleared, 'POST', '/cache/clear', task ? { task } : {}),
+    (db) => Promise.resolve(new MemoTable(db).clear(task)),
+  )
   console.log(`forgot ${steps} step result(s) and ${items} item result(s)${task ? ` of ${task}` : ''}`)
 }
 
-/** `banzai gc [--max-bytes N]`: removes unreferenced blobs. */
+/** `banzai gc [--max-bytes N]`: removes unreferenced blobs, through the running monitor or under the lock. */
 export async function collectBlobs(flags: Flags): Promise<void> {
   const settings = resolveSettings(flags)
   const maxBytes = flags.maxBytes === undefined ? undefined : Number(flags.maxBytes)
@@ -31,20 +30,21 @@ export async function collectBlobs(flags: Flags): Promise<void> {
     throw new ValidationError(
       `--max-bytes must be a whole number of bytes, got ${JSON.stringify(flags.maxBytes)}`,
     )
-  const db = openDataDb(settings.data)
-  const store = await openStore(settings)
-  try {
-    const report = await collectGarbage(
-      new EventLog(db),
-      new PipelineTable(db),
-      store,
-      maxBytes === undefined ? {} : { maxBytes },
-    )
-    console.log(
-      `removed ${report.removed} blob(s) (${report.removedBytes} bytes); kept ${report.kept} (${report.keptBytes} bytes), ${report.referenced} referenced`,
-    )
-  } finally {
-    await store.close()
-    db.close()
-  }
+  const options = maxBytes === undefined ? {} : { maxBytes }
+  const report = await throughMonitorOrLock(
+    settings.data,
+    settings.token,
+    (api) => api.call(GcResult, 'POST', '/gc', options),
+    async (db) => {
+      const store = await openStore(settings)
+      try {
+        return await collectGarbage(db, store, options)
+      } finally {
+        await store.close()
+      }
+    },
+  )
+  console.log(
+    `removed ${report.removed} blob(s) (${report.removedBytes} bytes); kept ${report.kept} (${report.keptBytes} bytes), ${report.referenced} referenced`,
+  )
 }

@@ -27,6 +27,18 @@ export function registerClientCommands(program: Command): void {
     .action(async (id: string | undefined, flags: Flags) => (await actions()).showStatus(id, flags))
 
   withSettings(
+    program
+      .command('delete [id]')
+      .description(
+        'deletes a finished pipeline (or every one that ended before --before): frees its blobs at the next gc',
+      ),
+    'delete',
+  )
+    .option('--before <date>', 'every finished pipeline last updated before this ISO date')
+    .option(JSON_FLAG, 'print the deleted ids as {items: [{id, deleted}]}')
+    .action(async (id: string | undefined, flags: Flags) => (await actions()).deletePipelines(id, flags))
+
+  withSettings(
     program.command('events <id>').description("prints a pipeline's events, one JSON record per line"),
     'events',
   )

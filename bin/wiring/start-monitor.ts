@@ -74,6 +74,10 @@ export async function startMonitor(settings: Settings): Promise<RunningMonitor> 
     catalogue,
     settings: monitorSettings({
       leaseMs: settings.leaseMs,
+      // Lost after two missed heartbeats (SPEC §6).
+      workerTimeoutMs: Math.min(settings.leaseMs, 3 * settings.heartbeatMs),
+      // With IPFS each worker has its own node: prefer the one that holds the input.
+      locality: settings.ipfsApi !== '',
       shardSize: settings.shardSize,
       retry: { maxAttempts: settings.maxAttempts, backoffBaseMs: 500, backoffMaxMs: 30_000 },
     }),

@@ -43,6 +43,8 @@ export async function startWorker(settings: Settings): Promise<RunningWorker> {
     endpoints,
     lanes: settings.lanes,
     ...(curve ? { curve } : {}),
+    bind: settings.workerBind,
+    ...(settings.advertise ? { advertise: settings.advertise } : {}),
     log: (msg) => logger.warn(msg),
   })
   // The worker host flushes the store before every final report (SPEC §10).
@@ -62,6 +64,7 @@ export async function startWorker(settings: Settings): Promise<RunningWorker> {
     lanes: settings.lanes,
     slots: settings.slots,
     heartbeatMs: settings.heartbeatMs,
+    ...(curve ? { curveKey: curve.publicKey } : {}),
     host: hostname(),
     pid: process.pid,
     log: (level, msg) => logger[level](msg),

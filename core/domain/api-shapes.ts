@@ -70,6 +70,10 @@ export const WorkerInfo = z.object({
   slots: z.number().int(),
   inFlight: z.array(z.string()),
   lastHeartbeat: z.string(),
+  /** Where the monitor sends this worker's orders (v2). */
+  endpoint: z.string().optional(),
+  /** Set when the monitor refuses the worker (another protocol version, no endpoint, registry full). */
+  refused: z.string().optional(),
 })
 export type WorkerInfo = z.infer<typeof WorkerInfo>
 
@@ -122,3 +126,21 @@ export const ProblemDetails = z.object({
   errors: z.array(FieldErrorItem),
 })
 export type ProblemDetails = z.infer<typeof ProblemDetails>
+
+/** `DELETE /pipelines/:id` answer: the pipeline was recorded as `PipelineDeleted`. */
+export const DeletedAnswer = z.object({ id: z.string(), deleted: z.literal(true) })
+export type DeletedAnswer = z.infer<typeof DeletedAnswer>
+
+/** `POST /gc` answer: what a garbage collection removed and kept. */
+export const GcResult = z.object({
+  referenced: z.number().int(),
+  kept: z.number().int(),
+  removed: z.number().int(),
+  removedBytes: z.number().int(),
+  keptBytes: z.number().int(),
+})
+export type GcResult = z.infer<typeof GcResult>
+
+/** `POST /cache/clear` answer: memo rows forgotten. */
+export const CacheCleared = z.object({ steps: z.number().int(), items: z.number().int() })
+export type CacheCleared = z.infer<typeof CacheCleared>

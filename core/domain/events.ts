@@ -52,6 +52,10 @@ export const UnitDispatched = event('UnitDispatched', {
   orderId: OrderId,
   lane: z.string(),
   items: ItemRange.optional(),
+  /** The worker chosen for the unit (v3; absent in older logs). */
+  worker: z.string().optional(),
+  /** Why that worker: `free` (a free slot), `locality` (its node holds the input). */
+  reason: z.string().optional(),
 })
 export const UnitStarted = event('UnitStarted', { ...unit, orderId: OrderId, worker: z.string() })
 export const UnitProgressed = event('UnitProgressed', {
@@ -68,6 +72,12 @@ export const UnitSucceeded = event('UnitSucceeded', {
 })
 export const UnitFailed = event('UnitFailed', { ...unit, error: z.string(), retryable: z.boolean() })
 export const UnitLeaseExpired = event('UnitLeaseExpired', { ...unit, worker: z.string().nullable() })
+/** The unit's worker is gone: its connection dropped, or it missed two heartbeats. */
+export const UnitWorkerLost = event('UnitWorkerLost', {
+  ...unit,
+  worker: z.string(),
+  cause: z.enum(['disconnected', 'silent']),
+})
 export const UnitRetryScheduled = event('UnitRetryScheduled', { ...unit, notBefore: IsoTime })
 export const UnitReportIgnored = event('UnitReportIgnored', { ...unit, reason: z.string() })
 export const StepSucceeded = event('StepSucceeded', { step, output: Cid, refs: z.array(Cid) })
@@ -90,6 +100,7 @@ export const DomainEvent = z.discriminatedUnion('type', [
   UnitSucceeded,
   UnitFailed,
   UnitLeaseExpired,
+  UnitWorkerLost,
   UnitRetryScheduled,
   UnitReportIgnored,
   StepSucceeded,

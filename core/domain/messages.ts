@@ -7,8 +7,11 @@ import { IsoTime, OrderId, PipelineId, WorkerId } from './ids.ts'
 /** Largest encoded message on any socket, bytes (SPEC §10); a report over it fails its unit instead. */
 export const MAX_MESSAGE_BYTES = 1024 * 1024
 
-/** Version of the worker protocol; a message of another version is dropped. */
-export const PROTOCOL_VERSION = 1
+/**
+ * Version of the worker protocol (v2: addressed dispatch). A report or order of another version
+ * is dropped; a heartbeat of another version is read far enough to refuse its worker with the reason.
+ */
+export const PROTOCOL_VERSION = 2
 
 /** What a perItem task computed for one item: the fields it adds, ready to merge. */
 export const ItemResult = z.record(z.string(), z.unknown())
@@ -89,7 +92,8 @@ export const OrderFailed = z.object({
 export const OrderCancelled = z.object({ type: z.literal('OrderCancelled'), ...report })
 export const Heartbeat = z.object({
   type: z.literal('Heartbeat'),
-  v: z.literal(PROTOCOL_VERSION),
+  /** Any version parses, so that a worker of another one can be refused with the reason. */
+  v: z.number().int(),
   cluster: ClusterId.optional(),
   workerId: WorkerId,
   host: z.string().max(255),
@@ -97,6 +101,10 @@ export const Heartbeat = z.object({
   lanes: z.array(z.string()).min(1).max(32),
   slots: z.number().int().min(0).max(1024),
   inFlight: z.array(OrderId).max(1024),
+  /** Where the worker's own PULL takes orders (v2), e.g. `tcp://127.0.0.1:41234`. */
+  endpoint: z.string().max(255).optional(),
+  /** Under CURVE, the worker's public key: its PULL is a CURVE server with that key (v2). */
+  curveKey: z.string().length(40).optional(),
 })
 
 /** worker → monitor, on the reports PULL socket. */
@@ -121,7 +129,13 @@ export const FINAL_REPORTS: ReadonlySet<WorkerMessage['type']> = new Set([
 export const CancelOrder = z.object({ type: z.literal('CancelOrder'), orderId: OrderId })
 export const Ack = z.object({ type: z.literal('Ack'), orderIds: z.array(OrderId) })
 export const Hello = z.object({ type: z.literal('Hello'), lanes: z.array(z.string()) })
+/** The monitor will not send this worker orders, and says why (another protocol version, …). */
+export const WorkerRefused = z.object({
+  type: z.literal('WorkerRefused'),
+  workerId: WorkerId,
+  reason: z.string().max(500),
+})
 
 /** monitor → workers, on the control PUB socket. */
-export const ControlMessage = z.discriminatedUnion('type', [CancelOrder, Ack, Hello])
+export const ControlMessage = z.discriminatedUnion('type', [CancelOrder, Ack, Hello, WorkerRefused])
 export type ControlMessage = z.infer<typeof ControlMessage>

@@ -38,6 +38,12 @@ export interface Store {
   /** Removes a blob's blocks that no other held blob shares. */
   delete(cid: Cid): Promise<void>
   /**
+   * Removes many blobs at once, in one pass over the held ones (garbage collection: linear in
+   * blobs, where `delete` one by one would re-read every root each time). Optional; pinned blobs
+   * are skipped.
+   */
+  deleteMany?(cids: readonly Cid[]): Promise<void>
+  /**
    * Makes every blob put so far through this store durable (it survives a crash or power cut).
    * A worker flushes before it sends a unit's report; a store whose puts are durable at once
    * resolves at once.

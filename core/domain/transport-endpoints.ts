@@ -7,7 +7,8 @@ const Endpoint = z.string().regex(/^tcp:\/\/\S+:\d{1,5}$/, 'must be a tcp://host
 export const TransportEndpoints = z.object({
   reports: Endpoint,
   control: Endpoint,
-  lanes: z.record(z.string(), Endpoint),
+  /** The lanes the monitor serves (v2: orders go to each worker's own endpoint). */
+  lanes: z.array(z.string()),
   curveServerKey: z.string().length(40).nullable(),
   /** The monitor's cluster (its data folder's id): a worker takes orders of this cluster only. */
   cluster: ClusterId.optional(),

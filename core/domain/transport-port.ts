@@ -6,8 +6,17 @@ import type { ControlMessage, TaskOrder, WorkerMessage } from './messages.ts'
  * ZeroMQ (transport/zmq) and in memory (transport/memory) for tests.
  */
 export interface MonitorTransport {
-  /** Queues an order on its lane's PUSH socket; never throws for a busy socket. */
-  sendOrder(lane: string, order: TaskOrder): void
+  /** Queues an order for one admitted worker (its own PUSH); never throws for a busy socket. */
+  sendOrder(workerId: string, order: TaskOrder): void
+  /**
+   * Connects to a registered worker's advertised endpoint (again, if it changed); under CURVE
+   * `curveKey` is the worker's public key, its PULL being a CURVE server.
+   */
+  admitWorker(workerId: string, endpoint: string, curveKey?: string): void
+  /** Closes the link to a worker (evicted, stopping, gone). */
+  dropWorker(workerId: string): void
+  /** Registers the handler called when an admitted worker's connection drops. */
+  onWorkerGone(handler: (workerId: string) => void): void
   /** Broadcasts a control message (CancelOrder, Ack, Hello) to every worker. */
   publish(message: ControlMessage): void
   /** Registers the handler of every valid message a worker sends. */
@@ -25,6 +34,8 @@ export interface WorkerTransport {
   onReconnect(handler: () => void): void
   /** Queues a report; never throws for a busy socket. */
   send(message: WorkerMessage): void
+  /** The endpoint this worker takes orders on, to advertise in heartbeats ('' until bound). */
+  endpoint(): string
   /** Stops taking orders (SIGTERM) while reports still flow. */
   pauseOrders(): void
   close(): Promise<void>

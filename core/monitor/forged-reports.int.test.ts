@@ -89,6 +89,7 @@ async function startMonitor(curve?: { server: CurveKeyPair; allow: string[] }) {
       host: 'test',
       pid: process.pid,
       cluster: identity.cluster,
+      ...(keys ? { curveKey: keys.publicKey } : {}),
     })
     host.start()
     closers.push(() => host.stop({ graceful: false }))
@@ -117,6 +118,8 @@ function heartbeat(t: ZmqWorkerTransport, workerId: string, cluster: string): No
       lanes: ['default'],
       slots: 1,
       inFlight: [],
+      // Addressed dispatch (v2): a worker advertises where it takes orders.
+      ...(t.endpoint() ? { endpoint: t.endpoint() } : {}),
     })
   beat()
   const timer = setInterval(beat, 100)

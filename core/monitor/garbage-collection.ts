@@ -1,6 +1,35 @@
-import { type Cid, readDocumentRefs, type Store } from '../domain/index.ts'
-import type { EventLog } from './event-log.ts'
-import type { PipelineTable } from './pipeline-table.ts'
+import { BanzaiError, Cid, readDocumentRefs, type Store } from '../domain/index.ts'
+import { EventLog } from './event-log.ts'
+import { GcRootsTable } from './gc-roots-table.ts'
+import { MemoTable } from './memo-table.ts'
+import { PipelineTable } from './pipeline-table.ts'
+import type { Db } from './sqlite/open-database.ts'
+
+/**
+ * Adds to `cids` what each of them references by construction (SPEC §4): the roots are
+ * documents (inputs, outputs, shard lists) and `refs`; a manifest names its items' blobs, a
+ * model its files, shard lists their item lists (whose items the step's input names already).
+ * One read per root, so linear in the blobs; `done` skips CIDs already walked.
+ */
+export async function addDocumentRefs(store: Store, cids: Set<string>, done = new Set<string>()): Promise<void> {
+  for (const cid of [...cids]) {
+    if (done.has(cid)) continue
+    done.add(cid)
+    const parsed = Cid.safeParse(cid)
+    if (!parsed.success || !(await store.has(parsed.data))) continue
+    for (const ref of await readDocumentRefs(store, parsed.data)) cids.add(ref)
+  }
+}
+
+/** The marked set of an offline collection: the GC roots and memo tables, with what their documents reference. */
+export async function markFromRoots(db: Db, store: Store): Promise<Set<string>> {
+  const roots = new GcRootsTable(db)
+  roots.backfill(new EventLog(db))
+  const marked = roots.all()
+  for (const cid of new MemoTable(db).allReferencedCids()) marked.add(cid)
+  await addDocumentRefs(store, marked)
+  return marked
+}
 
 /** What a garbage collection did. */
 export interface GcReport {
@@ -14,7 +43,8 @@ export interface GcReport {
 /**
  * Every CID the recorded pipelines reference: the documents the log names (step inputs, unit
  * and step outputs, shard lists) with what each references by construction (read from it,
- * SPEC §4), and the events' extra `refs`. One read per document: linear in the blobs.
+ * SPEC §4), and the events' extra `refs`. One read per document: linear in the blobs. A
+ * reference for tests: GC itself marks from the roots table (`markFromRoots`).
  */
 export async function referencedCids(log: EventLog, store: Store): Promise<Set<string>> {
   const out = new Set<string>()
@@ -40,22 +70,25 @@ export async function referencedCids(log: EventLog, store: Store): Promise<Set<s
 }
 
 /**
- * Removes blobs no recorded pipeline references; with `maxBytes`, only until the store holds
- * at most that many bytes. A referenced blob is never removed. Refuses while pipelines run,
- * since their units may have stored blobs that no event names yet.
+ * Garbage collection with no monitor running (the caller holds the data folder's lock): removes
+ * the blobs that no pipeline not yet deleted and no memo row references; with `maxBytes`, only
+ * until the store holds at most that many bytes. Marks from the GC roots and memo tables (never
+ * the log) and removes in one pass: linear in blobs. Refuses while pipelines are live, since a
+ * worker may still hold blobs of theirs that no event names yet: start the monitor and collect
+ * through it (`POST /api/gc`), which waits for those units.
  */
 export async function collectGarbage(
-  log: EventLog,
-  pipelines: PipelineTable,
+  db: Db,
   store: Store,
   options: { maxBytes?: number } = {},
 ): Promise<GcReport> {
-  const live = pipelines.loadLive().length
+  const live = new PipelineTable(db).loadLive().length
   if (live > 0)
-    throw new Error(
-      `${live} pipeline(s) are still running; run gc when none is (their blobs are not all named in the log yet)`,
+    throw new BanzaiError(
+      'conflict',
+      `${live} pipeline(s) are still running and no monitor runs: start the monitor (banzai monitor) and run banzai gc again, which collects through it`,
     )
-  const referenced = await referencedCids(log, store)
+  const referenced = await markFromRoots(db, store)
   const candidates: { cid: Cid; size: number }[] = []
   let total = 0
   let keptBytes = 0
@@ -69,7 +102,7 @@ export async function collectGarbage(
       keptBytes += size
     } else candidates.push({ cid, size })
   }
-  let removed = 0
+  const doomed: Cid[] = []
   let removedBytes = 0
   for (const c of candidates) {
     if (options.maxBytes !== undefined && total - removedBytes <= options.maxBytes) {
@@ -77,9 +110,10 @@ export async function collectGarbage(
       keptBytes += c.size
       continue
     }
-    await store.delete(c.cid)
-    removed++
+    doomed.push(c.cid)
     removedBytes += c.size
   }
-  return { referenced: referenced.size, kept, removed, removedBytes, keptBytes }
+  if (store.deleteMany) await store.deleteMany(doomed)
+  else for (const cid of doomed) await store.delete(cid)
+  return { referenced: referenced.size, kept, removed: doomed.length, removedBytes, keptBytes }
 }

@@ -16,12 +16,16 @@ export interface Lease {
 /** Leases of in-flight unit attempts (memory only; rebuilt from the live machines on restart). */
 export class LeaseTable {
   private readonly leases = new Map<OrderId, Lease>()
+  /** Leases per worker, kept as they change: dispatch asks per unit. */
+  private readonly perWorker = new Map<string, number>()
 
   constructor(private readonly leaseMs: number) {}
 
   /** Starts or renews a lease. */
   grant(lease: Omit<Lease, 'deadline'>, monotonicNow: number): void {
+    this.release(lease.orderId)
     this.leases.set(lease.orderId, { ...lease, deadline: monotonicNow + this.leaseMs })
+    this.count(lease.worker, 1)
   }
 
   /** Extends a lease on news from its worker; returns whether it exists. */
@@ -29,7 +33,11 @@ export class LeaseTable {
     const lease = this.leases.get(orderId)
     if (!lease) return false
     lease.deadline = monotonicNow + this.leaseMs
-    if (worker) lease.worker = worker
+    if (worker && lease.worker !== worker) {
+      this.count(lease.worker, -1)
+      lease.worker = worker
+      this.count(worker, 1)
+    }
     return true
   }
 
@@ -43,7 +51,33 @@ export class LeaseTable {
 
   /** Ends a lease (final report, cancel, expiry). */
   release(orderId: OrderId): void {
+    const lease = this.leases.get(orderId)
+    if (!lease) return
     this.leases.delete(orderId)
+    this.count(lease.worker, -1)
+  }
+
+  /** Units in flight with a worker. */
+  inFlightFor(worker: string): number {
+    return this.perWorker.get(worker) ?? 0
+  }
+
+  /** The leases a worker holds. */
+  heldBy(worker: string): Lease[] {
+    if (!this.perWorker.has(worker)) return []
+    return [...this.leases.values()].filter((l) => l.worker === worker)
+  }
+
+  /** The worker an order was leased to, if any. */
+  workerOf(orderId: OrderId): string | null {
+    return this.leases.get(orderId)?.worker ?? null
+  }
+
+  private count(worker: string | null, delta: number): void {
+    if (worker === null) return
+    const n = (this.perWorker.get(worker) ?? 0) + delta
+    if (n <= 0) this.perWorker.delete(worker)
+    else this.perWorker.set(worker, n)
   }
 
   /** Leases past their deadline. */
@@ -64,6 +98,11 @@ export class LeaseTable {
   }
 
   /** Whether an order is leased. */
+  /** The orders out with workers now. */
+  orderIds(): OrderId[] {
+    return [...this.leases.keys()]
+  }
+
   has(orderId: OrderId): boolean {
     return this.leases.has(orderId)
   }

@@ -98,11 +98,11 @@ describe('memoization you can trust', () => {
     await store.pin(pinned)
     const referenced = await referencedCids(env.log, store)
     expect(referenced.size).toBeGreaterThan(5)
-    const capped = await collectGarbage(env.log, env.pipelines, store, {
+    const capped = await collectGarbage(env.db, store, {
       maxBytes: 1_000_000_000,
     })
     expect(capped.removed).toBe(0) // under the cap, caches stay
-    const report = await collectGarbage(env.log, env.pipelines, store)
+    const report = await collectGarbage(env.db, store)
     expect(report.removed).toBe(4)
     for (const cid of orphans) expect(await store.has(cid)).toBe(false)
     expect(await store.has(pinned)).toBe(true)
@@ -119,6 +119,6 @@ describe('memoization you can trust', () => {
     env = startInProcess()
     const { id } = await env.monitor.submit(spec([{ call: 'SLEEP', args: [60_000] }]))
     await env.waitUntil(() => env!.queries.detail(id).status === 'running', 'the sleep to run')
-    await expect(collectGarbage(env.log, env.pipelines, env.store)).rejects.toThrow(/still running/)
+    await expect(collectGarbage(env.db, env.store)).rejects.toThrow(/still running/)
   })
 })

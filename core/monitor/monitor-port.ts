@@ -1,5 +1,6 @@
 import type { PipelineSpec, StoredEvent, WorkerInfo } from '../domain/index.ts'
 import type { EventCounts } from './engine/counters.ts'
+import type { GcReport } from './garbage-collection.ts'
 import type { MonitorQueries } from './queries.ts'
 
 /** What the monitor reports for `/metrics` and health, read at each scrape. */
@@ -41,6 +42,12 @@ export interface MonitorPort {
     spec: PipelineSpec,
     options?: SubmitOptions,
   ): Promise<{ id: string; created: boolean }>
+  /** Records `PipelineDeleted` for a finished pipeline (not_found, or conflict while it runs). */
+  deletePipeline(id: string, reason?: string): Promise<void>
+  /** Garbage collection while the engine runs (SPEC §4): never removes a referenced or recent blob. */
+  collectGarbage(options?: { maxBytes?: number }): Promise<GcReport>
+  /** Forgets memoized results (all, or of one task), between two ticks. */
+  clearCache(task?: string): Promise<{ steps: number; items: number }>
   /** The highest committed event seq (in memory). */
   lastSeq(): number
   /** The highest seq in the event log, read from disk; throws if the log cannot be read. */

@@ -74,7 +74,10 @@ describe.each(logs)('the recorded log %s', (name) => {
     })()
     const sent: (TaskOrder | ControlMessage)[] = []
     const transport: MonitorTransport = {
-      sendOrder: (_lane, order) => sent.push(order),
+      sendOrder: (_worker, order) => sent.push(order),
+      admitWorker: () => {},
+      dropWorker: () => {},
+      onWorkerGone: () => {},
       publish: (message) => sent.push(message),
       onMessage: () => {},
       dropped: () => ({}),

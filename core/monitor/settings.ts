@@ -4,7 +4,10 @@ import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../domain/index.ts'
 export interface MonitorSettings {
   /** How long a unit's lease lasts without news from its worker, ms (BANZAI_LEASE_MS, default 5000). */
   leaseMs: number
-  /** A worker is live while its last heartbeat is younger than this, ms (default: leaseMs). */
+  /**
+   * A worker is live while its last heartbeat is younger than this, ms (default: 3 s, two missed
+   * heartbeats at the 1 s default, or leaseMs if shorter). Past it, the worker is lost (`silent`).
+   */
   workerTimeoutMs: number
   /** How often the clock is consulted for expiries, timeouts and due retries, ms (default leaseMs / 10). */
   tickMs: number
@@ -13,8 +16,8 @@ export interface MonitorSettings {
   /** At most this many UnitProgressed events per unit and second (default 4). */
   progressPerSecond: number
   retry: RetryPolicy
-  /** At most this many registered workers; silent ones are evicted first (default 1024). */
-  maxWorkers: number
+  /** Prefer a worker whose node holds the unit's input (IPFS mode; default false). */
+  locality: boolean
 }
 
 /** Settings with the defaults of SPEC §5. */
@@ -22,11 +25,11 @@ export function monitorSettings(overrides: Partial<MonitorSettings> = {}): Monit
   const leaseMs = overrides.leaseMs ?? 5_000
   return {
     leaseMs,
-    workerTimeoutMs: overrides.workerTimeoutMs ?? leaseMs,
+    workerTimeoutMs: overrides.workerTimeoutMs ?? Math.min(leaseMs, 3_000),
     tickMs: overrides.tickMs ?? Math.max(20, Math.round(leaseMs / 10)),
     shardSize: overrides.shardSize ?? 50,
     progressPerSecond: overrides.progressPerSecond ?? 4,
     retry: overrides.retry ?? DEFAULT_RETRY_POLICY,
-    maxWorkers: overrides.maxWorkers ?? 1024,
+    locality: overrides.locality ?? false,
   }
 }

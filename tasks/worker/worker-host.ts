@@ -29,6 +29,8 @@ export interface WorkerHostOptions {
   lanes: string[]
   /** Orders run at once. */
   slots: number
+  /** Under CURVE, this worker's public key (advertised: its order socket is a CURVE server). */
+  curveKey?: string
   /** Heartbeat interval, ms (SPEC default 1000). */
   heartbeatMs: number
   host: string
@@ -104,6 +106,8 @@ export function createWorkerHost(options: WorkerHostOptions): WorkerHost {
       // A stopping worker advertises no slots, so no credit is spent on it.
       slots: isStopping ? 0 : slots,
       inFlight: [...running.keys()],
+      ...(transport.endpoint() ? { endpoint: transport.endpoint() } : {}),
+      ...(options.curveKey ? { curveKey: options.curveKey } : {}),
     })
   }
 
@@ -199,6 +203,10 @@ export function createWorkerHost(options: WorkerHostOptions): WorkerHost {
         // A (re)started monitor: tell it who we are and what it has not acknowledged.
         sendHeartbeat()
         pending.resendAll()
+        return
+      case 'WorkerRefused':
+        if (message.workerId === settings.workerId)
+          log('error', `the monitor refuses this worker: ${message.reason}`)
         return
       default:
         assertNever(message, 'control message')

@@ -21,7 +21,7 @@ silent.onOrder((order) => {
   taken.push(order)
   silent.send({
     type: 'OrderReceived',
-    v: 1,
+    v: 2,
     cluster,
     orderId: order.orderId,
     token: order.token,
@@ -32,7 +32,7 @@ const lost = await submit({ name: 'lost-lease', cache: false, tasks: [{ call: 'S
 ids.push(lost)
 silent.send({
   type: 'Heartbeat',
-  v: 1,
+  v: 2,
   cluster,
   workerId: 'silent',
   host: 'test',
@@ -56,7 +56,7 @@ await env.waitUntil(
 const stale = taken[0]!
 silent.send({
   type: 'OrderSucceeded',
-  v: 1,
+  v: 2,
   cluster,
   orderId: stale.orderId,
   token: stale.token,

@@ -9,6 +9,8 @@ import type {
 /** A worker's end of the in-memory transport; `simulateReconnect` fires its onReconnect handlers (tests). */
 export interface MemoryWorkerTransport extends WorkerTransport {
   simulateReconnect(): void
+  /** Drops this worker's link as a SIGKILL would (the monitor hears its connection go). */
+  simulateCrash(): void
 }
 
 /** The in-memory transport: one monitor end, and as many worker ends as `connectWorker` makes. */
@@ -18,12 +20,14 @@ export interface MemoryTransport {
 }
 
 interface WorkerEnd {
-  lanes: ReadonlySet<string>
+  endpoint: string
   isPaused: boolean
   isClosed: boolean
   orderHandlers: ((order: TaskOrder) => void)[]
   controlHandlers: ((message: ControlMessage) => void)[]
   reconnectHandlers: (() => void)[]
+  /** Orders that arrived before the worker listened. */
+  held: TaskOrder[]
 }
 
 /** Delivers later, never re-entrantly; a copy, as if the message had crossed a socket. */
@@ -35,53 +39,51 @@ function deliver<T>(value: T, handlers: readonly ((value: T) => void)[]): void {
 }
 
 /**
- * Creates an in-process transport: orders on a lane go round-robin to the open, unpaused
- * workers serving it (held until one connects), control messages go to every worker,
- * reports reach the monitor's handlers. Delivery is asynchronous (setImmediate).
+ * Creates an in-process transport with addressed dispatch: each worker end has an endpoint
+ * (`memory://N`, which it advertises); the monitor admits a worker by id and endpoint and sends
+ * it its orders alone. Control messages go to every worker; reports reach the monitor's handlers.
+ * A worker closed or crashed is reported to `onWorkerGone`. Delivery is asynchronous (setImmediate).
  */
 export function createMemoryTransport(): MemoryTransport {
-  const workers: WorkerEnd[] = []
-  const nextByLane = new Map<string, number>()
-  const heldOrders = new Map<string, TaskOrder[]>()
+  const ends = new Map<string, WorkerEnd>()
+  const admitted = new Map<string, WorkerEnd>()
+  const goneHandlers: ((workerId: string) => void)[] = []
   const monitorHandlers: ((message: WorkerMessage) => void)[] = []
   const heldReports: WorkerMessage[] = []
   let isMonitorClosed = false
 
-  function pickWorker(lane: string): WorkerEnd | undefined {
-    const serving = workers.filter(
-      (w) => !w.isClosed && !w.isPaused && w.orderHandlers.length > 0 && w.lanes.has(lane),
-    )
-    if (serving.length === 0) return undefined
-    const next = nextByLane.get(lane) ?? 0
-    nextByLane.set(lane, next + 1)
-    return serving[next % serving.length]
-  }
-
-  function routeOrder(lane: string, order: TaskOrder): void {
-    const worker = pickWorker(lane)
-    if (!worker) {
-      const held = heldOrders.get(lane) ?? []
-      held.push(order)
-      heldOrders.set(lane, held)
-      return
+  function linkDropped(end: WorkerEnd): void {
+    for (const [id, admittedEnd] of admitted) {
+      if (admittedEnd !== end) continue
+      admitted.delete(id)
+      setImmediate(() => {
+        for (const handler of goneHandlers) handler(id)
+      })
     }
-    deliver(order, worker.orderHandlers)
-  }
-
-  function releaseHeld(): void {
-    // A snapshot: orders still without a worker go back into the map while we route.
-    const snapshot = [...heldOrders]
-    heldOrders.clear()
-    for (const [lane, held] of snapshot) for (const order of held) routeOrder(lane, order)
   }
 
   const monitor: MonitorTransport = {
-    sendOrder(lane, order) {
-      if (!isMonitorClosed) routeOrder(lane, order)
+    sendOrder(workerId, order) {
+      if (isMonitorClosed) return
+      const end = admitted.get(workerId)
+      // A paused (stopping) or closed worker's link is gone: the order is lost, as over ZeroMQ.
+      if (!end || end.isClosed || end.isPaused) return
+      if (end.orderHandlers.length === 0) end.held.push(structuredClone(order))
+      else deliver(order, end.orderHandlers)
+    },
+    admitWorker(workerId, endpoint) {
+      const end = ends.get(endpoint)
+      if (end && !end.isClosed) admitted.set(workerId, end)
+    },
+    dropWorker(workerId) {
+      admitted.delete(workerId)
+    },
+    onWorkerGone(handler) {
+      goneHandlers.push(handler)
     },
     publish(message) {
       if (isMonitorClosed) return
-      for (const worker of workers) if (!worker.isClosed) deliver(message, worker.controlHandlers)
+      for (const end of ends.values()) if (!end.isClosed) deliver(message, end.controlHandlers)
     },
     onMessage(handler) {
       monitorHandlers.push(handler)
@@ -93,20 +95,21 @@ export function createMemoryTransport(): MemoryTransport {
     },
   }
 
-  function connectWorker(lanes: string[]): MemoryWorkerTransport {
+  function connectWorker(_lanes: string[]): MemoryWorkerTransport {
     const end: WorkerEnd = {
-      lanes: new Set(lanes),
+      endpoint: `memory://${ends.size + 1}`,
       isPaused: false,
       isClosed: false,
       orderHandlers: [],
       controlHandlers: [],
       reconnectHandlers: [],
+      held: [],
     }
-    workers.push(end)
+    ends.set(end.endpoint, end)
     return {
       onOrder(handler) {
         end.orderHandlers.push(handler)
-        releaseHeld()
+        for (const order of end.held.splice(0)) deliver(order, end.orderHandlers)
       },
       onControl(handler) {
         end.controlHandlers.push(handler)
@@ -119,6 +122,7 @@ export function createMemoryTransport(): MemoryTransport {
         if (monitorHandlers.length === 0) heldReports.push(structuredClone(message))
         else deliver(message, monitorHandlers)
       },
+      endpoint: () => end.endpoint,
       pauseOrders() {
         end.isPaused = true
       },
@@ -127,8 +131,13 @@ export function createMemoryTransport(): MemoryTransport {
           for (const handler of end.reconnectHandlers) handler()
         })
       },
+      simulateCrash() {
+        end.isClosed = true
+        linkDropped(end)
+      },
       async close() {
         end.isClosed = true
+        linkDropped(end)
       },
     }
   }

@@ -55,7 +55,7 @@ export async function discoverTransport(
   return {
     reports: reachable(endpoints.reports, host),
     control: reachable(endpoints.control, host),
-    lanes: Object.fromEntries(Object.entries(endpoints.lanes).map(([lane, e]) => [lane, reachable(e, host)])),
+    lanes: endpoints.lanes,
     curveServerKey: endpoints.curveServerKey,
     ...(endpoints.cluster !== undefined ? { cluster: endpoints.cluster } : {}),
   }

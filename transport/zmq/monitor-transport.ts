@@ -1,10 +1,11 @@
-import { Context, Publisher, Pull, Push, type Socket } from 'zeromq'
+import { Context, Publisher, Pull, type Socket } from 'zeromq'
 import { type MonitorTransport, ValidationError, type WorkerMessage } from '../../core/domain/index.ts'
 import { createDropCounter, decodeWorkerMessage, encodeMessage } from './codec.ts'
 import { isZ85Key } from './curve-keys.ts'
 import type { TransportEndpoints } from '../../core/domain/index.ts'
-import { createSendQueue, type SendQueue } from './send-queue.ts'
+import { createSendQueue } from './send-queue.ts'
 import { LINK_KEEPALIVE, type MonitorCurve, serverSecurity } from './socket-options.ts'
+import { WorkerLinks } from './worker-links.ts'
 import { runReceiveLoop } from './receive-loop.ts'
 import { startZapHandler, type ZapHandler } from './zap-handler.ts'
 
@@ -32,7 +33,7 @@ export interface ZmqMonitorOptions {
   bind?: string
   /** First of the consecutive ports (default 5555); 0 binds each socket to an ephemeral port (tests). */
   port?: number
-  /** Lanes, each with its own PUSH socket, in this order. */
+  /** Lanes the monitor serves (announced to workers; orders go to each worker's own PULL). */
   lanes: string[]
   /** Turns on CurveZMQ on every socket; `allow` restricts clients to those public keys (ZAP). */
   curve?: MonitorCurve
@@ -49,7 +50,10 @@ export interface ZmqMonitorTransport extends MonitorTransport {
 /** Most worker messages held while no handler is registered yet. */
 const MAX_HELD_MESSAGES = 10_000
 
-/** Binds reports PULL (port), control PUB (port+1) and one PUSH per lane (port+2, …). */
+/**
+ * Binds reports PULL (port) and control PUB (port+1); connects one PUSH to each admitted
+ * worker's own PULL (addressed dispatch) and reports a worker whose connection drops.
+ */
 export async function createZmqMonitorTransport(options: ZmqMonitorOptions): Promise<ZmqMonitorTransport> {
   const log = options.log ?? (() => {})
   const bind = options.bind ?? 'tcp://127.0.0.1'
@@ -68,8 +72,7 @@ export async function createZmqMonitorTransport(options: ZmqMonitorOptions): Pro
   const common = () => ({ context, linger: 0, ...LINK_KEEPALIVE, ...serverSecurity(curve) })
   const reports = new Pull(common())
   const control = new Publisher(common())
-  const pushes = lanes.map(() => new Push({ ...common(), sendHighWaterMark: 1 }))
-  const sockets: Socket[] = [reports, control, ...pushes]
+  const sockets: Socket[] = [reports, control]
 
   const refused: Record<string, number> = {}
   const countRefusal = (reason: string, detail: string): void => {
@@ -98,9 +101,7 @@ export async function createZmqMonitorTransport(options: ZmqMonitorOptions): Pro
 
   const onSendError = (where: string) => (error: unknown) => log(`send on ${where} failed: ${String(error)}`)
   const controlQueue = createSendQueue(control, onSendError('control'))
-  const laneQueues = new Map<string, SendQueue>(
-    lanes.map((lane, i) => [lane, createSendQueue(pushes[i]!, onSendError(`lane ${lane}`))]),
-  )
+  const links = new WorkerLinks({ context, curve, log, onSendError })
   const drops = createDropCounter(log)
   const handlers: ((message: WorkerMessage) => void)[] = []
   const held: WorkerMessage[] = []
@@ -135,19 +136,18 @@ export async function createZmqMonitorTransport(options: ZmqMonitorOptions): Pro
   const endpoints: TransportEndpoints = {
     reports: bound[0]!,
     control: bound[1]!,
-    lanes: Object.fromEntries(lanes.map((lane, i) => [lane, bound[i + 2]!])),
+    lanes: [...lanes],
     curveServerKey: curve?.publicKey ?? null,
   }
 
   return {
-    sendOrder(lane, order) {
-      const queue = laneQueues.get(lane)
-      if (!queue) {
-        log(`order ${order.orderId} is for lane ${lane}, which this monitor does not serve; dropped`)
-        return
-      }
-      queue.push(encodeMessage(order))
+    sendOrder(workerId, order) {
+      if (!links.send(workerId, encodeMessage(order)))
+        log(`order ${order.orderId} is for worker ${workerId}, which is not connected; dropped`)
     },
+    admitWorker: (workerId, endpoint, curveKey) => links.admit(workerId, endpoint, curveKey),
+    dropWorker: (workerId) => links.drop(workerId),
+    onWorkerGone: (handler) => links.onGone(handler),
     publish(message) {
       controlQueue.push(encodeMessage(message))
     },
@@ -161,7 +161,7 @@ export async function createZmqMonitorTransport(options: ZmqMonitorOptions): Pro
     async close() {
       await controlQueue.drained(200)
       controlQueue.close()
-      for (const queue of laneQueues.values()) queue.close()
+      links.closeAll()
       // Unbinding first frees the ports before close returns, so a restart can bind them again.
       await Promise.allSettled(sockets.map((socket, i) => socket.unbind(bound[i]!)))
       for (const socket of sockets) socket.close()

@@ -11,6 +11,7 @@ import type { TransportEndpoints } from '../../core/domain/index.ts'
 import { runReceiveLoop } from './receive-loop.ts'
 import { createSendQueue } from './send-queue.ts'
 import { clientSecurity, LINK_KEEPALIVE, type WorkerCurve } from './socket-options.ts'
+import { startZapHandler, type ZapHandler } from './zap-handler.ts'
 
 /** Settings of a worker's sockets. */
 export interface ZmqWorkerOptions {
@@ -23,6 +24,23 @@ export interface ZmqWorkerOptions {
   log?: (msg: string) => void
   /** How long close waits for queued reports to leave, ms (default 2000). */
   lingerMs?: number
+  /** Where this worker's own PULL binds (`BANZAI_WORKER_BIND`, default `tcp://127.0.0.1:0`). */
+  bind?: string
+  /** The host to advertise instead of the bound one (`--advertise`, across machines). */
+  advertise?: string
+}
+
+/** `tcp://HOST:0` → `tcp://HOST:*` (libzmq's ephemeral port). */
+function bindAddress(bind: string): string {
+  return bind.replace(/:0$/, ':*')
+}
+
+/** The endpoint to advertise: the bound one, with `advertise` as its host when given. */
+function advertised(boundEndpoint: string, advertise: string | undefined): string {
+  if (!advertise) return boundEndpoint
+  const url = new URL(boundEndpoint)
+  url.hostname = advertise
+  return url.toString().replace(/\/$/, '')
 }
 
 /** A worker's ZeroMQ transport, with counts of dropped messages. */
@@ -32,7 +50,11 @@ export interface ZmqWorkerTransport extends WorkerTransport {
   connected(): Promise<void>
 }
 
-/** Connects PULL to each lane, PUSH to the reports socket and SUB to control; notices reconnects. */
+/**
+ * Binds this worker's own PULL (orders addressed to it; under CURVE a CURVE server whose ZAP
+ * handler admits only the monitor's key), connects PUSH to the reports socket and SUB to control;
+ * notices reconnects.
+ */
 export function createZmqWorkerTransport(options: ZmqWorkerOptions): ZmqWorkerTransport {
   const log = options.log ?? (() => {})
   const { endpoints, lanes, curve } = options
@@ -42,19 +64,27 @@ export function createZmqWorkerTransport(options: ZmqWorkerOptions): ZmqWorkerTr
     if (key !== undefined && !isZ85Key(key))
       throw new ValidationError(`CURVE key ${JSON.stringify(key.slice(0, 8))}… must be 40 Z85 characters`)
   }
-  const laneEndpoints = lanes.map((lane) => {
-    const endpoint = endpoints.lanes[lane]
-    if (!endpoint)
+  for (const lane of lanes) {
+    if (!endpoints.lanes.includes(lane))
       throw new ValidationError(
-        `lane ${lane} is not served by the monitor (its lanes: ${Object.keys(endpoints.lanes).join(', ')})`,
+        `lane ${lane} is not served by the monitor (its lanes: ${endpoints.lanes.join(', ')})`,
       )
-    return endpoint
-  })
+  }
   const context = new Context()
   // A fresh object per socket: zeromq's constructor deletes `context` from the options it is given.
   const common = () => ({ context, ...LINK_KEEPALIVE, ...clientSecurity(curve) })
-  // A small high-water mark (16): a worker takes orders as it reads them, so few pile up in its queue.
-  const pulls = laneEndpoints.map(() => new Pull({ ...common(), linger: 0, receiveHighWaterMark: 16 }))
+  const pullSecurity = curve
+    ? {
+        curveServer: true,
+        curveSecretKey: curve.secretKey,
+        curvePublicKey: curve.publicKey,
+        zapDomain: 'banzai',
+        zapEnforceDomain: true,
+      }
+    : {}
+  const pull = new Pull({ context, ...LINK_KEEPALIVE, ...pullSecurity, linger: 0 })
+  const pulls = [pull]
+  let boundEndpoint = ''
   const reports = new Push({ ...common(), linger: options.lingerMs ?? 2_000 })
   const control = new Subscriber({ ...common(), linger: 0 })
   control.subscribe()
@@ -65,7 +95,6 @@ export function createZmqWorkerTransport(options: ZmqWorkerOptions): ZmqWorkerTr
   const controlHandlers: ((message: ControlMessage) => void)[] = []
   const reconnectHandlers: (() => void)[] = []
   const heldOrders: TaskOrder[] = []
-  let isPaused = false
 
   const call = <T>(handlers: ((value: T) => void)[], value: T, what: string): void => {
     for (const handler of handlers) {
@@ -96,8 +125,8 @@ export function createZmqWorkerTransport(options: ZmqWorkerOptions): ZmqWorkerTr
   let isDisconnected = false
   let resolveConnected: () => void = () => {}
   const isConnected = new Promise<void>((resolve) => (resolveConnected = resolve))
-  let waitingHandshakes = pulls.length + 2
-  for (const socket of [...pulls, control, reports]) {
+  let waitingHandshakes = 2
+  for (const socket of [control, reports]) {
     let hasShaken = false
     socket.events.on('handshake', () => {
       if (hasShaken) return
@@ -117,9 +146,19 @@ export function createZmqWorkerTransport(options: ZmqWorkerOptions): ZmqWorkerTr
     log(`the monitor refused this worker's key (${error.message})`),
   )
   // Connect only now: socket events that happen before an observer exists are lost.
-  for (const [i, pull] of pulls.entries()) pull.connect(laneEndpoints[i]!)
   reports.connect(endpoints.reports)
   control.connect(endpoints.control)
+  let zap: ZapHandler | undefined
+  const bindAddr = bindAddress(options.bind ?? 'tcp://127.0.0.1:0')
+  const isBound = (async () => {
+    // Under CURVE, only the monitor's key may push orders here.
+    zap = curve ? await startZapHandler(context, [curve.serverKey], log) : undefined
+    await pull.bind(bindAddr)
+    boundEndpoint = advertised(pull.lastEndpoint ?? bindAddr, options.advertise)
+    // Heartbeats carry the endpoint: send one now rather than at the next interval.
+    call(reconnectHandlers, undefined, 'reconnect')
+  })()
+  isBound.catch((error: unknown) => log(`binding the order socket on ${bindAddr} failed: ${String(error)}`))
 
   return {
     onOrder(handler) {
@@ -135,19 +174,19 @@ export function createZmqWorkerTransport(options: ZmqWorkerOptions): ZmqWorkerTr
     send(message) {
       reportQueue.push(encodeMessage(message))
     },
+    endpoint: () => boundEndpoint,
     pauseOrders() {
-      if (isPaused) return
-      isPaused = true
-      // Disconnecting makes the monitor's PUSH route orders to other workers; anything already
-      // read still reaches the host, which refuses it (retryably) while stopping.
-      for (const [i, pull] of pulls.entries()) pull.disconnect(laneEndpoints[i]!)
+      // The link stays up (a drop would tell the monitor this worker died, with units still
+      // finishing): the stopping worker's heartbeat advertises no slots, so no order comes; one
+      // already under way reaches the host, which hands it back while stopping.
     },
     dropped: () => drops.snapshot(),
-    connected: () => isConnected,
+    connected: () => Promise.all([isConnected, isBound]).then(() => undefined),
     async close() {
       await reportQueue.drained(options.lingerMs ?? 2_000)
       reportQueue.close()
       for (const socket of [...pulls, control, reports]) socket.close()
+      zap?.close()
     },
   }
 }

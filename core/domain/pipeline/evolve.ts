@@ -86,7 +86,7 @@ export function evolvePipeline(state: PipelineState, event: DomainEvent, at: str
         attempt: d.attempt,
         status: 'dispatched',
         orderId: d.orderId,
-        worker: null,
+        worker: d.worker ?? null,
         started: false,
         items: d.items ?? u.items,
       }))
@@ -153,6 +153,25 @@ export function evolvePipeline(state: PipelineState, event: DomainEvent, at: str
         unit.started,
         `lease expired${d.worker ? ` on worker ${d.worker}` : ''}`,
         at,
+      )
+      const cancel: PipelineEffect[] = unit.orderId
+        ? [{ type: 'CancelOrders', orderIds: [unit.orderId] }]
+        : []
+      return { ...evolution, effects: [...cancel, ...evolution.effects] }
+    }
+    case 'UnitWorkerLost': {
+      const d = event.data
+      const unit = findUnit(state, d.step, d.shard)
+      if (!unit || unit.attempt !== d.attempt || !isInFlight(unit)) return evolved(state)
+      // Re-dispatched at once (no backoff); the attempt counts only if it had started.
+      const evolution = retryOrFail(
+        state,
+        d.step,
+        unit,
+        unit.started,
+        `worker ${d.worker} lost (${d.cause})`,
+        at,
+        0,
       )
       const cancel: PipelineEffect[] = unit.orderId
         ? [{ type: 'CancelOrders', orderIds: [unit.orderId] }]

@@ -61,12 +61,19 @@ export function retryOrFail(
   counts: boolean,
   error: string,
   at: string,
+  /** A fixed delay before the retry, ms (a lost worker: 0); default: the policy's backoff. */
+  delayOverrideMs?: number,
 ): Evolution {
   const failures = unit.failures + (counts ? 1 : 0)
   if (failures < state.policy.maxAttempts) {
     const next = updateUnit(state, step, unit.shard, (u) => ({ ...u, failures, status: 'queued' }))
     // An attempt that never started (lost order, worker full) is re-queued almost at once.
-    const delayMs = counts ? backoffDelay(state.policy, failures) : Math.min(state.policy.backoffBaseMs, 100)
+    const delayMs =
+      delayOverrideMs !== undefined
+        ? delayOverrideMs
+        : counts
+          ? backoffDelay(state.policy, failures)
+          : Math.min(state.policy.backoffBaseMs, 100)
     const notBefore = new Date(Date.parse(at) + delayMs).toISOString()
     const retry: DomainEvent = {
       type: 'UnitRetryScheduled',

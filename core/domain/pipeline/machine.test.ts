@@ -259,7 +259,7 @@ describe('pipeline machine', () => {
 describe('deciding on worker reports', () => {
   const report = (type: OrderReport['type'], attempt: number): OrderReport => ({
     type,
-    v: 1,
+    v: 2,
     orderId: order(0, 0, attempt),
     workerId: 'w9',
     output: cid(1),
@@ -376,7 +376,7 @@ describe('hand-backs', () => {
       { pipelineId: id, step: 0, shard: 0, attempt: 1 },
       {
         type: 'OrderCancelled',
-        v: 1,
+        v: 2,
         orderId: order(0, 0, 1),
         workerId: 'busy',
       },

@@ -1,4 +1,4 @@
-import { enqueueActions, initialTransition, setup, transition, type SnapshotFrom } from 'xstate'
+import { enqueueActions, setup, transition } from 'xstate'
 import type { DomainEvent, EventOf } from '../events.ts'
 import type { PipelineId } from '../ids.ts'
 import { evolvePipeline } from './evolve.ts'
@@ -85,8 +85,18 @@ export const pipelineMachine = setup({
   },
 })
 
-/** A pipeline machine's snapshot. */
-export type PipelineSnapshot = SnapshotFrom<typeof pipelineMachine>
+/** The pipeline's lifecycle: the chart's state values. */
+export type PipelineValue = 'active' | 'succeeded' | 'failed' | 'cancelled'
+
+/**
+ * A pipeline machine's snapshot: the chart's state value, whether it is final (`done`, as XState
+ * says), and the context. Plain data: stepping it builds no actor.
+ */
+export interface PipelineSnapshot {
+  value: PipelineValue
+  status: 'active' | 'done'
+  context: PipelineState
+}
 
 /**
  * The result of one machine step: the next snapshot, the events that follow (record them next,
@@ -98,21 +108,47 @@ export interface MachineStep {
   effects: PipelineEffect[]
 }
 
-function paramsOf<T>(actions: readonly { type: string; params?: unknown }[], type: string): T[] {
-  return actions.filter((a) => a.type === type).map((a) => a.params as T)
+/** The chart's transitions out of `active` (every other event stays in `active`). */
+const FINAL_VALUE: Partial<Record<DomainEvent['type'], PipelineValue>> = {
+  PipelineSucceeded: 'succeeded',
+  PipelineFailed: 'failed',
+  PipelineCancelled: 'cancelled',
 }
 
 /** Creates a pipeline's machine from its `PipelineSubmitted` event (feed that event next). */
 export function createPipeline(input: PipelineMachineInput): PipelineSnapshot {
-  const [snapshot] = initialTransition(pipelineMachine, input)
-  return snapshot
+  return { value: 'active', status: 'active', context: initialState(input) }
 }
 
-/** Feeds one logged event to a pipeline machine: pure, no I/O. */
+/**
+ * Feeds one logged event to a pipeline machine: pure, no I/O. This is `pipelineMachine`'s
+ * transition computed directly (one non-final state, `apply` on every event, three final
+ * states that take nothing): XState's `transition()` builds a throwaway actor per event, which
+ * was the largest item of the monitor's CPU profile. `stepWithXState` is the reference; a test
+ * replays recorded logs through both.
+ */
 export function stepPipeline(snapshot: PipelineSnapshot, event: DomainEvent, at: string): MachineStep {
-  const [next, actions] = transition(pipelineMachine, snapshot, { ...event, at })
+  if (snapshot.status === 'done') return { snapshot, events: [], effects: [] }
+  const { state, events, effects } = evolvePipeline(snapshot.context, event, at)
+  const value = FINAL_VALUE[event.type] ?? 'active'
   return {
-    snapshot: next,
+    snapshot: { value, status: value === 'active' ? 'active' : 'done', context: state },
+    events,
+    effects,
+  }
+}
+
+function paramsOf<T>(actions: readonly { type: string; params?: unknown }[], type: string): T[] {
+  return actions.filter((a) => a.type === type).map((a) => a.params as T)
+}
+
+/** The same step through XState's `transition()` (the reference `stepPipeline` must match). */
+export function stepWithXState(snapshot: PipelineSnapshot, event: DomainEvent, at: string): MachineStep {
+  const resolved = pipelineMachine.resolveState({ value: snapshot.value, context: snapshot.context })
+  const [next, actions] = transition(pipelineMachine, resolved, { ...event, at })
+  const value: PipelineValue = next.value
+  return {
+    snapshot: { value, status: next.status === 'done' ? 'done' : 'active', context: next.context },
     events: paramsOf<DomainEvent>(actions, 'follow'),
     effects: paramsOf<PipelineEffect>(actions, 'effect'),
   }
@@ -123,7 +159,12 @@ export function persistPipeline(snapshot: PipelineSnapshot): { value: string; co
   return { value: snapshot.value, context: snapshot.context }
 }
 
+function isValue(value: string): value is PipelineValue {
+  return value === 'active' || value === 'succeeded' || value === 'failed' || value === 'cancelled'
+}
+
 /** Rebuilds a snapshot persisted by `persistPipeline`. */
 export function restorePipeline(persisted: { value: string; context: PipelineState }): PipelineSnapshot {
-  return pipelineMachine.resolveState({ value: persisted.value, context: persisted.context })
+  const value: PipelineValue = isValue(persisted.value) ? persisted.value : 'active'
+  return { value, status: value === 'active' ? 'active' : 'done', context: persisted.context }
 }

@@ -164,10 +164,18 @@ function applyToDetail(detail: PipelineDetail, event: StoredEvent): PipelineDeta
         ),
       )
     }
-    case 'UnitDispatched':
-      return updateTask(detail, event.data.step, (t) =>
-        updateShard(t, event.data.shard, (u) => ({ ...u, attempt: event.data.attempt, status: 'queued' })),
+    case 'UnitDispatched': {
+      const d = event.data
+      return updateTask(detail, d.step, (t) =>
+        updateShard(t, d.shard, (u) => ({
+          ...u,
+          attempt: d.attempt,
+          status: 'queued',
+          ...(d.worker ? { worker: d.worker } : {}),
+          ...(d.reason ? { reason: d.reason } : {}),
+        })),
       )
+    }
     case 'UnitStarted':
       return withPipelineRunning(
         updateTask(detail, event.data.step, (t) =>
@@ -201,6 +209,14 @@ function applyToDetail(detail: PipelineDetail, event: StoredEvent): PipelineDeta
       return updateTask(detail, event.data.step, (t) =>
         updateShard(
           { ...t, error: `lease expired${event.data.worker ? ` on ${event.data.worker}` : ''}` },
+          event.data.shard,
+          (u) => ({ ...u, status: 'queued' }),
+        ),
+      )
+    case 'UnitWorkerLost':
+      return updateTask(detail, event.data.step, (t) =>
+        updateShard(
+          { ...t, error: `worker ${event.data.worker} lost (${event.data.cause})` },
           event.data.shard,
           (u) => ({ ...u, status: 'queued' }),
         ),

@@ -27,6 +27,8 @@ export const ShardView = z.object({
   status: TaskStatus,
   worker: z.string().nullable(),
   progress: Progress.nullable(),
+  /** Why its worker was chosen (`free`, `locality`), once dispatch names one (v3; last: key order is compared). */
+  reason: z.string().optional(),
 })
 export type ShardView = z.infer<typeof ShardView>
 
@@ -59,6 +61,8 @@ export const TaskDetail = z.object({
   /** The pipeline this step waited on (single flight), or where its cached output came from. */
   joined: z.string().nullable(),
   cachedFrom: StepRef.nullable(),
+  /** Why a queued task does not start, from the live workers (e.g. "waiting for a worker on lane gpu"). */
+  waiting: z.string().optional(),
 })
 export type TaskDetail = z.infer<typeof TaskDetail>
 

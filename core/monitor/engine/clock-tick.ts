@@ -3,12 +3,13 @@ import type { LeaseTable } from '../lease-table.ts'
 import type { WorkerRegistry } from '../worker-registry.ts'
 import type { Actors } from './actor.ts'
 import type { Clock } from './clock.ts'
+import { loseWorker, type WorkerLostDeps } from './dispatch-worker-lost.ts'
 import type { MonotonicTimes } from './monotonic-times.ts'
 import type { RecordEvent } from './record-event.ts'
 import { Tick } from './tick.ts'
 
 /** What a clock tick uses. */
-export interface ClockTickDeps {
+export interface ClockTickDeps extends WorkerLostDeps {
   actors: Actors
   leases: LeaseTable
   workers: WorkerRegistry
@@ -19,17 +20,19 @@ export interface ClockTickDeps {
 
 /**
  * What the clock decides (SPEC §5, time is data): leases that ran out become
- * `UnitLeaseExpired`, steps past their timeout `StepFailed`; silent workers are forgotten.
+ * `UnitLeaseExpired`, steps past their timeout `StepFailed`; workers that missed two heartbeats
+ * are lost (`UnitWorkerLost`, cause `silent`).
  */
 export async function applyClock(deps: ClockTickDeps, tick: Tick): Promise<void> {
   const now = deps.clock.monotonic()
-  deps.workers.expire(now)
+  for (const worker of deps.workers.expire(now)) await loseWorker(deps, tick, worker, 'silent')
   for (const lease of deps.leases.expired(now)) {
     const unit = parseOrderId(lease.orderId)
     const actor = deps.actors.get(unit.pipelineId)
     const current = actor?.snapshot.context.steps[unit.step]?.units.find((u) => u.shard === unit.shard)
     tick.afterCommit.push(() => deps.leases.release(lease.orderId))
     Tick.bump(tick.releasedOn, lease.lane)
+    if (lease.worker) Tick.bump(tick.releasedFrom, lease.worker)
     if (
       !actor ||
       !current ||

@@ -1,5 +1,6 @@
 import { type MonitorTransport, persistPipeline } from '../../domain/index.ts'
 import type { EventLog } from '../event-log.ts'
+import type { GcRootsTable } from '../gc-roots-table.ts'
 import type { PipelineTable } from '../pipeline-table.ts'
 import type { Db } from '../sqlite/open-database.ts'
 import type { Actors } from './actor.ts'
@@ -11,6 +12,7 @@ export interface CommitDeps {
   log: EventLog
   pipelines: PipelineTable
   actors: Actors
+  roots: GcRootsTable
 }
 
 /**
@@ -22,6 +24,7 @@ export function writeTick(deps: CommitDeps, tick: Tick): void {
   try {
     deps.db.transaction(() => {
       deps.log.append(tick.events)
+      deps.roots.record(tick.events)
       for (const write of tick.writes) write()
       for (const id of tick.touched()) {
         const actor = deps.actors.get(id)

@@ -5,10 +5,11 @@ import {
   makeOrderId,
   type MonitorTransport,
   type OrderId,
+  PROTOCOL_VERSION,
   readyUnits,
   type ReadyUnit,
   type Store,
-  TaskOrder,
+  type TaskOrder,
 } from '../../domain/index.ts'
 import type { ClusterIdentity } from '../cluster-identity.ts'
 import type { LeaseTable } from '../lease-table.ts'
@@ -17,6 +18,7 @@ import type { MemoTable } from '../memo-table.ts'
 import type { WorkerRegistry } from '../worker-registry.ts'
 import type { Actor, Actors } from './actor.ts'
 import type { Clock } from './clock.ts'
+import { chooseWorker, type OutputProducers } from './dispatch-choice.ts'
 import type { ReadManifest } from './manifest-cache.ts'
 import type { MonotonicTimes } from './monotonic-times.ts'
 import type { RecordEvent } from './record-event.ts'
@@ -37,13 +39,8 @@ export interface DispatchDeps {
   readShardLists: ReadShardLists
   recordEvent: RecordEvent
   identity: ClusterIdentity
-}
-
-/** Free dispatch credit on a lane: live workers' slots minus what is in flight there (SPEC §5). */
-function credit(deps: DispatchDeps, tick: Tick, lane: string): number {
-  const inFlight =
-    deps.leases.inFlightOn(lane) + (tick.dispatchedOn.get(lane) ?? 0) - (tick.releasedOn.get(lane) ?? 0)
-  return deps.workers.capacity(lane) - inFlight
+  producers: OutputProducers
+  locality: boolean
 }
 
 /** A unit's own item list (v3 steps) and its items, or the slice of the whole input (steps logged before v3). */
@@ -111,9 +108,10 @@ function orderOf(
   const step = state.steps[ready.step]!
   const unit = step.units.find((u) => u.shard === ready.unit.shard)!
   const startedAt = step.startedAt ? Date.parse(step.startedAt) : deps.clock.wall()
-  return TaskOrder.parse({
+  // Built typed from the machine's state: parsed where it arrives (the worker), not here.
+  const order: TaskOrder = {
     type: 'TaskOrder',
-    v: 1,
+    v: PROTOCOL_VERSION,
     cluster: deps.identity.cluster,
     orderId,
     token: deps.identity.tokenFor(orderId),
@@ -129,13 +127,15 @@ function orderOf(
     ...(itemList ? { itemList } : {}),
     ...(known ? { known } : {}),
     deadline: new Date(startedAt + task.timeoutMs).toISOString(),
-  })
+  }
+  return order
 }
 
 /**
- * Dispatches queued units while their lanes have credit: oldest pipelines first. Each unit's
- * `UnitDispatched` is recorded in the tick and its order is sent (with its lease) after the
- * commit. A lane with no live worker has no credit, so its units wait as queued and spend no attempt.
+ * Dispatches queued units to workers with free slots on their lanes (SPEC §6, addressed):
+ * oldest pipelines first. Each unit's `UnitDispatched` names the chosen worker and why; its
+ * order is sent to that worker alone (with its lease) after the commit. A lane with no free
+ * worker slot gets nothing more this tick: its units wait as queued and spend no attempt.
  */
 export async function dispatchReady(deps: DispatchDeps, tick: Tick): Promise<void> {
   const exhausted = new Set<string>()
@@ -144,10 +144,13 @@ export async function dispatchReady(deps: DispatchDeps, tick: Tick): Promise<voi
       deps.times.isDue(actor.id, step, unit),
     )) {
       if (exhausted.has(ready.lane)) continue
-      if (credit(deps, tick, ready.lane) <= 0) {
+      const input = actor.snapshot.context.steps[ready.step]?.input ?? null
+      const choice = chooseWorker(deps, tick, ready.lane, input)
+      if (!choice) {
         exhausted.add(ready.lane)
         continue
       }
+      const { worker, reason } = choice
       const { step, lane } = ready
       const { shard, attempt, items } = ready.unit
       const orderId = makeOrderId({ pipelineId: actor.id, step, shard, attempt })
@@ -161,15 +164,16 @@ export async function dispatchReady(deps: DispatchDeps, tick: Tick): Promise<voi
         known = undefined // the worker reads its items itself and reports a clear error
       }
       Tick.bump(tick.dispatchedOn, lane)
+      Tick.bump(tick.dispatchedTo, worker)
       await deps.recordEvent(tick, actor.id, {
         type: 'UnitDispatched',
-        data: { step, shard, attempt, orderId, lane, ...(items ? { items } : {}) },
+        data: { step, shard, attempt, orderId, lane, ...(items ? { items } : {}), worker, reason },
       })
       const order = orderOf(deps, actor, ready, orderId, known, itemList)
       tick.afterCommit.push(() => {
-        const lease = { orderId, pipelineId: actor.id, step, shard, attempt, lane, worker: null }
+        const lease = { orderId, pipelineId: actor.id, step, shard, attempt, lane, worker }
         deps.leases.grant(lease, deps.clock.monotonic())
-        deps.transport.sendOrder(lane, order)
+        deps.transport.sendOrder(worker, order)
       })
     }
   }

@@ -1,6 +1,7 @@
 import type { Catalogue, MonitorTransport, Store, WorkerMessage } from '../../domain/index.ts'
 import type { EventLog } from '../event-log.ts'
 import type { ClusterIdentity } from '../cluster-identity.ts'
+import type { GcRootsTable } from '../gc-roots-table.ts'
 import type { LeaseTable } from '../lease-table.ts'
 import { MemoTable } from '../memo-table.ts'
 import type { PipelineTable } from '../pipeline-table.ts'
@@ -12,7 +13,10 @@ import type { Actors } from './actor.ts'
 import type { Clock } from './clock.ts'
 import type { ClockTickDeps } from './clock-tick.ts'
 import type { CommitDeps } from './commit.ts'
+import type { DeleteDeps } from './delete-request.ts'
 import type { DispatchDeps } from './dispatch.ts'
+import { OutputProducers } from './dispatch-choice.ts'
+import type { WorkerLostDeps } from './dispatch-worker-lost.ts'
 import { carryOutEffect, type EffectDeps } from './effects.ts'
 import { createManifestCache } from './manifest-cache.ts'
 import type { MonotonicTimes } from './monotonic-times.ts'
@@ -35,6 +39,7 @@ export interface EngineState {
   clock: Clock
   transport: MonitorTransport
   settings: MonitorSettings
+  roots: GcRootsTable
 }
 
 /** What each part of a tick is handed: only what it uses. */
@@ -44,6 +49,9 @@ export interface EngineParts {
   requests: RequestDeps
   clockTick: ClockTickDeps
   dispatching: DispatchDeps
+  deleting: DeleteDeps
+  memo: MemoTable
+  workerLost: WorkerLostDeps
   handleReport: (tick: Tick, message: WorkerMessage) => Promise<void>
 }
 
@@ -61,6 +69,7 @@ export function wireEngineParts(
     committedSeq: () => number
     identity: ClusterIdentity
     countRefused: (kind: 'cluster' | 'token' | 'worker') => void
+    onRefused: (workerId: string, reason: string) => void
   },
 ): EngineParts {
   const { actors, leases, workers, times, clock, transport, settings } = state
@@ -69,6 +78,7 @@ export function wireEngineParts(
   const readManifest = createManifestCache(store)
   const readShardLists = createShardListsCache(store)
   const recordEvent: RecordEvent = (tick, id, event) => record(tick, id, event)
+  const producers = new OutputProducers()
   const starting: StepStartDeps = {
     catalogue,
     store,
@@ -93,7 +103,9 @@ export function wireEngineParts(
     settleFollowers: (tick, leaderId) => settleFollowers(starting, tick, leaderId),
   })
   return {
-    committing: { db, log: state.log, pipelines: state.pipelines, actors },
+    memo,
+    deleting: { db, actors, pipelines: state.pipelines, clock, committedSeq: deps.committedSeq },
+    committing: { db, log: state.log, pipelines: state.pipelines, actors, roots: state.roots },
     restoring: { actors, pipelines: state.pipelines, leases, clock },
     requests: {
       actors,
@@ -102,7 +114,8 @@ export function wireEngineParts(
       newPipelineId: deps.newPipelineId,
       recordEvent,
     },
-    clockTick: { actors, leases, workers, times, clock, recordEvent },
+    clockTick: { actors, leases, workers, times, clock, transport, recordEvent },
+    workerLost: { actors, leases, workers, transport, recordEvent },
     dispatching: {
       actors,
       leases,
@@ -116,6 +129,8 @@ export function wireEngineParts(
       readShardLists,
       recordEvent,
       identity: deps.identity,
+      producers,
+      locality: settings.locality,
     },
     handleReport: createReportHandler({
       actors,
@@ -131,6 +146,9 @@ export function wireEngineParts(
       identity: deps.identity,
       store,
       countRefused: deps.countRefused,
+      transport,
+      producers,
+      onRefused: deps.onRefused,
     }),
   }
 }

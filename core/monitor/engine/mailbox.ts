@@ -16,8 +16,7 @@ export class Mailbox {
   /** Queues an input; once closed, requests are refused and other inputs dropped. */
   post(input: Input): void {
     if (this.closed) {
-      if (input.kind === 'submit' || input.kind === 'cancel')
-        input.done.reject(new BanzaiError('unavailable', 'the monitor is stopping'))
+      if ('done' in input) input.done.reject(new BanzaiError('unavailable', 'the monitor is stopping'))
       return
     }
     if (input.kind === 'clock' && this.inputs.some((i) => i.kind === 'clock')) return

@@ -11,6 +11,8 @@ import {
 import { randomBytes, randomUUID } from 'node:crypto'
 import { type ClusterIdentity, createClusterIdentity } from '../cluster-identity.ts'
 import { EventLog } from '../event-log.ts'
+import type { GcReport } from '../garbage-collection.ts'
+import { GcRootsTable } from '../gc-roots-table.ts'
 import { LeaseTable } from '../lease-table.ts'
 import type { MonitorPort, MonitorStats, SubmitOptions } from '../monitor-port.ts'
 import { PipelineTable } from '../pipeline-table.ts'
@@ -22,7 +24,10 @@ import { applyClock } from './clock-tick.ts'
 import { sendAfterCommit, writeTick } from './commit.ts'
 import { countCommitted, createCounters, recordAppendSeconds } from './counters.ts'
 import { dispatchReady } from './dispatch.ts'
+import { loseWorker } from './dispatch-worker-lost.ts'
 import { type EngineParts, type EngineState, wireEngineParts } from './engine-parts.ts'
+import { handleDelete } from './delete-request.ts'
+import { GarbageCollector } from './garbage-collector.ts'
 import { Mailbox } from './mailbox.ts'
 import { MonotonicTimes } from './monotonic-times.ts'
 import { handleCancel, handleSubmit, type Input } from './requests.ts'
@@ -66,6 +71,7 @@ export class Monitor implements MonitorPort {
   private readonly listeners = new Set<(events: StoredEvent[]) => void>()
   private readonly mailbox = new Mailbox((batch) => this.runTick(batch))
   private seq = 0
+  private readonly gc: GarbageCollector
   private timer: NodeJS.Timeout | null = null
 
   constructor(deps: MonitorDeps) {
@@ -78,11 +84,12 @@ export class Monitor implements MonitorPort {
       log: new EventLog(db),
       pipelines: new PipelineTable(db),
       leases: new LeaseTable(settings.leaseMs),
-      workers: new WorkerRegistry(settings.workerTimeoutMs, settings.maxWorkers),
+      workers: new WorkerRegistry(settings.workerTimeoutMs),
       times: new MonotonicTimes(clock),
       clock,
       transport: deps.transport,
       settings,
+      roots: new GcRootsTable(db),
     }
     this.parts = wireEngineParts(this.state, {
       db,
@@ -95,6 +102,16 @@ export class Monitor implements MonitorPort {
         const key = `refused_${kind}`
         this.refused[key] = (this.refused[key] ?? 0) + 1
       },
+      onRefused: (workerId, reason) =>
+        this.onError(`refused worker ${workerId}`, new BanzaiError('invalid_input', reason)),
+    })
+    this.gc = new GarbageCollector({
+      store: deps.store,
+      roots: this.state.roots,
+      memo: this.parts.memo,
+      leases: this.state.leases,
+      exclusive: (work) => this.exclusive(work),
+      drainTimeoutMs: Math.max(60_000, settings.leaseMs * 6),
     })
   }
 
@@ -104,8 +121,13 @@ export class Monitor implements MonitorPort {
    */
   start(): void {
     this.seq = this.state.log.lastSeq()
+    this.state.roots.backfill(this.state.log)
     restoreLive(this.parts.restoring)
-    this.state.transport.onMessage((message) => this.mailbox.post({ kind: 'message', message }))
+    this.state.transport.onMessage((message) => {
+      this.gc.noteReport(message)
+      this.mailbox.post({ kind: 'message', message })
+    })
+    this.state.transport.onWorkerGone((workerId) => this.mailbox.post({ kind: 'workerGone', workerId }))
     this.state.transport.publish({ type: 'Hello', lanes: [] })
     this.timer = setInterval(() => this.mailbox.post({ kind: 'clock' }), this.state.settings.tickMs)
     this.mailbox.post({ kind: 'clock' })
@@ -141,6 +163,34 @@ export class Monitor implements MonitorPort {
     )
   }
 
+  deletePipeline(id: string, reason = 'deleted by request'): Promise<void> {
+    return new Promise((resolve, reject) =>
+      this.mailbox.post({ kind: 'delete', id: id as PipelineId, reason, done: { resolve, reject } }),
+    )
+  }
+
+  collectGarbage(options: { maxBytes?: number } = {}): Promise<GcReport> {
+    return this.gc.collect(options)
+  }
+
+  clearCache(task?: string): Promise<{ steps: number; items: number }> {
+    return this.exclusive(() => Promise.resolve(this.parts.memo.clear(task)))
+  }
+
+  /** Runs `work` between two ticks: nothing commits while it runs. */
+  private exclusive<T>(work: () => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      let result: T
+      this.mailbox.post({
+        kind: 'exclusive',
+        run: async () => {
+          result = await work()
+        },
+        done: { resolve: () => resolve(result), reject },
+      })
+    })
+  }
+
   lastSeq(): number {
     return this.seq
   }
@@ -166,7 +216,6 @@ export class Monitor implements MonitorPort {
       transportDropped: {
         ...this.state.transport.dropped(),
         ...this.refused,
-        refused_registry_full: this.state.workers.refused,
       },
       workersConnected: this.state.workers.size(),
       livePipelines: this.state.actors.size,
@@ -192,11 +241,22 @@ export class Monitor implements MonitorPort {
     const tick = new Tick()
     const settled: (() => void)[] = []
     const failed: ((error: unknown) => void)[] = []
+    // Exclusive work first, at a tick boundary: everything before it has committed, nothing after has begun.
     for (const input of batch) {
+      if (input.kind !== 'exclusive') continue
+      try {
+        await input.run()
+        input.done.resolve()
+      } catch (error) {
+        input.done.reject(error)
+      }
+    }
+    for (const input of batch) {
+      if (input.kind === 'exclusive') continue
       try {
         await this.handleInput(tick, input, settled, failed)
       } catch (error) {
-        if (input.kind === 'submit' || input.kind === 'cancel') input.done.reject(error)
+        if ('done' in input) input.done.reject(error)
         else this.onError(`input ${input.kind} failed`, error)
       }
     }
@@ -229,10 +289,17 @@ export class Monitor implements MonitorPort {
         return this.parts.handleReport(tick, input.message)
       case 'clock':
         return applyClock(this.parts.clockTick, tick)
+      case 'workerGone':
+        return loseWorker(this.parts.workerLost, tick, input.workerId, 'disconnected')
       case 'cancel':
         return handleCancel(this.parts.requests, tick, input, settled, failed)
       case 'submit':
         return handleSubmit(this.parts.requests, tick, input, settled, failed)
+      case 'delete':
+        return handleDelete(this.parts.deleting, tick, input, settled, failed)
+      case 'exclusive':
+        // Run at the start of the tick by runTick, never here.
+        throw new BanzaiError('bug', 'an exclusive input reached handleInput')
     }
   }
 
@@ -252,6 +319,7 @@ export class Monitor implements MonitorPort {
     recordAppendSeconds(this.counters, (performance.now() - started) / 1000)
     this.seq += tick.events.length
     countCommitted(this.counters, tick.events)
+    this.gc.noteCommitted(tick.events)
     for (const id of tick.finished) {
       this.state.actors.delete(id)
       this.state.times.forget(id)

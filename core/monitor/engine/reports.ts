@@ -2,6 +2,7 @@ import {
   decideReport,
   type DomainEvent,
   FINAL_REPORTS,
+  type MonitorTransport,
   type OrderId,
   parseOrderId,
   type Store,
@@ -12,6 +13,7 @@ import type { LeaseTable } from '../lease-table.ts'
 import type { TaskLogTable } from '../task-log-table.ts'
 import type { WorkerRegistry } from '../worker-registry.ts'
 import { isoNow } from './clock.ts'
+import type { OutputProducers } from './dispatch-choice.ts'
 import type { RecordEvent } from './record-event.ts'
 import { type ReportRefusal, refuseReport } from './report-acceptance.ts'
 import { isReadable } from './step-start.ts'
@@ -30,6 +32,10 @@ export interface ReportDeps extends ItemResultsDeps {
   store: Store
   /** Counts a message refused by cluster, token or worker (for /metrics). */
   countRefused: (kind: ReportRefusal['kind']) => void
+  transport: MonitorTransport
+  producers: OutputProducers
+  /** Says on the monitor's log why a worker is refused (once per worker). */
+  onRefused: (workerId: string, reason: string) => void
 }
 
 /** A `UnitSucceeded` counts only if the store can read its output and refs; else the unit fails, retryable. */
@@ -59,8 +65,21 @@ export function createReportHandler(deps: ReportDeps): (tick: Tick, message: Wor
     const now = deps.clock.monotonic()
     if (message.type === 'Heartbeat') {
       if (message.cluster !== deps.identity.cluster) return deps.countRefused('cluster')
-      deps.workers.beat(message, now, isoNow(deps.clock))
-      // Only leases this worker holds (it received the order): a heartbeat cannot keep another's unit alive.
+      const outcome = deps.workers.beat(message, now, isoNow(deps.clock))
+      if (outcome.kind === 'refused') {
+        if (outcome.isNew) {
+          deps.onRefused(message.workerId, outcome.reason)
+          deps.transport.publish({
+            type: 'WorkerRefused',
+            workerId: message.workerId,
+            reason: outcome.reason,
+          })
+        }
+        return
+      }
+      if (outcome.kind === 'admitted')
+        deps.transport.admitWorker(message.workerId, outcome.endpoint, outcome.curveKey)
+      // Only leases this worker holds: a heartbeat cannot keep another worker's unit alive.
       for (const orderId of message.inFlight) deps.leases.renewHeld(orderId, now, message.workerId)
       return
     }
@@ -96,6 +115,9 @@ export function createReportHandler(deps: ReportDeps): (tick: Tick, message: Wor
         const lane = actor.snapshot.context.tasks[unit.step]?.lane ?? 'default'
         const orderId = message.orderId
         if (deps.leases.has(orderId)) Tick.bump(tick.releasedOn, lane)
+        const worker = deps.leases.workerOf(orderId)
+        if (worker) Tick.bump(tick.releasedFrom, worker)
+        if (event.type === 'UnitSucceeded') deps.producers.remember(event.data.output, message.workerId)
         tick.afterCommit.push(() => {
           deps.leases.release(orderId)
           lastProgress.delete(orderId)

@@ -38,7 +38,11 @@ export type Input =
       done: Settle<{ id: string; created: boolean }>
     }
   | { kind: 'cancel'; id: PipelineId; reason: string; done: Settle<boolean> }
+  | { kind: 'delete'; id: PipelineId; reason: string; done: Settle<void> }
+  /** Work that must not interleave with a tick (a GC mark or sweep, a cache clear). */
+  | { kind: 'exclusive'; run: () => Promise<void>; done: Settle<void> }
   | { kind: 'clock' }
+  | { kind: 'workerGone'; workerId: string }
 
 type Settled = (() => void)[]
 type Failed = ((error: unknown) => void)[]

@@ -31,6 +31,10 @@ export class Tick {
   readonly dispatchedOn = new Map<string, number>()
   /** Leases released this tick, per lane (credit freed before the leases go). */
   readonly releasedOn = new Map<string, number>()
+  /** Units dispatched this tick, per worker (its slots used before the leases exist). */
+  readonly dispatchedTo = new Map<string, number>()
+  /** Leases released this tick, per worker (its slots freed before the leases go). */
+  readonly releasedFrom = new Map<string, number>()
   /** Pipelines that reached a final state. */
   readonly finished = new Set<PipelineId>()
   private readonly saved = new Map<PipelineId, SavedActor>()

@@ -176,6 +176,22 @@ export async function createEmbeddedStore({ dir, sync = 'each' }: EmbeddedStoreO
     })
   }
 
+  async function removeMany(cids: readonly Cid[]): Promise<void> {
+    await exclusive(async () => {
+      const blocks = new Set<string>()
+      for (const cid of cids) {
+        parseCid(cid)
+        if (await roots.isPinned(cid)) continue
+        const record = await roots.read(cid)
+        if (!record) continue
+        await roots.remove(cid)
+        for (const block of record.blocks) blocks.add(block)
+      }
+      // One pass over the roots that remain: a block another root lists stays.
+      await removeUnreferenced(blocks)
+    })
+  }
+
   return {
     put,
     get,
@@ -185,6 +201,7 @@ export async function createEmbeddedStore({ dir, sync = 'each' }: EmbeddedStoreO
     unpin: async (cid) => roots.unpin(cid),
     list: () => roots.list(),
     delete: remove,
+    deleteMany: removeMany,
     flush: async () => pending?.flush(),
     close: async () => pending?.flush(),
   }

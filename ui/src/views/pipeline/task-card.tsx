@@ -129,6 +129,9 @@ export function TaskCard(props: TaskCardProps) {
       <Show when={t().joined}>
         {(leader) => <p class="muted small">Waiting on the identical step of {leader()}.</p>}
       </Show>
+      <Show when={t().status === 'queued' && t().waiting}>
+        {(waiting) => <p class="muted small">{waiting()}</p>}
+      </Show>
       <Show when={t().error}>
         {(error) => (
           <pre class="task-error" role="alert">
