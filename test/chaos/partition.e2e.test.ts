@@ -105,7 +105,10 @@ test('partition: a worker cut off mid-SLEEP falls silent and is lost, the unit r
     () =>
       has(
         (e) =>
-          e.type === 'UnitWorkerLost' && e.data.attempt === 1 && e.data.cause === 'silent' && isA(e.data.worker),
+          e.type === 'UnitWorkerLost' &&
+          e.data.attempt === 1 &&
+          e.data.cause === 'silent' &&
+          isA(e.data.worker),
       ),
     'A to be lost as silent',
   )

@@ -162,7 +162,15 @@ export function evolvePipeline(state: PipelineState, event: DomainEvent, at: str
       const unit = findUnit(state, d.step, d.shard)
       if (!unit || unit.attempt !== d.attempt || !isInFlightUnit(unit)) return evolved(state)
       // Re-dispatched at once (no backoff); the attempt counts only if it had started.
-      const evolution = retryOrFail(state, d.step, unit, unit.started, `worker ${d.worker} lost (${d.cause})`, at, 0)
+      const evolution = retryOrFail(
+        state,
+        d.step,
+        unit,
+        unit.started,
+        `worker ${d.worker} lost (${d.cause})`,
+        at,
+        0,
+      )
       const cancel: PipelineEffect[] = unit.orderId
         ? [{ type: 'CancelOrders', orderIds: [unit.orderId] }]
         : []

@@ -34,7 +34,8 @@ export function retryOrFail(
       delayOverrideMs !== undefined
         ? delayOverrideMs
         : counts
-          ? backoffDelay(state.policy, failures) : Math.min(state.policy.backoffBaseMs, 100)
+          ? backoffDelay(state.policy, failures)
+          : Math.min(state.policy.backoffBaseMs, 100)
     const notBefore = new Date(Date.parse(at) + delayMs).toISOString()
     const retry: DomainEvent = {
       type: 'UnitRetryScheduled',

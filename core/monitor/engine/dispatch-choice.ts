@@ -43,10 +43,7 @@ export interface ChoiceDeps {
 /** A worker's free slots, counting what this tick dispatched to it and released from it. */
 function freeSlots(deps: ChoiceDeps, tick: Tick, id: string, slots: number): number {
   return (
-    slots -
-    deps.leases.inFlightFor(id) -
-    (tick.dispatchedTo.get(id) ?? 0) +
-    (tick.releasedFrom.get(id) ?? 0)
+    slots - deps.leases.inFlightFor(id) - (tick.dispatchedTo.get(id) ?? 0) + (tick.releasedFrom.get(id) ?? 0)
   )
 }
 
@@ -65,7 +62,8 @@ export function chooseWorker(
   if (deps.locality && input) {
     const producer = deps.producers.producerOf(input)
     const local = producer ? serving.find((w) => w.id === producer) : undefined
-    if (local && freeSlots(deps, tick, local.id, local.slots) > 0) return { worker: local.id, reason: 'locality' }
+    if (local && freeSlots(deps, tick, local.id, local.slots) > 0)
+      return { worker: local.id, reason: 'locality' }
   }
   let best: { worker: string; free: number } | null = null
   for (const w of serving) {

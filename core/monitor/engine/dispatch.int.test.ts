@@ -22,7 +22,10 @@ describe('addressed dispatch (real SQLite, in-process workers)', () => {
         ),
       ),
     )
-    await env.waitForEnd(ids.map((r) => r.id), 120_000)
+    await env.waitForEnd(
+      ids.map((r) => r.id),
+      120_000,
+    )
     const workers = new Set<string>()
     for (const { id } of ids) {
       expect(env.queries.detail(id).status).toBe('succeeded')
@@ -47,10 +50,7 @@ describe('addressed dispatch (real SQLite, in-process workers)', () => {
     const { id } = await env.monitor.submit(
       spec({ name: 'victim', cache: false, tasks: [{ call: 'SLEEP', args: [400] }] }),
     )
-    await env.waitUntil(
-      () => eventsOf(env!, id).some((e) => e.type === 'UnitStarted'),
-      'the unit to start',
-    )
+    await env.waitUntil(() => eventsOf(env!, id).some((e) => e.type === 'UnitStarted'), 'the unit to start')
     const started = eventsOf(env, id).find((e) => e.type === 'UnitStarted')
     if (started?.type !== 'UnitStarted') throw new Error('no UnitStarted')
     const victim = started.data.worker
@@ -70,7 +70,9 @@ describe('addressed dispatch (real SQLite, in-process workers)', () => {
     const after = events.slice(lost + 1)
     expect(after.map((e) => e.type).slice(0, 2)).toEqual(['UnitRetryScheduled', 'UnitDispatched'])
     const retry = after[0]!
-    expect(retry.type === 'UnitRetryScheduled' && Date.parse(retry.data.notBefore)).toBe(Date.parse(lostEvent.at))
+    expect(retry.type === 'UnitRetryScheduled' && Date.parse(retry.data.notBefore)).toBe(
+      Date.parse(lostEvent.at),
+    )
     const again = after[1]!
     expect(again.type === 'UnitDispatched' && again.data).toMatchObject({ attempt: 2 })
     expect(again.type === 'UnitDispatched' && again.data.worker).not.toBe(victim)

@@ -51,7 +51,11 @@ export function createReportHandler(deps: ReportDeps): (tick: Tick, message: Wor
       if (outcome.kind === 'refused') {
         if (outcome.isNew) {
           deps.onRefused(message.workerId, outcome.reason)
-          deps.transport.publish({ type: 'WorkerRefused', workerId: message.workerId, reason: outcome.reason })
+          deps.transport.publish({
+            type: 'WorkerRefused',
+            workerId: message.workerId,
+            reason: outcome.reason,
+          })
         }
         return
       }
