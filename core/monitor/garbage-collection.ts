@@ -11,7 +11,11 @@ import type { Db } from './sqlite/open-database.ts'
  * model its files, shard lists their item lists (whose items the step's input names already).
  * One read per root, so linear in the blobs; `done` skips CIDs already walked.
  */
-export async function addDocumentRefs(store: Store, cids: Set<string>, done = new Set<string>()): Promise<void> {
+export async function addDocumentRefs(
+  store: Store,
+  cids: Set<string>,
+  done = new Set<string>(),
+): Promise<void> {
   for (const cid of [...cids]) {
     if (done.has(cid)) continue
     done.add(cid)

@@ -99,7 +99,9 @@ describe.each(implementations)('transport contract: %s', (_name, make) => {
     await until(() => t.orders[0]!.length + t.orders[1]!.length === 6)
     // Both workers of the lane get a share (exactly 3/3 only when both handshakes completed before the
     // first send); the other lane's worker gets none.
-    expect(t.orders[0]!.map((o) => o.attempt)).toEqual(sent.filter((_, i) => i % 2 === 0).map((o) => o.attempt))
+    expect(t.orders[0]!.map((o) => o.attempt)).toEqual(
+      sent.filter((_, i) => i % 2 === 0).map((o) => o.attempt),
+    )
     expect(t.orders[1]!.length).toBe(3)
     expect(t.orders[2]).toHaveLength(0)
     expect([...t.orders[0]!, ...t.orders[1]!].sort((a, b) => a.attempt - b.attempt)).toEqual(sent)
