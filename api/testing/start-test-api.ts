@@ -31,7 +31,7 @@ export async function startTestApi(
     transportInfo: () => ({
       reports: 'tcp://127.0.0.1:5555',
       control: 'tcp://127.0.0.1:5556',
-      lanes: { default: 'tcp://127.0.0.1:5557' },
+      lanes: ['default'],
       curveServerKey: null,
     }),
     ...options.deps,
