@@ -74,8 +74,8 @@ export async function startMonitor(settings: Settings): Promise<RunningMonitor> 
     catalogue,
     settings: monitorSettings({
       leaseMs: settings.leaseMs,
-      // Lost after two missed heartbeats (SPEC §6).
-      workerTimeoutMs: Math.min(settings.leaseMs, 3 * settings.heartbeatMs),
+      // Lost after two missed heartbeats (SPEC §6), never sooner than that.
+      workerTimeoutMs: Math.round(2.5 * settings.heartbeatMs),
       // With IPFS each worker has its own node: prefer the one that holds the input.
       locality: settings.ipfsApi !== '',
       shardSize: settings.shardSize,

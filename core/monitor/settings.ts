@@ -5,8 +5,8 @@ export interface MonitorSettings {
   /** How long a unit's lease lasts without news from its worker, ms (BANZAI_LEASE_MS, default 5000). */
   leaseMs: number
   /**
-   * A worker is live while its last heartbeat is younger than this, ms (default: 3 s, two missed
-   * heartbeats at the 1 s default, or leaseMs if shorter). Past it, the worker is lost (`silent`).
+   * A worker is live while its last heartbeat is younger than this, ms (default 2.5 s: two missed
+   * heartbeats at the 1 s default interval). Past it, the worker is lost (`silent`).
    */
   workerTimeoutMs: number
   /** How often the clock is consulted for expiries, timeouts and due retries, ms (default leaseMs / 10). */
@@ -25,7 +25,7 @@ export function monitorSettings(overrides: Partial<MonitorSettings> = {}): Monit
   const leaseMs = overrides.leaseMs ?? 5_000
   return {
     leaseMs,
-    workerTimeoutMs: overrides.workerTimeoutMs ?? Math.min(leaseMs, 3_000),
+    workerTimeoutMs: overrides.workerTimeoutMs ?? 2_500,
     tickMs: overrides.tickMs ?? Math.max(20, Math.round(leaseMs / 10)),
     shardSize: overrides.shardSize ?? 50,
     progressPerSecond: overrides.progressPerSecond ?? 4,

@@ -52,8 +52,10 @@ async function runOrder(wrap: (store: Store, journal: string[]) => Store): Promi
       }
     }),
   )
+  const link = transport.connectWorker(['default'])
+  transport.monitor.admitWorker('w1', link.endpoint())
   const host = createWorkerHost({
-    transport: transport.connectWorker(['default']),
+    transport: link,
     implementations: { ...utilityTasks, NOOP: writer },
     catalogue,
     store,
@@ -67,7 +69,7 @@ async function runOrder(wrap: (store: Store, journal: string[]) => Store): Promi
   hosts.push(host)
   host.start()
   const unit = { pipelineId: 'p1' as PipelineId, step: 0, shard: 0, attempt: 1 }
-  transport.monitor.sendOrder('default', {
+  transport.monitor.sendOrder('w1', {
     type: 'TaskOrder',
     v: PROTOCOL_VERSION,
     orderId: makeOrderId(unit),

@@ -26,6 +26,7 @@ function setUp(overrides: Partial<WorkerHostOptions> = {}) {
   const transport = createMemoryTransport()
   const store = createMemoryStore()
   const worker: MemoryWorkerTransport = transport.connectWorker(['default'])
+  transport.monitor.admitWorker('w1', worker.endpoint())
   const seen: WorkerMessage[] = []
   let waiters: { test: (m: WorkerMessage) => boolean; resolve: (m: WorkerMessage) => void }[] = []
   transport.monitor.onMessage((message) => {
@@ -73,7 +74,7 @@ function setUp(overrides: Partial<WorkerHostOptions> = {}) {
       deadline: new Date(Date.now() + 3_600_000).toISOString(),
       ...extra,
     }
-    transport.monitor.sendOrder('default', o)
+    transport.monitor.sendOrder('w1', o)
     return o
   }
   return { transport, store, worker, host, seen, next, order }
@@ -191,12 +192,12 @@ describe('worker host', () => {
     const o = t.order('NOOP', [])
     const first = await t.next('OrderSucceeded')
     const repeat = t.next('OrderSucceeded')
-    t.transport.monitor.sendOrder('default', o)
+    t.transport.monitor.sendOrder('w1', o)
     expect((await repeat).output).toBe(first.output)
     expect(t.seen.filter((m) => m.type === 'OrderReceived')).toHaveLength(1)
   })
 
-  it('sends heartbeats naming the worker, its lanes, slots and orders in flight', async () => {
+  it('sends heartbeats naming the worker, its lanes, slots, orders in flight and its order endpoint', async () => {
     const t = setUp({ heartbeatMs: 20 })
     const received = t.next('OrderReceived')
     const o = t.order('SLEEP', [60_000])
@@ -211,6 +212,7 @@ describe('worker host', () => {
       lanes: ['default'],
       slots: 2,
       inFlight: [o.orderId],
+      endpoint: 'memory://1',
     })
   })
 

@@ -31,6 +31,8 @@ describe('a worker process over ZeroMQ', () => {
     // The scripted monitor acknowledges every final report, as the real one does.
     m.onMessage((message) => {
       seen.push(message)
+      // Addressed dispatch: the worker's heartbeat says where its order socket is.
+      if (message.type === 'Heartbeat' && message.endpoint) m.admitWorker(message.workerId, message.endpoint)
       if (
         message.type === 'OrderSucceeded' ||
         message.type === 'OrderFailed' ||
@@ -65,7 +67,7 @@ describe('a worker process over ZeroMQ', () => {
         deadline: '2030-01-01T00:00:00.000Z',
         ...extra,
       }
-      m.sendOrder('default', order)
+      m.sendOrder(`fixture-${child?.pid}`, order)
       return order
     }
 
@@ -77,6 +79,9 @@ describe('a worker process over ZeroMQ', () => {
     const exited = new Promise<number | null>((resolve) => child?.once('exit', (code) => resolve(code)))
     const beat = await next('Heartbeat')
     expect(beat).toMatchObject({ pid: child.pid, lanes: ['default'], slots: 2, inFlight: [] })
+    // Orders go once the worker has advertised its order socket (bound just after start).
+    while (!seen.some((s) => s.type === 'Heartbeat' && s.endpoint))
+      await new Promise<void>((resolve) => waiters.push(resolve))
 
     const made = send('MAKE_DATASET', [20])
     const dataset = await next('OrderSucceeded', made.orderId)

@@ -96,12 +96,14 @@ test('a worker SIGKILLed mid-shard of EXTRACT_MFCC: its shards are re-run on the
   expect(detail!.tasks.map((t) => t.error)).toEqual([null, null])
   expect(detail!.status).toBe('succeeded')
   const events = await monitor.api.events(id)
-  const expired = events.filter((e) => e.type === 'UnitLeaseExpired' && e.data.step === MFCC)
-  // The shard the victim was computing when it died lost its lease (and so may orders queued to it).
+  const expired = events.filter((e) => e.type === 'UnitWorkerLost' && e.data.step === MFCC)
+  // The victim's link dropped: the shard it was computing is recorded lost at once, no lease runs out.
+  expect(events.some((e) => e.type === 'UnitLeaseExpired')).toBe(false)
   expect(
     expired.some(
       (e) =>
-        e.type === 'UnitLeaseExpired' &&
+        e.type === 'UnitWorkerLost' &&
+        e.data.cause === 'disconnected' &&
         unitKey(e) === unitKey(victimStart) &&
         e.data.attempt === victimStart.data.attempt,
     ),
@@ -109,7 +111,7 @@ test('a worker SIGKILLed mid-shard of EXTRACT_MFCC: its shards are re-run on the
 
   const lines: string[] = []
   for (const lost of expired) {
-    if (lost.type !== 'UnitLeaseExpired') continue
+    if (lost.type !== 'UnitWorkerLost') continue
     const redispatch = events.find(
       (e) =>
         e.type === 'UnitDispatched' && unitKey(e) === unitKey(lost) && e.data.attempt > lost.data.attempt,
@@ -132,8 +134,8 @@ test('a worker SIGKILLed mid-shard of EXTRACT_MFCC: its shards are re-run on the
     expect(ranOn?.type === 'UnitStarted' && ranOn.data.worker.endsWith(`-${survivor.process.pid}`)).toBe(true)
     expect(redispatch).toBeDefined()
     lines.push(
-      `shard ${lost.data.shard} attempt ${lost.data.attempt} (worker ${lost.data.worker ?? 'none'}): ` +
-        `kill→UnitLeaseExpired ${Date.parse(lost.at) - killedAt} ms, ` +
+      `shard ${lost.data.shard} attempt ${lost.data.attempt} (worker ${lost.data.worker}): ` +
+        `kill→UnitWorkerLost ${Date.parse(lost.at) - killedAt} ms, ` +
         `kill→retry notBefore ${retry?.type === 'UnitRetryScheduled' ? Date.parse(retry.data.notBefore) - killedAt : NaN} ms, kill→UnitDispatched (attempt ${redispatch?.type === 'UnitDispatched' ? redispatch.data.attempt : '?'}) ${redispatch ? Date.parse(redispatch.at) - killedAt : NaN} ms`,
     )
   }

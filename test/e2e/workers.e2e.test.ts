@@ -65,7 +65,7 @@ describe('workers on real sockets', () => {
       expect([...ran].some((id) => id !== null && workerOf(w.process.pid)(id))).toBe(true)
   })
 
-  test('a worker killed mid-task: its unit expires and succeeds on the other worker; a late report from the killed attempt is ignored', async () => {
+  test('a worker killed mid-task: its unit is lost at once and succeeds on the other worker; a late report from the killed attempt is ignored', async () => {
     const { monitor, workers } = await setup()
     const id = await monitor.api.submit({ cache: false, tasks: [{ call: 'SLEEP', args: [2_500] }] })
     let victim: Child | undefined
@@ -98,7 +98,7 @@ describe('workers on real sockets', () => {
     push.close()
     expect(detail!.status).toBe('succeeded')
     const events = await monitor.api.events(id)
-    expect(events.some((e) => e.type === 'UnitLeaseExpired' && e.data.attempt === 1)).toBe(true)
+    expect(events.some((e) => e.type === 'UnitWorkerLost' && e.data.attempt === 1)).toBe(true)
     const succeeded = events.filter((e) => e.type === 'UnitSucceeded')
     expect(succeeded).toHaveLength(1)
     expect(succeeded[0]!.type === 'UnitSucceeded' && succeeded[0]!.data.attempt).toBe(2)

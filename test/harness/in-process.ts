@@ -15,7 +15,7 @@ import {
   PipelineTable,
   TaskLogTable,
 } from '../../core/monitor/index.ts'
-import { createMemoryTransport } from '../../transport/memory/index.ts'
+import { createMemoryTransport, type MemoryWorkerTransport } from '../../transport/memory/index.ts'
 import { createMemoryStore } from '../../transport/memory/index.ts'
 import { utilityTasks } from '../../tasks/utility/index.ts'
 import { createWorkerHost, type WorkerHost } from '../../tasks/worker/index.ts'
@@ -50,6 +50,8 @@ export interface InProcess {
   transport: ReturnType<typeof createMemoryTransport>
   /** Adds a worker; `store` gives it its own content store (e.g. its own IPFS node). */
   addWorker(lanes?: string[], id?: string, store?: Store): WorkerHost
+  /** Drops a worker's link as SIGKILL would: the monitor hears it go; the host runs on, unheard. */
+  crashWorker(id: string): void
   /** Resolves when every listed pipeline has ended (succeeded, failed or cancelled). */
   waitForEnd(ids: string[], timeoutMs?: number): Promise<void>
   /** Resolves when a predicate over the committed state holds; checked after each commit. */
@@ -82,6 +84,7 @@ export function startInProcess(options: InProcessOptions = {}): InProcess {
   const pipelines = new PipelineTable(db)
   const queries = new MonitorQueries(log, pipelines, new MemoTable(db), new TaskLogTable(db))
   const hosts: WorkerHost[] = []
+  const links = new Map<string, MemoryWorkerTransport>()
   const implementations = options.implementations ?? utilityTasks
   const heartbeatMs = options.heartbeatMs ?? 100
 
@@ -90,8 +93,10 @@ export function startInProcess(options: InProcessOptions = {}): InProcess {
     id = `w${hosts.length + 1}`,
     workerStore = store,
   ): WorkerHost {
+    const link = transport.connectWorker(lanes)
+    links.set(id, link)
     const host = createWorkerHost({
-      transport: transport.connectWorker(lanes),
+      transport: link,
       implementations,
       catalogue,
       store: workerStore,
@@ -137,6 +142,7 @@ export function startInProcess(options: InProcessOptions = {}): InProcess {
     pipelines,
     transport,
     addWorker,
+    crashWorker: (id) => links.get(id)?.simulateCrash(),
     waitUntil,
     waitForEnd: (ids, timeoutMs) =>
       waitUntil(

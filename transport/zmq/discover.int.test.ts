@@ -27,14 +27,14 @@ describe('discoverTransport', () => {
       JSON.stringify({
         reports: 'tcp://0.0.0.0:5555',
         control: 'tcp://0.0.0.0:5556',
-        lanes: { default: 'tcp://10.0.0.9:5557' },
+        lanes: ['default'],
         curveServerKey: null,
       }),
     )
     expect(await discoverTransport(url)).toEqual({
       reports: 'tcp://127.0.0.1:5555',
       control: 'tcp://127.0.0.1:5556',
-      lanes: { default: 'tcp://10.0.0.9:5557' },
+      lanes: ['default'],
       curveServerKey: null,
     })
   })

@@ -91,15 +91,16 @@ describe.each(implementations)('transport contract: %s', (_name, make) => {
     return { monitor: link.monitor, workers, orders, controls, reports }
   }
 
-  it('delivers a lane’s orders round-robin to its workers only, intact', async () => {
+  it('delivers each order to the worker it is addressed to only, intact', async () => {
     const t = await setUp([['default'], ['default'], ['gpu']])
+    for (const [i, w] of t.workers.entries()) t.monitor.admitWorker(`w${i}`, w.endpoint())
     const sent = Array.from({ length: 6 }, order)
-    for (const o of sent) t.monitor.sendOrder('default', o)
+    for (const [i, o] of sent.entries()) t.monitor.sendOrder(`w${i % 2}`, o)
     await until(() => t.orders[0]!.length + t.orders[1]!.length === 6)
     // Both workers of the lane get a share (exactly 3/3 only when both handshakes completed before the
     // first send); the other lane's worker gets none.
-    expect(t.orders[0]!.length).toBeGreaterThan(0)
-    expect(t.orders[1]!.length).toBeGreaterThan(0)
+    expect(t.orders[0]!.map((o) => o.attempt)).toEqual(sent.filter((_, i) => i % 2 === 0).map((o) => o.attempt))
+    expect(t.orders[1]!.length).toBe(3)
     expect(t.orders[2]).toHaveLength(0)
     expect([...t.orders[0]!, ...t.orders[1]!].sort((a, b) => a.attempt - b.attempt)).toEqual(sent)
   })

@@ -79,13 +79,13 @@ function collect<T>(register: (handler: (value: T) => void) => void): T[] {
 }
 
 describe('ZeroMQ transport', () => {
-  it('binds consecutive ports: reports, control, then one PUSH per lane', async () => {
+  it('binds consecutive ports: reports, then control; announces its lanes', async () => {
     const monitor = await monitorOnFreePorts()
     const base = Number(monitor.endpoints().reports.split(':').at(-1))
     expect(monitor.endpoints()).toEqual({
       reports: `tcp://127.0.0.1:${base}`,
       control: `tcp://127.0.0.1:${base + 1}`,
-      lanes: { default: `tcp://127.0.0.1:${base + 2}`, gpu: `tcp://127.0.0.1:${base + 3}` },
+      lanes: ['default', 'gpu'],
       curveServerKey: null,
     })
   })
@@ -97,8 +97,10 @@ describe('ZeroMQ transport', () => {
     const reports = collect<WorkerMessage>((h) => monitor.onMessage(h))
     const controls = collect((h) => worker.onControl(h))
     await worker.connected()
+    expect(worker.endpoint()).toMatch(/^tcp:\/\/127\.0\.0\.1:\d+$/)
+    monitor.admitWorker('w1', worker.endpoint())
     const sent = order()
-    monitor.sendOrder('default', sent)
+    monitor.sendOrder('w1', sent)
     await until(() => orders.length === 1)
     expect(orders[0]).toEqual(sent)
     worker.send({ type: 'OrderReceived', v: PROTOCOL_VERSION, orderId: sent.orderId, workerId: 'w1' })
@@ -118,20 +120,31 @@ describe('ZeroMQ transport', () => {
     expect(monitor.dropped()).toEqual({})
   })
 
-  it('deals a lane’s orders round-robin between two workers, and none to a worker of another lane', async () => {
+  it('sends each order to the worker it is addressed to alone', async () => {
     const monitor = await monitorOn()
-    const a = workerOn(monitor)
-    const b = workerOn(monitor)
-    const gpu = workerOn(monitor, { lanes: ['gpu'] })
-    const got = [a, b, gpu].map((w) => collect<TaskOrder>((h) => w.onOrder(h)))
-    await Promise.all([a.connected(), b.connected(), gpu.connected()])
-    for (let i = 0; i < 10; i++) monitor.sendOrder('default', order())
+    const workers = [workerOn(monitor), workerOn(monitor), workerOn(monitor)]
+    const got = workers.map((w) => collect<TaskOrder>((h) => w.onOrder(h)))
+    await Promise.all(workers.map((w) => w.connected()))
+    for (const [i, w] of workers.entries()) monitor.admitWorker(`w${i}`, w.endpoint())
+    const plan = [0, 0, 0, 0, 0, 0, 0, 1, 1, 1]
+    for (const to of plan) monitor.sendOrder(`w${to}`, order())
     await until(() => got[0]!.length + got[1]!.length === 10)
-    // Round-robin over the peers whose pipes are ready: both get a share (an exact 5/5 depends on
-    // when each connection's handshake completed on the monitor's side).
-    expect(got[0]!.length).toBeGreaterThanOrEqual(2)
-    expect(got[1]!.length).toBeGreaterThanOrEqual(2)
-    expect(got[2]).toHaveLength(0)
+    expect(got.map((g) => g.length)).toEqual([7, 3, 0])
+  })
+
+  it("reports a worker gone as soon as its link drops (the socket monitor's disconnect)", async () => {
+    const monitor = await monitorOn()
+    const worker = workerOn(monitor)
+    await worker.connected()
+    const gone = collect<string>((h) => monitor.onWorkerGone(h))
+    const orders = collect<TaskOrder>((h) => worker.onOrder(h))
+    monitor.admitWorker('w1', worker.endpoint())
+    monitor.sendOrder('w1', order())
+    await until(() => orders.length === 1)
+    await worker.close()
+    opened.splice(opened.indexOf(worker), 1)
+    await until(() => gone.length === 1)
+    expect(gone).toEqual(['w1'])
   })
 
   it('with CURVE and an allow list, serves a listed worker and refuses an unlisted key, a wrong server key and a plain socket', async () => {
@@ -143,6 +156,7 @@ describe('ZeroMQ transport', () => {
     const good = workerOn(monitor, { curve: { ...listed, serverKey: server.publicKey } })
     const goodOrders = collect<TaskOrder>((h) => good.onOrder(h))
     await good.connected()
+    monitor.admitWorker('good', good.endpoint(), listed.publicKey)
     const refusals = (): number => Object.values(monitor.refusedPeers()).reduce((sum, n) => sum + n, 0)
     const rogues: ZmqWorkerTransport[] = []
     for (const options of [
@@ -152,13 +166,30 @@ describe('ZeroMQ transport', () => {
     ]) {
       const before = refusals()
       rogues.push(workerOn(monitor, options))
-      // Each rogue has tried (all its sockets) and been refused before the orders go out.
-      await until(() => refusals() >= before + 3)
+      // Each rogue has tried (both its sockets: reports, control) and been refused before the orders go out.
+      await until(() => refusals() >= before + 2)
     }
     const rogueOrders = rogues.map((r) => collect<TaskOrder>((h) => r.onOrder(h)))
-    for (let i = 0; i < 12; i++) monitor.sendOrder('default', order())
+    for (let i = 0; i < 12; i++) monitor.sendOrder('good', order())
     await until(() => goodOrders.length === 12)
     expect(rogueOrders.map((o) => o.length)).toEqual([0, 0, 0])
+    // The worker's own order socket is a CURVE server admitting only the monitor's key: a
+    // client with another key is refused there.
+    const intruder = generateCurveKeyPair()
+    const push = new Push({
+      linger: 0,
+      curveServerKey: listed.publicKey,
+      curveSecretKey: intruder.secretKey,
+      curvePublicKey: intruder.publicKey,
+    })
+    let intruderRefused = false
+    push.events.on('handshake:error:auth', () => (intruderRefused = true))
+    push.events.on('handshake:error:protocol', () => (intruderRefused = true))
+    push.connect(good.endpoint())
+    void push.send(Buffer.from(JSON.stringify(order()))).catch(() => {})
+    await until(() => intruderRefused)
+    push.close()
+    expect(goodOrders).toHaveLength(12)
   })
 
   it('survives 10,000 random and truncated frames on the reports socket, counts them, and keeps serving', async () => {
@@ -209,7 +240,8 @@ describe('ZeroMQ transport', () => {
     const orders = collect<TaskOrder>((h) => worker.onOrder(h))
     await worker.connected()
     worker.send(JSON.parse(valid.toString()) as WorkerMessage)
-    monitor.sendOrder('default', order())
+    monitor.admitWorker('w', worker.endpoint())
+    monitor.sendOrder('w', order())
     await until(() => reports.length === 1 && orders.length === 1)
     expect(total()).toBe(10_000)
   })
@@ -221,6 +253,7 @@ describe('ZeroMQ transport', () => {
     let reconnects = 0
     worker.onReconnect(() => reconnects++)
     await worker.connected()
+    reconnects = 0 // binding its order socket counts as one (a heartbeat with the endpoint goes out)
     await first.close()
     opened.splice(opened.indexOf(first), 1)
     const second = await monitorOn({ port })
