@@ -87,9 +87,9 @@ describe('system routes', () => {
 
   test('unknown routes 404, wrong methods 405 with Allow; request ids are echoed', async () => {
     expectProblem(await api.json('/api/nothing'), 404)
-    const wrong = await api.json('/api/pipelines/abc', { method: 'DELETE' })
+    const wrong = await api.json('/api/pipelines/abc', { method: 'PUT' })
     expectProblem(wrong, 405)
-    expect(wrong.headers.get('allow')).toBe('GET, HEAD')
+    expect(wrong.headers.get('allow')).toBe('DELETE, GET, HEAD')
     const get = await api.json('/api/pipelines/abc/cancel')
     expectProblem(get, 405)
     expect(get.headers.get('allow')).toBe('POST')
@@ -147,6 +147,9 @@ describe('system routes', () => {
         'GET /api/transport',
         'GET /api/blobs/{cid}',
         'GET /api/datasets/{cid}/items',
+        'DELETE /api/pipelines/{id}',
+        'POST /api/gc',
+        'POST /api/cache/clear',
         'GET /api/healthz',
         'GET /api/metrics',
       ].sort(),

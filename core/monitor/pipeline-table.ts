@@ -109,6 +109,31 @@ export class PipelineTable {
     }))
   }
 
+  /**
+   * Like `loadLive`, but a row that does not parse is not fatal: its id is listed in `damaged`
+   * (the caller rebuilds it from the pipeline's events).
+   */
+  loadLiveOrDamaged(): {
+    rows: ReturnType<PipelineTable['loadLive']>
+    damaged: { id: string; error: string }[]
+  } {
+    const rows: ReturnType<PipelineTable['loadLive']> = []
+    const damaged: { id: string; error: string }[] = []
+    for (const r of this.live.all()) {
+      try {
+        rows.push({
+          id: r.id,
+          detail: parseJsonColumn(PipelineDetail, r.detail, `pipelines.detail of ${r.id}`),
+          lastSeq: r.last_seq,
+          machine: parseJsonColumn(SnapshotMachine, r.machine, `pipelines.machine of ${r.id}`),
+        })
+      } catch (error) {
+        damaged.push({ id: r.id, error: error instanceof Error ? error.message : String(error) })
+      }
+    }
+    return { rows, damaged }
+  }
+
   /** The pipeline submitted earlier with this Idempotency-Key, if any. */
   findByIdempotencyKey(key: string): string | null {
     return this.byKey.get(key)?.id ?? null

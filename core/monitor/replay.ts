@@ -56,6 +56,31 @@ export function replayFromZero(log: EventLog, policy: RetryPolicy): Map<string, 
   return out
 }
 
+/** Rebuilds one pipeline from its own events (a damaged snapshot row); null when it has none. */
+export function replayPipeline(log: EventLog, id: string, policy: RetryPolicy): Replayed | null {
+  let current = null as Replayed | null
+  let after = 0
+  for (;;) {
+    const page = log.readPipeline(id, after, 1000)
+    for (const event of page) {
+      const before =
+        current?.snapshot ??
+        (event.type === 'PipelineSubmitted'
+          ? createPipeline({ id: event.pipelineId, submitted: event.data, policy })
+          : null)
+      if (!before) throw new Error(`pipeline ${id} starts with ${event.type} at seq ${event.seq}`)
+      const { snapshot, events, effects } = stepPipeline(before, event, event.at)
+      current = {
+        snapshot,
+        detail: evolveDetail(current?.detail ?? null, event),
+        decided: (current?.decided ?? 0) + events.length + effects.length,
+      }
+    }
+    if (page.length < 1000) return current
+    after = page.at(-1)!.pipelineSeq
+  }
+}
+
 /** The result of an integrity check. */
 export interface IntegrityReport {
   events: number

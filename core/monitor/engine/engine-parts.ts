@@ -68,6 +68,8 @@ export function wireEngineParts(
     newPipelineId: () => string
     committedSeq: () => number
     identity: ClusterIdentity
+    /** Problems the engine survives (a damaged snapshot row rebuilt). */
+    warn: (message: string) => void
     countRefused: (kind: 'cluster' | 'token' | 'worker') => void
     onRefused: (workerId: string, reason: string) => void
   },
@@ -106,7 +108,15 @@ export function wireEngineParts(
     memo,
     deleting: { db, actors, pipelines: state.pipelines, clock, committedSeq: deps.committedSeq },
     committing: { db, log: state.log, pipelines: state.pipelines, actors, roots: state.roots },
-    restoring: { actors, pipelines: state.pipelines, leases, clock },
+    restoring: {
+      actors,
+      pipelines: state.pipelines,
+      leases,
+      clock,
+      log: state.log,
+      retryPolicy: settings.retry,
+      warn: deps.warn,
+    },
     requests: {
       actors,
       pipelines: state.pipelines,

@@ -98,6 +98,7 @@ export class Monitor implements MonitorPort {
       newPipelineId: deps.newPipelineId ?? defaultPipelineId,
       committedSeq: () => this.seq,
       identity: this.identity,
+      warn: (message) => this.onError(message, new BanzaiError('corrupt', message)),
       countRefused: (kind) => {
         const key = `refused_${kind}`
         this.refused[key] = (this.refused[key] ?? 0) + 1

@@ -1,4 +1,6 @@
-import { type PipelineId, restorePipeline } from '../../domain/index.ts'
+import { persistPipeline, type PipelineId, type RetryPolicy, restorePipeline } from '../../domain/index.ts'
+import type { EventLog } from '../event-log.ts'
+import { replayPipeline } from '../replay.ts'
 import type { LeaseTable } from '../lease-table.ts'
 import type { PipelineTable } from '../pipeline-table.ts'
 import type { Actors } from './actor.ts'
@@ -10,6 +12,10 @@ export interface RestoreDeps {
   pipelines: PipelineTable
   leases: LeaseTable
   clock: Clock
+  log: EventLog
+  retryPolicy: RetryPolicy
+  /** Says that a damaged snapshot row was rebuilt from the pipeline's events. */
+  warn: (message: string) => void
 }
 
 /**
@@ -18,8 +24,25 @@ export interface RestoreDeps {
  */
 export function restoreLive(deps: RestoreDeps): void {
   const now = deps.clock.monotonic()
-  for (const row of deps.pipelines.loadLive()) {
-    const snapshot = restorePipeline(row.machine)
+  const { rows, damaged } = deps.pipelines.loadLiveOrDamaged()
+  const restored = rows.map((row) => ({
+    id: row.id,
+    detail: row.detail,
+    lastSeq: row.lastSeq,
+    snapshot: restorePipeline(row.machine),
+  }))
+  for (const bad of damaged) {
+    const replayed = replayPipeline(deps.log, bad.id, deps.retryPolicy)
+    if (!replayed) throw new Error(`${bad.error}, and pipeline ${bad.id} has no events to rebuild it from`)
+    deps.warn(`${bad.error}: rebuilt pipeline ${bad.id} from its ${replayed.detail.pipelineSeq} events`)
+    const lastSeq = deps.log.readPipeline(bad.id, replayed.detail.pipelineSeq - 1, 1)[0]?.seq ?? 0
+    const isLive = replayed.snapshot.context.status === 'active'
+    // The row is written back at once, so reads of it (the API) parse again.
+    deps.pipelines.save(replayed.detail, lastSeq, isLive ? persistPipeline(replayed.snapshot) : null, null)
+    if (isLive) restored.push({ id: bad.id, detail: replayed.detail, lastSeq, snapshot: replayed.snapshot })
+  }
+  for (const row of restored) {
+    const snapshot = row.snapshot
     const id = row.id as PipelineId
     deps.actors.set(id, { id, snapshot, detail: row.detail, lastSeq: row.lastSeq, idempotencyKey: null })
     for (const step of snapshot.context.steps) {
