@@ -47,8 +47,8 @@ describe('codec', () => {
       ['null', 'not-object'],
       ['{"type":"Bogus","v":1}', 'unknown-type'],
       ['{"type":"__proto__","v":1}', 'unknown-type'],
-      [`{"type":"OrderReceived","v":2,"orderId":"${orderId}","workerId":"w"}`, 'wrong-version'],
-      [`{"type":"OrderReceived","v":1,"orderId":"bad id","workerId":"w"}`, 'invalid'],
+      [`{"type":"OrderReceived","v":${PROTOCOL_VERSION + 1},"orderId":"${orderId}","workerId":"w"}`, 'wrong-version'],
+      [`{"type":"OrderReceived","v":${PROTOCOL_VERSION},"orderId":"bad id","workerId":"w"}`, 'invalid'],
       [Buffer.alloc(MAX_FRAME_BYTES + 1, 0x20), 'too-large'],
     ]
     for (const [frame, kind] of cases) expect(decodeWorkerMessage(frame)).toMatchObject({ ok: false, kind })
