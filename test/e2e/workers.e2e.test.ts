@@ -1,6 +1,7 @@
 import { rmSync } from 'node:fs'
 import { Push } from 'zeromq'
 import { afterEach, describe, expect, test } from 'vitest'
+import { PROTOCOL_VERSION } from '../../core/domain/index.ts'
 import type { Child } from '../support/child-process.ts'
 import {
   freePorts,
@@ -86,7 +87,7 @@ describe('workers on real sockets', () => {
     push.connect(transport.reports)
     const stale = {
       type: 'OrderSucceeded',
-      v: 1,
+      v: PROTOCOL_VERSION,
       orderId: `${id}.0.0.1`,
       workerId: 'ghost',
       output: 'bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku',
@@ -185,7 +186,7 @@ describe('workers on real sockets', () => {
     const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31
     const valid = JSON.stringify({
       type: 'Heartbeat',
-      v: 1,
+      v: PROTOCOL_VERSION,
       workerId: 'x',
       host: 'h',
       pid: 1,
