@@ -27,6 +27,11 @@ export interface Store {
   get(cid: Cid, range?: { offset: number; length?: number }): AsyncIterable<Uint8Array>
   /** Whether the whole blob is readable locally; never waits on the network. */
   has(cid: Cid): Promise<boolean>
+  /**
+   * Whether the blob can be read through this store within `timeoutMs`, the network included (an
+   * IPFS node asks its peers). Optional: a store without it is local only, where `has` answers.
+   */
+  find?(cid: Cid, timeoutMs: number): Promise<boolean>
   /** Size and pin state of a local blob, or null when it is not held. */
   stat(cid: Cid): Promise<BlobStat | null>
   /** Protects a blob from garbage collection. */

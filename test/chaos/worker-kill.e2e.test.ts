@@ -98,7 +98,15 @@ test('a worker SIGKILLed mid-shard of EXTRACT_MFCC: its shards are re-run on the
   const events = await monitor.api.events(id)
   const expired = events.filter((e) => e.type === 'UnitWorkerLost' && e.data.step === MFCC)
   // The victim's link dropped: the shard it was computing is recorded lost at once, no lease runs out.
-  expect(events.some((e) => e.type === 'UnitLeaseExpired')).toBe(false)
+  // (A survivor's lease may still run out on a loaded machine: only the victim's unit is asserted.)
+  expect(
+    events.some(
+      (e) =>
+        e.type === 'UnitLeaseExpired' &&
+        unitKey(e) === unitKey(victimStart) &&
+        e.data.attempt === victimStart.data.attempt,
+    ),
+  ).toBe(false)
   expect(
     expired.some(
       (e) =>

@@ -3,6 +3,7 @@ import {
   type DomainEvent,
   FINAL_REPORTS,
   type MonitorTransport,
+  type Cid,
   type OrderId,
   parseOrderId,
   type Store,
@@ -38,12 +39,30 @@ export interface ReportDeps extends ItemResultsDeps {
   onRefused: (workerId: string, reason: string) => void
 }
 
+/** How long the monitor waits for a store that asks the network (IPFS) to find a reported blob, ms. */
+const FIND_TIMEOUT_MS = 5_000
+
+/**
+ * Whether a reported output can be read. A local store must hold it and what it references; a
+ * store that reaches peers (IPFS mode: the output may be on the worker's own node) must find the
+ * output and its refs within FIND_TIMEOUT_MS, without fetching every item a manifest names.
+ */
+async function isReportedReadable(store: Store, output: Cid, refs: readonly Cid[]): Promise<boolean> {
+  if (!store.find) return isReadable(store, output, refs)
+  try {
+    for (const cid of [output, ...refs]) if (!(await store.find(cid, FIND_TIMEOUT_MS))) return false
+    return true
+  } catch {
+    return false
+  }
+}
+
 /** A `UnitSucceeded` counts only if the store can read its output and refs; else the unit fails, retryable. */
 async function checkOutput(store: Store, event: DomainEvent): Promise<DomainEvent> {
   if (event.type !== 'UnitSucceeded') return event
   const { step, shard, attempt, output, refs } = event.data
   // A report names blobs; only those the store can read count (a rogue worker's made-up CID fails).
-  if (await isReadable(store, output, refs)) return event
+  if (await isReportedReadable(store, output, refs)) return event
   return { type: 'UnitFailed', data: { step, shard, attempt, error: 'output not in store', retryable: true } }
 }
 

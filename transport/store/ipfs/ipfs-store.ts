@@ -143,6 +143,11 @@ export function createIpfsStore({
     put,
     get,
     has,
+    // A peer's blob counts once the node can resolve it (bitswap), within the deadline.
+    find: async (cid, timeoutMs) => {
+      parseCid(cid)
+      return (await sizeOf(cid, { timeout: timeoutMs })) !== null
+    },
     stat,
     pin,
     unpin: async (cid) => removeEntry(ipfs, PINS_DIR, cid),
