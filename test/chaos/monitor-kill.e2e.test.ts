@@ -139,7 +139,10 @@ test('monitor SIGKILLed at 10 random instants under load: all 30 pipelines succe
   console.log(
     `monitor chaos: ${KILLS} kills (${killsWhileLive} while pipelines ran), all ended after ${((Date.now() - started) / 1000).toFixed(1)} s`,
   )
-  expect(details.map((d) => `${d.name}: ${d.status}`)).toEqual(details.map((d) => `${d.name}: succeeded`))
+  // A failed pipeline shows its error in the diff.
+  expect(details.map((d) => `${d.name}: ${d.status}${d.error ? ` (${d.error})` : ''}`)).toEqual(
+    details.map((d) => `${d.name}: succeeded`),
+  )
   expect(killsWhileLive).toBeGreaterThanOrEqual(5)
 
   const twice: string[] = []

@@ -55,18 +55,18 @@ export class BlockFiles {
     return info !== null && info.isFile() && (size === undefined || info.size === size)
   }
 
-  /** Stores a block unless a file of its size is already there (then nothing is written); true if written. */
-  async putBlock(cid: CID, bytes: Uint8Array): Promise<boolean> {
+  /** Stores a block unless a file of its size is already there (`force`: write anyway); true if written. */
+  async putBlock(cid: CID, bytes: Uint8Array, force = false): Promise<boolean> {
     const path = this.pathOf(cid)
     if (this.pending === null) {
-      if (await this.hasBlock(cid, bytes.byteLength)) return false
+      if (!force && (await this.hasBlock(cid, bytes.byteLength))) return false
       await writeFileAtomic(path, bytes, this.tmpDir)
       return true
     }
     const info = statSync(path, { throwIfNoEntry: false })
     // Present already, maybe written by another process and not yet synced: this flush covers it too.
     this.pending.note(path)
-    if (info?.isFile() === true && info.size === bytes.byteLength) return false
+    if (!force && info?.isFile() === true && info.size === bytes.byteLength) return false
     if (bytes.byteLength >= ASYNC_WRITE_BYTES) await writeFileDeferredAsync(path, bytes, this.tmpDir)
     else writeFileDeferred(path, bytes, this.tmpDir)
     return true
