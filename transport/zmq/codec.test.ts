@@ -47,7 +47,10 @@ describe('codec', () => {
       ['null', 'not-object'],
       ['{"type":"Bogus","v":1}', 'unknown-type'],
       ['{"type":"__proto__","v":1}', 'unknown-type'],
-      [`{"type":"OrderReceived","v":${PROTOCOL_VERSION + 1},"orderId":"${orderId}","workerId":"w"}`, 'wrong-version'],
+      [
+        `{"type":"OrderReceived","v":${PROTOCOL_VERSION + 1},"orderId":"${orderId}","workerId":"w"}`,
+        'wrong-version',
+      ],
       [`{"type":"OrderReceived","v":${PROTOCOL_VERSION},"orderId":"bad id","workerId":"w"}`, 'invalid'],
       [Buffer.alloc(MAX_FRAME_BYTES + 1, 0x20), 'too-large'],
     ]
