@@ -1,30 +1,7 @@
 import * as tf from '@tensorflow/tfjs'
 import type { Random } from '../../tasks/learn/rng.ts'
 import { shuffleInPlace } from '../../tasks/learn/rng.ts'
-
-/** What one epoch measured: mean training loss over its batches, validation loss after it (null without a validation part). */
-export interface EpochMetrics {
-  loss: number
-  valLoss: number | null
-  /** Frame accuracy over the epoch's batches (classifier only). */
-  acc?: number
-  /** Frame accuracy on the validation part after the epoch (classifier only). */
-  valAcc?: number | null
-}
-
-/** How a training run reports and is stopped. */
-export interface TrainHooks {
-  /** Checked before every batch: an abort stops training and rejects with the signal's reason. */
-  signal?: AbortSignal
-  /** Called after each epoch (1-based). */
-  onEpoch?: (epoch: number, epochs: number, metrics: EpochMetrics) => void
-}
-
-/** Inputs and targets, one row per frame. */
-export interface TensorPair {
-  x: tf.Tensor2D
-  y: tf.Tensor2D
-}
+import type { EpochMetrics, TensorPair, TrainHooks } from '../../tasks/learn/train-loop.ts'
 
 /**
  * Trains a compiled model for `epochs` passes, shuffling the frames before each with the seeded
