@@ -2,9 +2,9 @@
 // (success, retries, lease expiry, cancel, cache hit, single flight, shards, timeout) and
 // writes the events (JSON lines) and the projections they produced.
 // Usage: node --import tsx test/harness/record-fixture-log.ts fixtures/logs/NAME
-import { writeFileSync } from 'node:fs'
 import { catalogue, type Cid, parsePipelineDocument, type TaskOrder } from '../../core/domain/index.ts'
 import { startInProcess } from './in-process.ts'
+import { writeRecordedLog } from './write-recorded-log.ts'
 
 const out = process.argv[2]
 if (!out) throw new Error('usage: record-fixture-log.ts OUT_PREFIX')
@@ -98,13 +98,5 @@ ids.push(cancelled)
 await env.waitUntil(() => env.queries.detail(cancelled).tasks[0]!.status === 'running', 'the sleep to run')
 await env.monitor.cancel(cancelled, 'recorded cancel')
 await env.waitForEnd(ids, 60_000)
-const events = env.log.readAfter(0, 100_000)
-writeFileSync(`${out}.events.jsonl`, events.map((e) => JSON.stringify(e)).join('\n') + '\n')
-writeFileSync(
-  `${out}.details.json`,
-  JSON.stringify(Object.fromEntries(ids.map((id) => [id, env.queries.detail(id)])), null, 1) + '\n',
-)
-console.log(
-  `${events.length} events, ${ids.length} pipelines: ${[...new Set(events.map((e) => e.type))].sort().join(', ')}`,
-)
+writeRecordedLog(env, ids, out)
 await env.stop()

@@ -2,10 +2,10 @@
 // and merged (fan-out, fan-in, StepStarted.inputs), its retry (every step a cache hit), a branch
 // failing while the other runs, a clash of item ids across inputs, and a cancelled graph.
 // Usage: node --import tsx test/harness/record-graph-log.ts fixtures/logs/v3-graph
-import { writeFileSync } from 'node:fs'
 import { catalogue, parsePipelineDocument } from '../../core/domain/index.ts'
 import { implementations } from '../../tasks/index.ts'
 import { startInProcess } from './in-process.ts'
+import { writeRecordedLog } from './write-recorded-log.ts'
 
 const out = process.argv[2]
 if (!out) throw new Error('usage: record-graph-log.ts OUT_PREFIX')
@@ -76,13 +76,5 @@ await env.waitUntil(
 )
 await env.monitor.cancel(cancelled, 'recorded cancel')
 await env.waitForEnd(ids, 60_000)
-const events = env.log.readAfter(0, 100_000)
-writeFileSync(`${out}.events.jsonl`, events.map((e) => JSON.stringify(e)).join('\n') + '\n')
-writeFileSync(
-  `${out}.details.json`,
-  JSON.stringify(Object.fromEntries(ids.map((id) => [id, env.queries.detail(id)])), null, 1) + '\n',
-)
-console.log(
-  `${events.length} events, ${ids.length} pipelines: ${[...new Set(events.map((e) => e.type))].sort().join(', ')}`,
-)
+writeRecordedLog(env, ids, out)
 await env.stop()

@@ -4,9 +4,9 @@
 // Writes the events (JSON lines) and the projections they produced, which
 // core/monitor/recorded-logs.int.test.ts replays.
 // Usage: node --import tsx test/support/record-sharded-log.ts fixtures/logs/v2-sharded
-import { writeFileSync } from 'node:fs'
 import { catalogue, parsePipelineDocument, PROTOCOL_VERSION } from '../../core/domain/index.ts'
 import { startInProcess } from '../harness/in-process.ts'
+import { writeRecordedLog } from '../harness/write-recorded-log.ts'
 
 const out = process.argv[2]
 if (!out) throw new Error('usage: record-sharded-log.ts OUT_PREFIX')
@@ -59,12 +59,5 @@ env.addWorker()
 env.addWorker()
 await env.waitForEnd(ids)
 
-const events = env.monitor.readAfter(0, 100_000)
-writeFileSync(`${out}.events.jsonl`, events.map((e) => JSON.stringify(e)).join('\n') + '\n')
-writeFileSync(
-  `${out}.details.json`,
-  JSON.stringify(Object.fromEntries(ids.map((id) => [id, env.queries.detail(id)])), null, 1) + '\n',
-)
-const types = [...new Set(events.map((e) => e.type))].sort().join(', ')
-console.log(`${events.length} events, ${ids.length} pipelines: ${types}`)
+writeRecordedLog(env, ids, out)
 await env.stop()
