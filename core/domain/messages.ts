@@ -119,6 +119,8 @@ export const WorkerMessage = z.discriminatedUnion('type', [
 export type WorkerMessage = z.infer<typeof WorkerMessage>
 export type OrderReport = Exclude<WorkerMessage, { type: 'Heartbeat' }>
 export type Heartbeat = z.infer<typeof Heartbeat>
+/** A worker's success report. */
+export type OrderSucceeded = z.infer<typeof OrderSucceeded>
 /** The final reports, which the monitor acknowledges. */
 export const FINAL_REPORTS: ReadonlySet<WorkerMessage['type']> = new Set([
   'OrderSucceeded',

@@ -11,6 +11,8 @@ export interface Lease {
   worker: string | null
   /** Monotonic deadline, ms: a wall-clock jump never expires a lease early. */
   deadline: number
+  /** Its success report is being checked: it neither expires nor goes with a lost worker. */
+  held?: boolean
 }
 
 /** Leases of in-flight unit attempts (memory only; rebuilt from the live machines on restart). */
@@ -32,7 +34,7 @@ export class LeaseTable {
   renew(orderId: OrderId, monotonicNow: number, worker?: string): boolean {
     const lease = this.leases.get(orderId)
     if (!lease) return false
-    lease.deadline = monotonicNow + this.leaseMs
+    if (lease.held !== true) lease.deadline = monotonicNow + this.leaseMs
     if (worker && lease.worker !== worker) {
       this.count(lease.worker, -1)
       lease.worker = worker
@@ -45,8 +47,16 @@ export class LeaseTable {
   renewHeld(orderId: OrderId, monotonicNow: number, worker: string): boolean {
     const lease = this.leases.get(orderId)
     if (!lease || lease.worker !== worker) return false
-    lease.deadline = monotonicNow + this.leaseMs
+    if (lease.held !== true) lease.deadline = monotonicNow + this.leaseMs
     return true
+  }
+
+  /** Holds a lease while its success report is checked: it expires no more until released. */
+  hold(orderId: OrderId): void {
+    const lease = this.leases.get(orderId)
+    if (!lease) return
+    lease.held = true
+    lease.deadline = Number.POSITIVE_INFINITY
   }
 
   /** Ends a lease (final report, cancel, expiry). */
@@ -97,12 +107,12 @@ export class LeaseTable {
     return this.leases.size
   }
 
-  /** Whether an order is leased. */
   /** The orders out with workers now. */
   orderIds(): OrderId[] {
     return [...this.leases.keys()]
   }
 
+  /** Whether an order is leased. */
   has(orderId: OrderId): boolean {
     return this.leases.has(orderId)
   }

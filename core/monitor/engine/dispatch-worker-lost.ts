@@ -18,7 +18,7 @@ export interface WorkerLostDeps {
  * A worker is gone (SPEC §6): its connection dropped (`disconnected`) or it missed two heartbeats
  * (`silent`). It is forgotten and unlinked, and each unit it held in flight gets `UnitWorkerLost`,
  * which re-queues it at once (no backoff, no lease expiry to wait for). Leases of attempts no longer
- * current are only released.
+ * current are only released; a lease held for a success report's check stays.
  */
 export async function loseWorker(
   deps: WorkerLostDeps,
@@ -29,6 +29,8 @@ export async function loseWorker(
   deps.workers.remove(worker)
   deps.transport.dropWorker(worker)
   for (const lease of deps.leases.heldBy(worker)) {
+    // A unit whose success report is being checked is decided by that report, not lost.
+    if (lease.held === true) continue
     const unit = parseOrderId(lease.orderId)
     tick.afterCommit.push(() => deps.leases.release(lease.orderId))
     Tick.bump(tick.releasedOn, lease.lane)

@@ -1,4 +1,4 @@
-import type { Catalogue, MonitorTransport, Store, WorkerMessage } from '../../domain/index.ts'
+import type { Catalogue, MonitorTransport, OrderSucceeded, Store } from '../../domain/index.ts'
 import type { EventLog } from '../event-log.ts'
 import type { ClusterIdentity } from '../cluster-identity.ts'
 import type { GcRootsTable } from '../gc-roots-table.ts'
@@ -21,12 +21,12 @@ import { carryOutEffect, type EffectDeps } from './effects.ts'
 import { createManifestCache } from './manifest-cache.ts'
 import type { MonotonicTimes } from './monotonic-times.ts'
 import { createEventRecorder, type RecordEvent } from './record-event.ts'
-import { createReportHandler } from './reports.ts'
+import { OutputChecks } from './output-check.ts'
+import { createReportHandler, type ReportHandler } from './reports.ts'
 import type { RequestDeps } from './requests.ts'
 import type { RestoreDeps } from './restore.ts'
 import { createShardListsCache } from './shard-lists.ts'
 import { settleFollowers, type StepStartDeps } from './step-start.ts'
-import type { Tick } from './tick.ts'
 
 /** The state the engine's parts share: the live actors, the tables, the leases, the clock. */
 export interface EngineState {
@@ -52,7 +52,9 @@ export interface EngineParts {
   deleting: DeleteDeps
   memo: MemoTable
   workerLost: WorkerLostDeps
-  handleReport: (tick: Tick, message: WorkerMessage) => Promise<void>
+  handleReport: ReportHandler
+  /** Success reports being checked against the store. */
+  checks: OutputChecks
 }
 
 /**
@@ -72,6 +74,8 @@ export function wireEngineParts(
     warn: (message: string) => void
     countRefused: (kind: 'cluster' | 'token' | 'worker') => void
     onRefused: (workerId: string, reason: string) => void
+    /** Hands the verdict of a success report's store check back to the engine (a mailbox input). */
+    postVerdict: (message: OrderSucceeded, readable: boolean) => void
   },
 ): EngineParts {
   const { actors, leases, workers, times, clock, transport, settings } = state
@@ -81,6 +85,7 @@ export function wireEngineParts(
   const readShardLists = createShardListsCache(store)
   const recordEvent: RecordEvent = (tick, id, event) => record(tick, id, event)
   const producers = new OutputProducers()
+  const checks = new OutputChecks(store, deps.postVerdict)
   const starting: StepStartDeps = {
     catalogue,
     store,
@@ -106,6 +111,7 @@ export function wireEngineParts(
   })
   return {
     memo,
+    checks,
     deleting: { db, actors, pipelines: state.pipelines, clock, committedSeq: deps.committedSeq },
     committing: { db, log: state.log, pipelines: state.pipelines, actors, roots: state.roots },
     restoring: {
@@ -154,7 +160,7 @@ export function wireEngineParts(
       progressPerSecond: settings.progressPerSecond,
       recordEvent,
       identity: deps.identity,
-      store,
+      checks,
       countRefused: deps.countRefused,
       transport,
       producers,

@@ -105,6 +105,7 @@ export class Monitor implements MonitorPort {
       },
       onRefused: (workerId, reason) =>
         this.onError(`refused worker ${workerId}`, new BanzaiError('invalid_input', reason)),
+      postVerdict: (message, readable) => this.mailbox.post({ kind: 'checked', message, readable }),
     })
     this.gc = new GarbageCollector({
       store: deps.store,
@@ -288,6 +289,8 @@ export class Monitor implements MonitorPort {
     switch (input.kind) {
       case 'message':
         return this.parts.handleReport(tick, input.message)
+      case 'checked':
+        return this.parts.handleReport(tick, input.message, input.readable)
       case 'clock':
         return applyClock(this.parts.clockTick, tick)
       case 'workerGone':

@@ -3,10 +3,8 @@ import {
   type DomainEvent,
   FINAL_REPORTS,
   type MonitorTransport,
-  type Cid,
   type OrderId,
   parseOrderId,
-  type Store,
   type WorkerMessage,
 } from '../../domain/index.ts'
 import type { ClusterIdentity } from '../cluster-identity.ts'
@@ -17,7 +15,7 @@ import { isoNow } from './clock.ts'
 import type { OutputProducers } from './dispatch-choice.ts'
 import type { RecordEvent } from './record-event.ts'
 import { type ReportRefusal, refuseReport } from './report-acceptance.ts'
-import { isReadable } from './step-start.ts'
+import type { OutputChecks } from './output-check.ts'
 import { type ItemResultsDeps, recordItemResults } from './step-complete.ts'
 import { Tick } from './tick.ts'
 
@@ -30,7 +28,8 @@ export interface ReportDeps extends ItemResultsDeps {
   progressPerSecond: number
   recordEvent: RecordEvent
   identity: ClusterIdentity
-  store: Store
+  /** Where success reports are checked against the store, outside the tick. */
+  checks: OutputChecks
   /** Counts a message refused by cluster, token or worker (for /metrics). */
   countRefused: (kind: ReportRefusal['kind']) => void
   transport: MonitorTransport
@@ -39,35 +38,23 @@ export interface ReportDeps extends ItemResultsDeps {
   onRefused: (workerId: string, reason: string) => void
 }
 
-/** How long the monitor waits for a store that asks the network (IPFS) to find a reported blob, ms. */
-const FIND_TIMEOUT_MS = 5_000
-
-/**
- * Whether a reported output can be read. A local store must hold it and what it references; a
- * store that reaches peers (IPFS mode: the output may be on the worker's own node) must find the
- * output and its refs within FIND_TIMEOUT_MS, without fetching every item a manifest names.
- */
-async function isReportedReadable(store: Store, output: Cid, refs: readonly Cid[]): Promise<boolean> {
-  if (!store.find) return isReadable(store, output, refs)
-  try {
-    for (const cid of [output, ...refs]) if (!(await store.find(cid, FIND_TIMEOUT_MS))) return false
-    return true
-  } catch {
-    return false
-  }
-}
-
-/** A `UnitSucceeded` counts only if the store can read its output and refs; else the unit fails, retryable. */
-async function checkOutput(store: Store, event: DomainEvent): Promise<DomainEvent> {
-  if (event.type !== 'UnitSucceeded') return event
-  const { step, shard, attempt, output, refs } = event.data
+/** A `UnitSucceeded` counts only if the store could read its output and refs (`readable`); else the unit fails, retryable. */
+function applyVerdict(event: DomainEvent, readable: boolean): DomainEvent {
+  if (event.type !== 'UnitSucceeded' || readable) return event
+  const { step, shard, attempt } = event.data
   // A report names blobs; only those the store can read count (a rogue worker's made-up CID fails).
-  if (await isReportedReadable(store, output, refs)) return event
   return { type: 'UnitFailed', data: { step, shard, attempt, error: 'output not in store', retryable: true } }
 }
 
-/** Handles worker messages: heartbeats renew leases; reports become events (SPEC §5 rules). */
-export function createReportHandler(deps: ReportDeps): (tick: Tick, message: WorkerMessage) => Promise<void> {
+/** Handles a worker message in a tick; `readable` is the verdict of a success report's store check. */
+export type ReportHandler = (tick: Tick, message: WorkerMessage, readable?: boolean) => Promise<void>
+
+/**
+ * Handles worker messages: heartbeats renew leases; reports become events (SPEC §5 rules). A
+ * success report is first checked against the store outside the tick (`OutputChecks`): it is
+ * decided, acknowledged and recorded when its verdict comes back, and its lease is held meanwhile.
+ */
+export function createReportHandler(deps: ReportDeps): ReportHandler {
   const lastProgress = new Map<OrderId, number>()
   const progressGapMs = 1000 / deps.progressPerSecond
 
@@ -80,7 +67,7 @@ export function createReportHandler(deps: ReportDeps): (tick: Tick, message: Wor
     return true
   }
 
-  return async (tick, message) => {
+  return async (tick, message, readable) => {
     const now = deps.clock.monotonic()
     if (message.type === 'Heartbeat') {
       if (message.cluster !== deps.identity.cluster) return deps.countRefused('cluster')
@@ -119,16 +106,29 @@ export function createReportHandler(deps: ReportDeps): (tick: Tick, message: Wor
       }
       return
     }
-    if (isFinal) tick.acks.add(message.orderId)
-    if (!actor) return // unknown or ended pipeline: acknowledged, nothing to record
+    if (!actor) {
+      if (isFinal) tick.acks.add(message.orderId) // unknown or ended pipeline: nothing to record
+      return
+    }
     const events = decideReport(actor.snapshot.context, unit, message)
+    if (message.type === 'OrderSucceeded' && readable === undefined) {
+      if (events.some((e) => e.type === 'UnitSucceeded')) {
+        // Decided when the verdict comes back; no lease expiry or lost worker takes the unit meanwhile.
+        deps.leases.hold(message.orderId)
+        deps.checks.begin(message)
+        return
+      }
+    }
+    if (isFinal) tick.acks.add(message.orderId)
+    // A verdict ends the hold whatever was decided (the pipeline may have been cancelled meanwhile).
+    if (readable !== undefined) tick.afterCommit.push(() => deps.leases.release(message.orderId))
     if (message.logs && message.logs.length > 0) {
       const logs = message.logs
       tick.writes.push(() => deps.taskLogs.append(unit.pipelineId, unit.step, unit.shard, unit.attempt, logs))
     }
     if (!isFinal) deps.leases.renew(message.orderId, now, message.workerId)
     for (const decided of events) {
-      const event = await checkOutput(deps.store, decided)
+      const event = applyVerdict(decided, readable === true)
       if (!shouldLogProgress(message.orderId, event)) continue
       if (event.type === 'UnitSucceeded' || event.type === 'UnitFailed') {
         const lane = actor.snapshot.context.tasks[unit.step]?.lane ?? 'default'

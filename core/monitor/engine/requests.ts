@@ -4,6 +4,7 @@ import {
   type PipelineId,
   type PipelineSpec,
   type RetryPolicy,
+  type OrderSucceeded,
   type WorkerMessage,
 } from '../../domain/index.ts'
 import type { PipelineTable } from '../pipeline-table.ts'
@@ -30,6 +31,8 @@ export interface Settle<T> {
 /** What the engine handles in a tick. */
 export type Input =
   | { kind: 'message'; message: WorkerMessage }
+  /** A success report whose output was checked against the store, outside a tick. */
+  | { kind: 'checked'; message: OrderSucceeded; readable: boolean }
   | {
       kind: 'submit'
       spec: PipelineSpec

@@ -1,11 +1,4 @@
-import {
-  type Catalogue,
-  type Cid,
-  inputOutputs,
-  type PipelineId,
-  readDocumentRefs,
-  type Store,
-} from '../../domain/index.ts'
+import { type Catalogue, type Cid, inputOutputs, type PipelineId, type Store } from '../../domain/index.ts'
 import { stepMemoKey } from '../memo-key.ts'
 import { writeShardLists } from './shard-lists.ts'
 import type { MemoTable } from '../memo-table.ts'
@@ -13,6 +6,7 @@ import type { Actor, Actors } from './actor.ts'
 import type { ReadManifest } from './manifest-cache.ts'
 import type { RecordEvent } from './record-event.ts'
 import { assembleInputs } from './step-inputs.ts'
+import { isReadable } from './output-check.ts'
 import type { Tick } from './tick.ts'
 
 /** What starting a step (and settling the steps that joined one) uses. */
@@ -25,21 +19,6 @@ export interface StepStartDeps {
   shardSize: number
   readManifest: ReadManifest
   recordEvent: RecordEvent
-}
-
-/**
- * Whether the store still holds an output, every CID the output document references (read from
- * it) and every extra ref: a memo hit counts only then (SPEC §4).
- */
-export async function isReadable(store: Store, output: Cid, refs: readonly Cid[]): Promise<boolean> {
-  try {
-    if (!(await store.has(output))) return false
-    for (const ref of await readDocumentRefs(store, output)) if (!(await store.has(ref))) return false
-    for (const ref of refs) if (!(await store.has(ref))) return false
-    return true
-  } catch {
-    return false // a store that cannot answer (an IPFS node down) gives no hit: the step runs
-  }
 }
 
 /** The live pipeline (other than `self`) whose step with this memo key is running: the single-flight leader. */
