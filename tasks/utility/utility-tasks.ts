@@ -71,7 +71,11 @@ export const makeDataset: ImplementationOf<'MAKE_DATASET'> = {
       if (ctx.signal.aborted) throw abortError(ctx.signal)
       const { cid } = await ctx.store.put(new TextEncoder().encode(`banzai synthetic item ${index}\n`))
       items.push(syntheticItem(index, cid))
-      if (index % 100 === 0 || index === count) ctx.progress(index, count, 'items')
+      if (index % 100 === 0 || index === count) {
+        ctx.progress(index, count, 'items')
+        // Puts of tiny blobs may never wait on I/O: yield, so that the worker's heartbeats go out (SPEC §6).
+        await new Promise((resolve) => setImmediate(resolve))
+      }
     }
     const manifest: DatasetManifest = { kind: DATASET_KIND, sources: [], items }
     // The manifest references its items itself: `refs` stays empty however many there are.

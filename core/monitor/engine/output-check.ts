@@ -5,17 +5,13 @@ import {
   readDocumentRefs,
   type Store,
 } from '../../domain/index.ts'
+import { yieldToLoop } from './yield-to-loop.ts'
 
 /** CIDs asked about at once; between two such batches the check yields to the event loop. */
 const CHECK_BATCH = 64
 
 /** How long the monitor waits for a store that asks the network (IPFS) to find a reported blob, ms. */
 const FIND_TIMEOUT_MS = 5_000
-
-/** Lets timers, sockets and the engine's ticks run before the next batch. */
-function yieldToLoop(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve))
-}
 
 /**
  * Whether `isThere` holds for every CID, asked CHECK_BATCH at a time with a yield between

@@ -8,13 +8,13 @@ import {
   manifestRefs,
   MAX_REFS,
   type Store,
-  writeJson,
 } from '../../domain/index.ts'
 import { itemMemoKey } from '../memo-key.ts'
 import type { MemoTable } from '../memo-table.ts'
 import type { Actor, Actors } from './actor.ts'
 import { type Clock, isoNow } from './clock.ts'
 import type { ReadManifest } from './manifest-cache.ts'
+import { writeManifestInSlices } from './manifest-slices.ts'
 import type { RecordEvent } from './record-event.ts'
 import type { Tick } from './tick.ts'
 
@@ -58,7 +58,7 @@ async function mergeShards(
     throw new Error(`shards returned ${items.length} items, the input has ${state.itemCount}`)
   }
   const merged: DatasetManifest = { kind: DATASET_KIND, sources: input.sources, items }
-  const output = await writeJson(deps.store, merged)
+  const output = await writeManifestInSlices(deps.store, merged)
   const refs = new Set<Cid>()
   for (const unit of state.units) for (const ref of unit.refs) refs.add(ref)
   if (refs.size > 0) for (const ref of manifestRefs(merged)) refs.delete(ref)

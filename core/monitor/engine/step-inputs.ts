@@ -5,9 +5,10 @@ import {
   resolveStepInputs,
   type ResolvedTask,
   type Store,
-  writeJson,
 } from '../../domain/index.ts'
 import type { ReadManifest } from './manifest-cache.ts'
+import { writeManifestInSlices } from './manifest-slices.ts'
+import { SLICE, yieldToLoop } from './yield-to-loop.ts'
 
 /** What assembling a step's several inputs uses. */
 export interface StepInputsDeps {
@@ -27,7 +28,8 @@ function inputName(tasks: readonly ResolvedTask[], step: number): string {
 /**
  * Concatenates the dataset manifests of a step's inputs in the order of its `inputs` into one
  * manifest in the store (SPEC §2 v3). Item ids must not clash across inputs: a clash names both
- * items and the inputs they come from. Linear in the items.
+ * items and the inputs they come from. Linear in the items, and yielding to the event loop every
+ * SLICE items (a 20k-item fan-in never holds it for the whole assembly).
  */
 export async function assembleInputs(
   deps: StepInputsDeps,
@@ -48,6 +50,7 @@ export async function assembleInputs(
       }
     }
     for (const [index, item] of manifest.items.entries()) {
+      if (index > 0 && index % SLICE === 0) await yieldToLoop()
       const owner = owners.get(item.id)
       if (owner !== undefined) {
         const first = `item ${owner.index} "${item.id}" of input ${owner.input} (${inputName(tasks, from[owner.input] ?? -1)})`
@@ -59,5 +62,5 @@ export async function assembleInputs(
     }
     merged.sources.push(...manifest.sources)
   }
-  return { input: await writeJson(deps.store, merged) }
+  return { input: await writeManifestInSlices(deps.store, merged) }
 }
