@@ -62,12 +62,30 @@ export async function createEmbeddedStore({ dir, sync = 'each' }: EmbeddedStoreO
   const inFlight = new Map<string, number>()
   const exclusive = createMutex()
 
-  /** Removes the candidate blocks that no root other than `except` lists and no running put needs. */
+  // Blocks of the multi-block roots read so far: a root's record never changes (content addressed).
+  const blocksOfRecord = new Map<string, readonly string[]>()
+
+  /**
+   * Removes the candidate blocks that no root other than `except` lists and no running put needs.
+   * One directory read; a raw root names its one block without a read, and a record is read
+   * once per store: a collection's batches stay linear in the blobs.
+   */
   async function removeUnreferenced(candidates: Set<string>, except?: Cid): Promise<void> {
-    for await (const other of roots.list()) {
+    for (const { cid, isRaw } of await roots.entries()) {
       if (candidates.size === 0) return
-      const record = other === except ? null : await roots.read(other)
-      for (const block of record?.blocks ?? []) candidates.delete(block)
+      if (cid === except) continue
+      if (isRaw) {
+        candidates.delete(cid)
+        continue
+      }
+      let blocks = blocksOfRecord.get(cid)
+      if (!blocks) {
+        const record = await roots.read(cid)
+        if (!record) continue // removed since the listing
+        blocks = record.blocks
+        blocksOfRecord.set(cid, blocks)
+      }
+      for (const block of blocks) candidates.delete(block)
     }
     for (const block of candidates) {
       if (!inFlight.has(block)) await files.removeBlock(parseCid(block))
@@ -187,6 +205,7 @@ export async function createEmbeddedStore({ dir, sync = 'each' }: EmbeddedStoreO
       const record = await roots.read(cid)
       if (!record) return
       await roots.remove(cid)
+      blocksOfRecord.delete(cid)
       await removeUnreferenced(new Set(record.blocks), cid)
     })
   }
@@ -200,6 +219,7 @@ export async function createEmbeddedStore({ dir, sync = 'each' }: EmbeddedStoreO
         const record = await roots.read(cid)
         if (!record) continue
         await roots.remove(cid)
+        blocksOfRecord.delete(cid)
         for (const block of record.blocks) blocks.add(block)
       }
       // One pass over the roots that remain: a block another root lists stays.

@@ -109,18 +109,27 @@ export class RootRecords {
 
   /** Every root recorded, in no particular order. */
   async *list(): AsyncGenerator<Cid> {
+    for (const entry of await this.entries()) yield entry.cid
+  }
+
+  /**
+   * Every root recorded, each once, and whether it is a raw root (`.raw`: its one block is
+   * itself, known without reading anything). One directory read, linear in the roots.
+   */
+  async entries(): Promise<{ cid: Cid; isRaw: boolean }[]> {
     const names = await readdir(join(this.dir, 'roots'))
+    const records = new Set<string>()
+    for (const name of names) if (name.endsWith('.json')) records.add(name.slice(0, -5))
+    const out: { cid: Cid; isRaw: boolean }[] = []
     for (const name of names) {
-      const stem = name.endsWith('.json')
-        ? name.slice(0, -5)
-        : name.endsWith('.raw')
-          ? name.slice(0, -4)
-          : null
-      if (stem === null) continue
-      const cid = Cid.safeParse(stem)
+      const isRaw = name.endsWith('.raw')
+      const stem = name.endsWith('.json') ? name.slice(0, -5) : isRaw ? name.slice(0, -4) : null
       // A raw root written while a record of it exists too (two processes) is listed once.
-      if (cid.success && !(name.endsWith('.raw') && names.includes(`${stem}.json`))) yield cid.data
+      if (stem === null || (isRaw && records.has(stem))) continue
+      const cid = Cid.safeParse(stem)
+      if (cid.success) out.push({ cid: cid.data, isRaw })
     }
+    return out
   }
 
   /** Whether a blob is pinned. */
