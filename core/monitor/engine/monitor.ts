@@ -20,19 +20,13 @@ import type { MonitorSettings } from '../settings.ts'
 import type { Db } from '../sqlite/open-database.ts'
 import { WorkerRegistry } from '../worker-registry.ts'
 import { type Clock, systemClock } from './clock.ts'
-import { applyClock } from './clock-tick.ts'
-import { sendAfterCommit, writeTick } from './commit.ts'
-import { countCommitted, createCounters, recordAppendSeconds } from './counters.ts'
-import { dispatchReady } from './dispatch.ts'
-import { loseWorker } from './dispatch-worker-lost.ts'
+import { createCounters } from './counters.ts'
 import { type EngineParts, type EngineState, wireEngineParts } from './engine-parts.ts'
-import { handleDelete } from './delete-request.ts'
 import { GarbageCollector } from './garbage-collector.ts'
 import { Mailbox } from './mailbox.ts'
 import { MonotonicTimes } from './monotonic-times.ts'
-import { handleCancel, handleSubmit, type Input } from './requests.ts'
 import { restoreLive } from './restore.ts'
-import { Tick } from './tick.ts'
+import { TickRunner } from './tick-runner.ts'
 
 /** What the engine is built from. */
 export interface MonitorDeps {
@@ -69,8 +63,8 @@ export class Monitor implements MonitorPort {
   /** The cluster this monitor's orders and reports belong to. */
   readonly identity: ClusterIdentity
   private readonly listeners = new Set<(events: StoredEvent[]) => void>()
-  private readonly mailbox = new Mailbox((batch) => this.runTick(batch))
-  private seq = 0
+  private readonly mailbox = new Mailbox((batch) => this.ticks.run(batch))
+  private readonly ticks: TickRunner
   private readonly gc: GarbageCollector
   private timer: NodeJS.Timeout | null = null
 
@@ -96,7 +90,7 @@ export class Monitor implements MonitorPort {
       store: deps.store,
       catalogue: deps.catalogue,
       newPipelineId: deps.newPipelineId ?? defaultPipelineId,
-      committedSeq: () => this.seq,
+      committedSeq: () => this.ticks.seq,
       identity: this.identity,
       warn: (message) => this.onError(message, new BanzaiError('corrupt', message)),
       countRefused: (kind) => {
@@ -115,6 +109,15 @@ export class Monitor implements MonitorPort {
       exclusive: (work) => this.exclusive(work),
       drainTimeoutMs: Math.max(60_000, settings.leaseMs * 6),
     })
+    this.ticks = new TickRunner({
+      state: this.state,
+      parts: this.parts,
+      counters: this.counters,
+      gc: this.gc,
+      listeners: this.listeners,
+      post: (input) => this.mailbox.post(input),
+      onError: this.onError,
+    })
   }
 
   /**
@@ -122,7 +125,7 @@ export class Monitor implements MonitorPort {
    * gives their in-flight units a fresh lease, and starts listening and ticking.
    */
   start(): void {
-    this.seq = this.state.log.lastSeq()
+    this.ticks.seq = this.state.log.lastSeq()
     this.state.roots.backfill(this.state.log)
     restoreLive(this.parts.restoring)
     this.state.transport.onMessage((message) => {
@@ -194,7 +197,7 @@ export class Monitor implements MonitorPort {
   }
 
   lastSeq(): number {
-    return this.seq
+    return this.ticks.seq
   }
 
   readLastSeq(): number {
@@ -237,105 +240,5 @@ export class Monitor implements MonitorPort {
     return new Promise((resolve, reject) => {
       this.mailbox.post({ kind: 'submit', spec, idempotencyKey, retryOf, done: { resolve, reject } })
     })
-  }
-
-  private async runTick(batch: Input[]): Promise<void> {
-    const tick = new Tick()
-    const settled: (() => void)[] = []
-    const failed: ((error: unknown) => void)[] = []
-    // Exclusive work first, at a tick boundary: everything before it has committed, nothing after has begun.
-    for (const input of batch) {
-      if (input.kind !== 'exclusive') continue
-      try {
-        await input.run()
-        input.done.resolve()
-      } catch (error) {
-        input.done.reject(error)
-      }
-    }
-    for (const input of batch) {
-      if (input.kind === 'exclusive') continue
-      try {
-        await this.handleInput(tick, input, settled, failed)
-      } catch (error) {
-        if ('done' in input) input.done.reject(error)
-        else this.onError(`input ${input.kind} failed`, error)
-      }
-    }
-    try {
-      await dispatchReady(this.parts.dispatching, tick)
-    } catch (error) {
-      this.onError('dispatch failed', error)
-    }
-    if (!this.commit(tick)) {
-      for (const reject of failed)
-        reject(
-          new BanzaiError(
-            'unavailable',
-            'the event log cannot be written (disk full?); nothing was recorded',
-          ),
-        )
-      return
-    }
-    for (const run of settled) run()
-  }
-
-  private async handleInput(
-    tick: Tick,
-    input: Input,
-    settled: (() => void)[],
-    failed: ((error: unknown) => void)[],
-  ): Promise<void> {
-    switch (input.kind) {
-      case 'message':
-        return this.parts.handleReport(tick, input.message)
-      case 'checked':
-        return this.parts.handleReport(tick, input.message, input.readable)
-      case 'clock':
-        return applyClock(this.parts.clockTick, tick)
-      case 'workerGone':
-        return loseWorker(this.parts.workerLost, tick, input.workerId, 'disconnected')
-      case 'cancel':
-        return handleCancel(this.parts.requests, tick, input, settled, failed)
-      case 'submit':
-        return handleSubmit(this.parts.requests, tick, input, settled, failed)
-      case 'delete':
-        return handleDelete(this.parts.deleting, tick, input, settled, failed)
-      case 'exclusive':
-        // Run at the start of the tick by runTick, never here.
-        throw new BanzaiError('bug', 'an exclusive input reached handleInput')
-    }
-  }
-
-  /** Commits a tick (engine/commit.ts), then counts it, lets go of ended pipelines and sends. */
-  private commit(tick: Tick): boolean {
-    if (tick.events.length === 0 && tick.writes.length === 0) {
-      this.flush(tick)
-      return true
-    }
-    const started = performance.now()
-    try {
-      writeTick(this.parts.committing, tick)
-    } catch (error) {
-      this.onError('commit failed; the tick was rolled back', error)
-      return false
-    }
-    recordAppendSeconds(this.counters, (performance.now() - started) / 1000)
-    this.seq += tick.events.length
-    countCommitted(this.counters, tick.events)
-    this.gc.noteCommitted(tick.events)
-    for (const id of tick.finished) {
-      this.state.actors.delete(id)
-      this.state.times.forget(id)
-    }
-    this.flush(tick)
-    if (tick.events.length > 0) for (const listener of this.listeners) listener(tick.events)
-    return true
-  }
-
-  private flush(tick: Tick): void {
-    // Credit freed or retries due: look again soon rather than at the next clock tick.
-    if (sendAfterCommit({ transport: this.state.transport, onError: this.onError }, tick))
-      this.mailbox.post({ kind: 'clock' })
   }
 }

@@ -1,0 +1,140 @@
+import { BanzaiError, type StoredEvent } from '../../domain/index.ts'
+import { applyClock } from './clock-tick.ts'
+import { sendAfterCommit, writeTick } from './commit.ts'
+import { countCommitted, type MonitorCounters, recordAppendSeconds } from './counters.ts'
+import { handleDelete } from './delete-request.ts'
+import { dispatchReady } from './dispatch.ts'
+import { loseWorker } from './dispatch-worker-lost.ts'
+import type { EngineParts, EngineState } from './engine-parts.ts'
+import type { GarbageCollector } from './garbage-collector.ts'
+import { handleCancel, handleSubmit, type Input } from './requests.ts'
+import { Tick } from './tick.ts'
+
+/** What running ticks uses, besides the engine's parts and state. */
+export interface TickRunnerDeps {
+  state: EngineState
+  parts: EngineParts
+  counters: MonitorCounters
+  gc: GarbageCollector
+  /** Who hears of each committed tick's events (SSE, read models). */
+  listeners: ReadonlySet<(events: StoredEvent[]) => void>
+  /** Queues an input (a clock input after a tick that freed credit). */
+  post: (input: Input) => void
+  /** Problems the engine survives. */
+  onError: (message: string, error: unknown) => void
+}
+
+/**
+ * Runs the engine's ticks (SPEC §5): one batch of inputs, one transaction, then the sends. Exclusive
+ * work runs first, at a tick boundary; a failed commit rolls the actors back and fails the
+ * tick's requests. Counts the committed events in `seq`.
+ */
+export class TickRunner {
+  /** The last committed event's global seq. */
+  seq = 0
+
+  constructor(private readonly deps: TickRunnerDeps) {}
+
+  /** Handles one batch of inputs as one tick. */
+  async run(batch: Input[]): Promise<void> {
+    const tick = new Tick()
+    const settled: (() => void)[] = []
+    const failed: ((error: unknown) => void)[] = []
+    // Exclusive work first, at a tick boundary: everything before it has committed, nothing after has begun.
+    for (const input of batch) {
+      if (input.kind !== 'exclusive') continue
+      try {
+        await input.run()
+        input.done.resolve()
+      } catch (error) {
+        input.done.reject(error)
+      }
+    }
+    for (const input of batch) {
+      if (input.kind === 'exclusive') continue
+      try {
+        await this.handle(tick, input, settled, failed)
+      } catch (error) {
+        if ('done' in input) input.done.reject(error)
+        else this.deps.onError(`input ${input.kind} failed`, error)
+      }
+    }
+    try {
+      await dispatchReady(this.deps.parts.dispatching, tick)
+    } catch (error) {
+      this.deps.onError('dispatch failed', error)
+    }
+    if (!this.commit(tick)) {
+      for (const reject of failed)
+        reject(
+          new BanzaiError(
+            'unavailable',
+            'the event log cannot be written (disk full?); nothing was recorded',
+          ),
+        )
+      return
+    }
+    for (const run of settled) run()
+  }
+
+  private async handle(
+    tick: Tick,
+    input: Input,
+    settled: (() => void)[],
+    failed: ((error: unknown) => void)[],
+  ): Promise<void> {
+    const parts = this.deps.parts
+    switch (input.kind) {
+      case 'message':
+        return parts.handleReport(tick, input.message)
+      case 'checked':
+        return parts.handleReport(tick, input.message, input.readable)
+      case 'clock':
+        return applyClock(parts.clockTick, tick)
+      case 'workerGone':
+        return loseWorker(parts.workerLost, tick, input.workerId, 'disconnected')
+      case 'cancel':
+        return handleCancel(parts.requests, tick, input, settled, failed)
+      case 'submit':
+        return handleSubmit(parts.requests, tick, input, settled, failed)
+      case 'delete':
+        return handleDelete(parts.deleting, tick, input, settled, failed)
+      case 'exclusive':
+        // Run at the start of the tick by run(), never here.
+        throw new BanzaiError('bug', 'an exclusive input reached the tick')
+    }
+  }
+
+  /** Commits a tick (engine/commit.ts), then counts it, lets go of ended pipelines and sends. */
+  private commit(tick: Tick): boolean {
+    if (tick.events.length === 0 && tick.writes.length === 0) {
+      this.flush(tick)
+      return true
+    }
+    const { state, parts, counters } = this.deps
+    const started = performance.now()
+    try {
+      writeTick(parts.committing, tick)
+    } catch (error) {
+      this.deps.onError('commit failed; the tick was rolled back', error)
+      return false
+    }
+    recordAppendSeconds(counters, (performance.now() - started) / 1000)
+    this.seq += tick.events.length
+    countCommitted(counters, tick.events)
+    this.deps.gc.noteCommitted(tick.events)
+    for (const id of tick.finished) {
+      state.actors.delete(id)
+      state.times.forget(id)
+    }
+    this.flush(tick)
+    if (tick.events.length > 0) for (const listener of this.deps.listeners) listener(tick.events)
+    return true
+  }
+
+  private flush(tick: Tick): void {
+    // Credit freed or retries due: look again soon rather than at the next clock tick.
+    if (sendAfterCommit({ transport: this.deps.state.transport, onError: this.deps.onError }, tick))
+      this.deps.post({ kind: 'clock' })
+  }
+}
