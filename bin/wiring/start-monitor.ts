@@ -9,6 +9,7 @@ import {
   MonitorQueries,
   monitorSettings,
   openDatabase,
+  SpaceReserve,
   type Db,
 } from '../../core/monitor/index.ts'
 import { createApi, startApiServer } from '../../api/index.ts'
@@ -69,6 +70,8 @@ export async function startMonitor(settings: Settings): Promise<RunningMonitor> 
   const monitor = new Monitor({
     db,
     identity,
+    // Room for cancel, delete, gc and cache clear when the disk fills (released on SQLITE_FULL).
+    reserve: new SpaceReserve(db, { file: join(data, 'space-reserve') }),
     store,
     transport,
     catalogue,
@@ -102,7 +105,7 @@ export async function startMonitor(settings: Settings): Promise<RunningMonitor> 
     },
     uiDir: UI_DIR,
     logger,
-    writeFailure: () => writeHealth.failure(),
+    writeFailure: () => writeHealth.failure() ?? monitor.spaceFailure(),
   })
   let server: Awaited<ReturnType<typeof startApiServer>>
   try {

@@ -1,4 +1,5 @@
 export { openDatabase, type Db } from './sqlite/open-database.ts'
+export { isDiskFull, SpaceReserve, RESERVE_BYTES } from './sqlite/space-reserve.ts'
 export {
   acquireDataFolderLock,
   type DataFolderLock,

@@ -13,6 +13,7 @@ import {
   monitorSettings,
   openDatabase,
   PipelineTable,
+  SpaceReserve,
   TaskLogTable,
 } from '../../core/monitor/index.ts'
 import { createMemoryTransport, type MemoryWorkerTransport } from '../../transport/memory/index.ts'
@@ -33,6 +34,8 @@ export interface InProcessOptions {
   heartbeatMs?: number
   /** The monitor's clock (tests of clock jumps). */
   clock?: Clock
+  /** Keep a space reserve of this many bytes inside the database (tests of a full disk). */
+  reserveBytes?: number
 }
 
 /** A running in-process deployment, for tests. */
@@ -80,6 +83,7 @@ export function startInProcess(options: InProcessOptions = {}): InProcess {
     settings,
     onError: () => {},
     ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.reserveBytes ? { reserve: new SpaceReserve(db, { bytes: options.reserveBytes }) } : {}),
   })
   const log = new EventLog(db)
   const pipelines = new PipelineTable(db)

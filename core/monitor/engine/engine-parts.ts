@@ -7,6 +7,7 @@ import { MemoTable } from '../memo-table.ts'
 import type { PipelineTable } from '../pipeline-table.ts'
 import type { MonitorSettings } from '../settings.ts'
 import type { Db } from '../sqlite/open-database.ts'
+import { type SpaceReserve, spaceRefusal } from '../sqlite/space-reserve.ts'
 import { TaskLogTable } from '../task-log-table.ts'
 import type { WorkerRegistry } from '../worker-registry.ts'
 import type { Actors } from './actor.ts'
@@ -76,6 +77,8 @@ export function wireEngineParts(
     onRefused: (workerId: string, reason: string) => void
     /** Hands the verdict of a success report's store check back to the engine (a mailbox input). */
     postVerdict: (message: OrderSucceeded, readable: boolean) => void
+    /** Room released when the disk fills (none: a full disk refuses every write). */
+    reserve?: SpaceReserve
   },
 ): EngineParts {
   const { actors, leases, workers, times, clock, transport, settings } = state
@@ -113,7 +116,14 @@ export function wireEngineParts(
     memo,
     checks,
     deleting: { db, actors, pipelines: state.pipelines, clock, committedSeq: deps.committedSeq },
-    committing: { db, log: state.log, pipelines: state.pipelines, actors, roots: state.roots },
+    committing: {
+      db,
+      log: state.log,
+      pipelines: state.pipelines,
+      actors,
+      roots: state.roots,
+      ...(deps.reserve ? { reserve: deps.reserve } : {}),
+    },
     restoring: {
       actors,
       pipelines: state.pipelines,
@@ -129,6 +139,7 @@ export function wireEngineParts(
       retryPolicy: settings.retry,
       newPipelineId: deps.newPipelineId,
       recordEvent,
+      refusal: () => spaceRefusal(deps.reserve),
     },
     clockTick: { actors, leases, workers, times, clock, transport, recordEvent },
     workerLost: { actors, leases, workers, transport, recordEvent },

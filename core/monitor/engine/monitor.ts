@@ -18,6 +18,7 @@ import type { MonitorPort, MonitorStats, SubmitOptions } from '../monitor-port.t
 import { PipelineTable } from '../pipeline-table.ts'
 import type { MonitorSettings } from '../settings.ts'
 import type { Db } from '../sqlite/open-database.ts'
+import { type SpaceReserve, spaceRefusal } from '../sqlite/space-reserve.ts'
 import { WorkerRegistry } from '../worker-registry.ts'
 import { type Clock, systemClock } from './clock.ts'
 import { createCounters } from './counters.ts'
@@ -42,6 +43,8 @@ export interface MonitorDeps {
   onError?: (message: string, error: unknown) => void
   /** The data folder's cluster id and order secret (default: a fresh one, for tests). */
   identity?: ClusterIdentity
+  /** Room kept for a full disk (default: none, and a full disk refuses every write). */
+  reserve?: SpaceReserve
 }
 
 function defaultPipelineId(): string {
@@ -67,6 +70,7 @@ export class Monitor implements MonitorPort {
   private readonly ticks: TickRunner
   private readonly gc: GarbageCollector
   private timer: NodeJS.Timeout | null = null
+  private readonly reserve: SpaceReserve | undefined
 
   constructor(deps: MonitorDeps) {
     const { db, settings } = deps
@@ -100,7 +104,9 @@ export class Monitor implements MonitorPort {
       onRefused: (workerId, reason) =>
         this.onError(`refused worker ${workerId}`, new BanzaiError('invalid_input', reason)),
       postVerdict: (message, readable) => this.mailbox.post({ kind: 'checked', message, readable }),
+      ...(deps.reserve ? { reserve: deps.reserve } : {}),
     })
+    this.reserve = deps.reserve
     this.gc = new GarbageCollector({
       store: deps.store,
       roots: this.state.roots,
@@ -117,6 +123,7 @@ export class Monitor implements MonitorPort {
       listeners: this.listeners,
       post: (input) => this.mailbox.post(input),
       onError: this.onError,
+      ...(deps.reserve ? { reserve: deps.reserve } : {}),
     })
   }
 
@@ -126,6 +133,7 @@ export class Monitor implements MonitorPort {
    */
   start(): void {
     this.ticks.seq = this.state.log.lastSeq()
+    this.reserve?.arm()
     this.state.roots.backfill(this.state.log)
     restoreLive(this.parts.restoring)
     this.state.transport.onMessage((message) => {
@@ -226,6 +234,11 @@ export class Monitor implements MonitorPort {
       livePipelines: this.state.actors.size,
       unitsInFlight: this.state.leases.size(),
     }
+  }
+
+  /** Why new pipelines are refused (the disk is full; what to free), or null: for `GET /healthz`. */
+  spaceFailure(): string | null {
+    return spaceRefusal(this.reserve)
   }
 
   countPipelines(): Record<string, number> {

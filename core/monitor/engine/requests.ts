@@ -20,6 +20,8 @@ export interface RequestDeps {
   /** Makes a new pipeline id. */
   newPipelineId: () => string
   recordEvent: RecordEvent
+  /** Why new work is refused now (the disk is full and the space reserve was released), or null. */
+  refusal?: () => string | null
 }
 
 /** How a request's caller learns its outcome, once the tick has committed (or failed). */
@@ -67,6 +69,8 @@ export async function handleSubmit(
       return
     }
   }
+  const refusal = deps.refusal?.() ?? null
+  if (refusal !== null) throw new BanzaiError('unavailable', refusal)
   const id = deps.newPipelineId() as PipelineId
   const submitted = { ...input.spec, retryOf: (input.retryOf as PipelineId | null) ?? null }
   const snapshot = createPipeline({ id, submitted, policy: deps.retryPolicy })

@@ -8,6 +8,7 @@ import { loseWorker } from './dispatch-worker-lost.ts'
 import type { EngineParts, EngineState } from './engine-parts.ts'
 import type { GarbageCollector } from './garbage-collector.ts'
 import { handleCancel, handleSubmit, type Input } from './requests.ts'
+import type { SpaceReserve } from '../sqlite/space-reserve.ts'
 import { Tick } from './tick.ts'
 
 /** What running ticks uses, besides the engine's parts and state. */
@@ -22,7 +23,12 @@ export interface TickRunnerDeps {
   post: (input: Input) => void
   /** Problems the engine survives. */
   onError: (message: string, error: unknown) => void
+  /** Room kept for a full disk: made again after a commit, once there is room. */
+  reserve?: SpaceReserve
 }
+
+/** How often a released space reserve is tried again, ms. */
+const REARM_EVERY_MS = 3_000
 
 /**
  * Runs the engine's ticks (SPEC §5): one batch of inputs, one transaction, then the sends. Exclusive
@@ -32,6 +38,7 @@ export interface TickRunnerDeps {
 export class TickRunner {
   /** The last committed event's global seq. */
   seq = 0
+  private rearmedAt = Number.NEGATIVE_INFINITY
 
   constructor(private readonly deps: TickRunnerDeps) {}
 
@@ -75,6 +82,7 @@ export class TickRunner {
       return
     }
     for (const run of settled) run()
+    this.rearm()
   }
 
   private async handle(
@@ -130,6 +138,19 @@ export class TickRunner {
     this.flush(tick)
     if (tick.events.length > 0) for (const listener of this.deps.listeners) listener(tick.events)
     return true
+  }
+
+  /** Tries to make a released reserve again, every REARM_EVERY_MS at most, between two commits. */
+  private rearm(): void {
+    const reserve = this.deps.reserve
+    const now = this.deps.state.clock.monotonic()
+    if (!reserve?.isReleased() || now - this.rearmedAt < REARM_EVERY_MS) return
+    this.rearmedAt = now
+    try {
+      reserve.arm()
+    } catch (error) {
+      this.deps.onError('the space reserve could not be made again', error)
+    }
   }
 
   private flush(tick: Tick): void {
