@@ -91,6 +91,8 @@ export function createReportHandler(deps: ReportDeps): ReportHandler {
     }
     const isFinal = FINAL_REPORTS.has(message.type)
     const unit = parseOrderId(message.orderId)
+    // A verdict ends the hold whatever is decided now (the pipeline may have ended meanwhile).
+    if (readable !== undefined) tick.afterCommit.push(() => deps.leases.release(message.orderId))
     const actor = deps.actors.get(unit.pipelineId)
     const refusal = refuseReport(deps.identity, actor?.snapshot.context, unit, message)
     if (refusal !== null) {
@@ -120,8 +122,6 @@ export function createReportHandler(deps: ReportDeps): ReportHandler {
       }
     }
     if (isFinal) tick.acks.add(message.orderId)
-    // A verdict ends the hold whatever was decided (the pipeline may have been cancelled meanwhile).
-    if (readable !== undefined) tick.afterCommit.push(() => deps.leases.release(message.orderId))
     if (message.logs && message.logs.length > 0) {
       const logs = message.logs
       tick.writes.push(() => deps.taskLogs.append(unit.pipelineId, unit.step, unit.shard, unit.attempt, logs))
