@@ -1,4 +1,4 @@
-import { BanzaiError, Cid, readDocumentRefs, type Store } from '../domain/index.ts'
+import { BanzaiError, type BlobStat, Cid, readDocumentRefs, type Store } from '../domain/index.ts'
 import { EventLog } from './event-log.ts'
 import { GcRootsTable } from './gc-roots-table.ts'
 import { MemoTable } from './memo-table.ts'
@@ -23,6 +23,20 @@ export async function addDocumentRefs(
     if (!parsed.success || !(await store.has(parsed.data))) continue
     for (const ref of await readDocumentRefs(store, parsed.data)) cids.add(ref)
   }
+}
+
+/** Blobs whose size and pin the store is asked about at once. */
+const STATS_AT_ONCE = 32
+
+/**
+ * The size and pin of each blob, in order (null: not held), asked STATS_AT_ONCE at a time: one
+ * blob's few file-system calls would otherwise wait in line behind the previous blob's.
+ */
+export async function statEach(store: Store, cids: readonly Cid[]): Promise<(BlobStat | null)[]> {
+  const stats: (BlobStat | null)[] = []
+  for (let i = 0; i < cids.length; i += STATS_AT_ONCE)
+    stats.push(...(await Promise.all(cids.slice(i, i + STATS_AT_ONCE).map((cid) => store.stat(cid)))))
+  return stats
 }
 
 /** The marked set of an offline collection: the GC roots and memo tables, with what their documents reference. */
@@ -97,8 +111,11 @@ export async function collectGarbage(
   let total = 0
   let keptBytes = 0
   let kept = 0
-  for await (const cid of store.list()) {
-    const stat = await store.stat(cid)
+  const listed: Cid[] = []
+  for await (const cid of store.list()) listed.push(cid)
+  const stats = await statEach(store, listed)
+  for (const [index, cid] of listed.entries()) {
+    const stat = stats[index]
     const size = stat?.size ?? 0
     total += size
     if (referenced.has(cid) || stat?.pinned) {

@@ -1,6 +1,6 @@
 import type { Cid, OrderId, Store, StoredEvent, WorkerMessage } from '../../domain/index.ts'
 import { cidsOfEvent, type GcRootsTable } from '../gc-roots-table.ts'
-import { addDocumentRefs, type GcReport } from '../garbage-collection.ts'
+import { addDocumentRefs, type GcReport, statEach } from '../garbage-collection.ts'
 import type { LeaseTable } from '../lease-table.ts'
 import type { MemoTable } from '../memo-table.ts'
 
@@ -78,8 +78,9 @@ export class GarbageCollector {
     let total = 0
     let kept = 0
     let keptBytes = 0
-    for (const cid of listed) {
-      const stat = await store.stat(cid)
+    const stats = await statEach(store, listed)
+    for (const [index, cid] of listed.entries()) {
+      const stat = stats[index]
       if (!stat) continue
       total += stat.size
       if (marked.has(cid) || stat.pinned) {
