@@ -88,7 +88,7 @@ export function wireEngineParts(
   const readShardLists = createShardListsCache(store)
   const recordEvent: RecordEvent = (tick, id, event) => record(tick, id, event)
   const producers = new OutputProducers()
-  const checks = new OutputChecks(store, deps.postVerdict)
+  const checks = new OutputChecks(store, deps.postVerdict, readManifest)
   const starting: StepStartDeps = {
     catalogue,
     store,

@@ -80,7 +80,7 @@ export async function startStep(
   if (state.cache) {
     if (!decl.external) {
       const hit = deps.memo.get(memoKey)
-      if (hit && (await isReadable(deps.store, hit.output, hit.refs))) {
+      if (hit && (await isReadable(deps.store, hit.output, hit.refs, deps.readManifest))) {
         await deps.recordEvent(tick, actor.id, {
           type: 'StepCacheHit',
           data: {
