@@ -8,6 +8,7 @@ import { makeTaskContext, type TestTaskContext } from '../../test/support/task-c
 import { documentRefs, readBytes, readManifest } from '../documents.ts'
 import { parseWavHeader } from '../wav/index.ts'
 import { fetchFestvox } from './index.ts'
+import { leftoverTemps } from './test-support/temp-files.ts'
 
 const fixtures = new URL('../../fixtures/arctic/', import.meta.url)
 const fixtureRoot = fileURLToPath(fixtures)
@@ -62,7 +63,7 @@ describe('FETCH_FESTVOX on the fixture zips (file: URLs)', () => {
       unit: 'files',
     })
     // Nothing left in the temp folder.
-    expect(await readdir(join(ctx.settings.dataDir, 'tmp'))).toEqual([])
+    expect(await leftoverTemps(ctx.settings.dataDir)).toEqual([])
   })
 
   it('merges several zips: items sorted by id across all, one source per zip', async () => {
@@ -163,7 +164,7 @@ describe('FETCH_FESTVOX on the fixture zips (file: URLs)', () => {
       )
       expect(isRetryable(error)).toBe(false)
     }
-    expect(await readdir(join(ctx.settings.dataDir, 'tmp'))).toEqual([])
+    expect(await leftoverTemps(ctx.settings.dataDir)).toEqual([])
   })
 
   it('stops promptly when aborted', async () => {
@@ -181,7 +182,7 @@ describe('FETCH_FESTVOX on the fixture zips (file: URLs)', () => {
     }
     await expect(run(ctx, zipUrl('sus'))).rejects.toThrow('cancelled during extraction')
     expect(ctx.progressCalls.filter((p) => p.unit === 'files').at(-1)?.done).toBe(6)
-    expect(await readdir(join(ctx.settings.dataDir, 'tmp'))).toEqual([])
+    expect(await leftoverTemps(ctx.settings.dataDir)).toEqual([])
     expect(await readdir(join(ctx.settings.dataDir, 'fetch-festvox'))).toEqual(['validators.json'])
   })
 

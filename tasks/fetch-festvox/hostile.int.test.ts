@@ -14,6 +14,7 @@ import {
   patchCentralEntry,
   type TestEntry,
 } from './test-support/hostile-zips.ts'
+import { leftoverTemps } from './test-support/temp-files.ts'
 
 const DIR = 'cmu_us_evl_arctic'
 let root: string
@@ -76,7 +77,7 @@ describe('FETCH_FESTVOX on hostile zips', () => {
       [`${DIR}/wav/short.wav`]: 'data chunk truncated: header says 3200 bytes, 456 present',
       [`${DIR}/wav/notes.txt`]: 'not a .wav file (in a wav/ folder)',
     })
-    expect(await readdir(join(dataDir, 'tmp'))).toEqual([])
+    expect(await leftoverTemps(dataDir)).toEqual([])
     expect((await readdir(root)).every((f) => f.endsWith('.zip'))).toBe(true)
   })
 
