@@ -93,6 +93,12 @@ ${f(m.loadAverage1m.after)} after: other sessions share the machine, and wall ti
 | store work per MFCC item, measured alone (WAV read and verified, .npy put, shard, flush) | ${f(mfcc.storeCpuMsPerItem, 2)} CPU ms | |
 | same, as task run − engine alone (two passes subtracted: noisier) | ${f(mfcc.taskMinusEngineCpuMsPerItem, 2)} CPU ms | |
 
+Creating a file costs more here than on most machines: the file system is ext4 without a journal, whose
+inode allocator skips every inode freed in the last minutes (\`recently_deleted\`, seen with \`perf\`), and
+benchmarks and tests around it delete tens of thousands of files; each blob is one new file. On tmpfs the
+MFCC item's store work measured 0.25 CPU ms (read 0.13, .npy put 0.1), against 0.5–1.0 on this disk.
+"task − engine" subtracts two passes of ~2.5 s CPU each and can come out below zero under load.
+
 Corpus (\`bench/scale/make-corpus.ts\`): ${report.corpus.voices} voices × ${report.corpus.prompts} prompts = ${report.corpus.items} WAVs,
 ${f(report.corpus.hours, 2)} h of speech, ${f(report.corpus.megabytes, 0)} MB of deflated Festvox zips.
 Made by \`node --import tsx bench/store/run.ts${quick ? ' --quick' : ''}\` on ${m.date}.
