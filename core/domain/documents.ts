@@ -17,6 +17,9 @@ export async function readBytes(store: Store, cid: Cid, limit = MAX_DOCUMENT_BYT
     if (size > limit) throw new ValidationError(`blob ${cid} is larger than ${limit} bytes`)
     chunks.push(chunk)
   }
+  // One chunk (any blob of one block) is not copied; a plain view, so that slice() still copies.
+  const only = chunks.length === 1 ? chunks[0]! : null
+  if (only) return new Uint8Array(only.buffer, only.byteOffset, only.byteLength)
   const out = new Uint8Array(size)
   let offset = 0
   for (const chunk of chunks) {

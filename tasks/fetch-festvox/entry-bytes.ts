@@ -1,25 +1,25 @@
-import type { FileHandle } from 'node:fs/promises'
 import { promisify } from 'node:util'
 import { crc32, inflateRaw } from 'node:zlib'
 import type { Entry, ZipFile } from 'yauzl'
 import { EntryReadError, readEntryBytes } from './zip-reader.ts'
+import type { ZipWindowReader } from './zip-window.ts'
 
 const inflate = promisify(inflateRaw)
 
 /**
- * Entries up to this compressed size are read with one positioned read and inflated in one
- * call on the thread pool (no stream, no per-chunk callbacks); larger ones stream. 32 MiB.
+ * Entries up to this compressed size are read whole (from the reader's window, or one
+ * positioned read) and inflated in one call on the thread pool (no stream, no per-chunk callbacks); larger ones stream. 32 MiB.
  */
 const WHOLE_ENTRY_BYTES = 32 * 1024 * 1024
 
 /**
  * Reads one entry whole into memory, at most `maxBytes`, and checks it: exactly the declared
  * size (a larger output is a bomb, a smaller one corrupt) and the declared CRC-32. `file` is
- * the zip opened for reading. Throws EntryReadError with the reason.
+ * the zip's windowed reader. Throws EntryReadError with the reason.
  */
 export async function readEntry(
   zip: ZipFile,
-  file: FileHandle,
+  reader: ZipWindowReader,
   entry: Entry,
   maxBytes: number,
   signal: AbortSignal,
@@ -32,14 +32,15 @@ export async function readEntry(
   } catch (error) {
     throw new EntryReadError(`unreadable entry (${error instanceof Error ? error.message : String(error)})`)
   }
-  const stored = Buffer.allocUnsafe(entry.compressedSize)
-  const { bytesRead } = await file.read(stored, 0, stored.length, start)
-  if (bytesRead < stored.length)
+  const stored = await reader.readAt(start, entry.compressedSize)
+  if (stored.length < entry.compressedSize)
     throw new EntryReadError(
-      `corrupt entry data (the archive ends inside the entry, at ${start + bytesRead})`,
+      `corrupt entry data (the archive ends inside the entry, at ${start + stored.length})`,
     )
   const declared = entry.uncompressedSize
-  const data = entry.compressionMethod === 0 ? stored : await inflateChecked(stored, declared, maxBytes)
+  // A stored entry is copied out of the reader's window, which must not stay alive through it.
+  const data =
+    entry.compressionMethod === 0 ? Buffer.from(stored) : await inflateChecked(stored, declared, maxBytes)
   signal.throwIfAborted()
   if (data.length > declared)
     throw new EntryReadError(`zip bomb: inflates past its declared size of ${declared} bytes`)

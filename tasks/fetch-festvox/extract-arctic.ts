@@ -1,5 +1,4 @@
-import { type FileHandle, open } from 'node:fs/promises'
-import type { Entry, ZipFile } from 'yauzl'
+import type { Entry } from 'yauzl'
 import {
   assertNever,
   type DatasetItem,
@@ -8,7 +7,7 @@ import {
   type TaskLogger,
 } from '../../core/domain/index.ts'
 import { parseWavHeader, WavFormatError, type WavInfo } from '../wav/index.ts'
-import { classifyEntry } from './entry-rules.ts'
+import { classifyEntry, type EntryRole } from './entry-rules.ts'
 import type { ExtractLimits } from './limits.ts'
 import { readEntry } from './entry-bytes.ts'
 import type { ExtractedItem, ExtractedPart } from './extracted-part.ts'
@@ -20,6 +19,7 @@ import {
   isSymlink,
   iterateEntries,
   openZip,
+  type OpenedZip,
 } from './zip-reader.ts'
 
 /** What extraction needs besides the zip's path. */
@@ -34,10 +34,26 @@ export interface ExtractDeps {
 
 /** WAV puts in flight while the next entries are read: their file-system round trips overlap. */
 const PUTS_IN_FLIGHT = 8
+/**
+ * Entries read and inflated ahead of the one being stored, on the thread pool: with 2 cores,
+ * inflating the next WAVs overlaps hashing and writing this one.
+ */
+const LOOKAHEAD = 6
+/** Entries read ahead only up to these sizes (compressed, uncompressed), so that lookahead memory stays small. */
+const AHEAD_STORED_BYTES = 4 * 1024 * 1024
+const AHEAD_DECLARED_BYTES = 16 * 1024 * 1024
+
+/** An entry met in the central directory, with its bytes already on their way when read ahead. */
+interface PendingEntry {
+  entry: Entry
+  name: string
+  role: EntryRole
+  /** The entry's bytes read ahead (readEntry's outcome), or null: read when its turn comes. */
+  ahead: Promise<Uint8Array> | null
+}
 
 interface ExtractState {
-  /** The zip opened a second time, for positioned reads of whole entries. */
-  file: FileHandle
+  zip: OpenedZip
   /** Puts started and not yet awaited, oldest first. */
   puts: Promise<void>[]
   /** Item ids taken so far, in entry order (their puts may still run). */
@@ -46,41 +62,47 @@ interface ExtractState {
   skipped: SkippedEntry[]
   transcripts: Map<string, Map<string, string>>
   totalBytes: number
+  /** Declared bytes of the entries read ahead and not yet counted in totalBytes. */
+  aheadBytes: number
 }
 
 /**
  * Reads a CMU ARCTIC zip: every `cmu_us_<spk>_arctic/wav/*.wav` becomes a blob and an item
  * (header checked), texts come from `etc/txt.done.data`; bad entries are listed with a reason.
- * Throws BrokenArchiveError when the archive itself cannot be read.
+ * Entries are judged one by one in central-directory order; the bytes of the next few small WAVs
+ * are read and inflated ahead meanwhile. Throws BrokenArchiveError when the archive itself
+ * cannot be read.
  */
 export async function extractArctic(zipPath: string, deps: ExtractDeps): Promise<ExtractedPart> {
-  const zip = await openZip(zipPath)
-  const file = await open(zipPath, 'r').catch((error: unknown) => {
-    zip.close()
-    throw error
-  })
   const state: ExtractState = {
-    file,
+    zip: await openZip(zipPath),
     puts: [],
     claimed: new Set(),
     items: new Map(),
     skipped: [],
     transcripts: new Map(),
     totalBytes: 0,
+    aheadBytes: 0,
   }
+  const { zip } = state.zip
+  const queue: PendingEntry[] = []
   try {
     let done = 0
-    for await (const entry of iterateEntries(zip)) {
-      deps.signal.throwIfAborted()
-      await handleEntry(zip, entry, state, deps)
+    const handleNext = async (): Promise<void> => {
+      await handleEntry(queue.shift()!, state, deps)
       deps.onEntry(++done, zip.entryCount)
     }
+    for await (const entry of iterateEntries(zip)) {
+      deps.signal.throwIfAborted()
+      queue.push(readAhead(entry, state, deps))
+      if (queue.length > LOOKAHEAD) await handleNext()
+    }
+    while (queue.length > 0) await handleNext()
     await Promise.all(state.puts.splice(0))
   } finally {
-    // Puts still running (after an error) must end before the zip closes; their errors are the first one's.
-    await Promise.allSettled(state.puts)
-    zip.close()
-    await file.close()
+    // Reads and puts still running (after an error) must end before the zip closes.
+    await Promise.allSettled([...state.puts, ...queue.map((p) => p.ahead)])
+    await state.zip.close()
   }
   const items = [...state.items.values()].map(({ speakerDir, ...rest }) => {
     const text = state.transcripts.get(speakerDir)?.get(rest.item.utterance)
@@ -90,19 +112,37 @@ export async function extractArctic(zipPath: string, deps: ExtractDeps): Promise
   return { items, skipped: state.skipped }
 }
 
+/**
+ * Classifies an entry and, for a small WAV that passes the header checks, starts reading it.
+ * Read ahead only when the outcome cannot depend on the entries before it: its size is below
+ * the per-entry limit and below the total left even if every earlier entry read ahead counts
+ * in full, so readEntry gets the same limit, and so says the same, as when read in turn.
+ */
+function readAhead(entry: Entry, state: ExtractState, deps: ExtractDeps): PendingEntry {
+  const name = entryName(entry)
+  const role = classifyEntry({ name, isSymlink: isSymlink(entry) })
+  const pending: PendingEntry = { entry, name, role, ahead: null }
+  const declared = entry.uncompressedSize
+  if (role.role !== 'wav' || entry.compressedSize > AHEAD_STORED_BYTES || declared > AHEAD_DECLARED_BYTES)
+    return pending
+  const limits = deps.limits
+  if (checkEntryHeader(entry, limits) !== null) return pending
+  const maxBytes = Math.min(limits.maxEntryBytes, limits.maxTotalBytes - state.totalBytes - state.aheadBytes)
+  if (declared >= maxBytes) return pending
+  state.aheadBytes += declared
+  pending.ahead = readEntry(state.zip.zip, state.zip.reader, entry, maxBytes, deps.signal)
+  // Awaited in turn; this handler only stops an early rejection from counting as unhandled.
+  pending.ahead.catch(() => undefined)
+  return pending
+}
+
 /** Code-unit order of item ids: stable across machines and locales. */
 export function compareIds(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0
 }
 
-async function handleEntry(
-  zip: ZipFile,
-  entry: Entry,
-  state: ExtractState,
-  deps: ExtractDeps,
-): Promise<void> {
-  const name = entryName(entry)
-  const role = classifyEntry({ name, isSymlink: isSymlink(entry) })
+async function handleEntry(pending: PendingEntry, state: ExtractState, deps: ExtractDeps): Promise<void> {
+  const { name, role } = pending
   const skip = (reason: string): void => {
     state.skipped.push({ entry: name, reason })
   }
@@ -112,7 +152,7 @@ async function handleEntry(
     case 'skipped':
       return skip(role.reason)
     case 'transcript': {
-      const bytes = await readChecked(zip, entry, state, deps, deps.limits.maxTranscriptBytes)
+      const bytes = await readChecked(pending, state, deps, deps.limits.maxTranscriptBytes)
       if (typeof bytes === 'string') return skip(bytes)
       const { texts, badLines } = parseTranscripts(new TextDecoder().decode(bytes))
       if (badLines > 0) deps.log.warn(`${name}: ${badLines} line(s) are not ( utterance "text" ), ignored`)
@@ -121,8 +161,11 @@ async function handleEntry(
     }
     case 'wav': {
       const id = `${role.speaker}/${role.utterance}`
-      if (state.claimed.has(id)) return skip(`duplicate entry for item ${id}`)
-      const bytes = await readChecked(zip, entry, state, deps, deps.limits.maxEntryBytes)
+      if (state.claimed.has(id)) {
+        await settleAhead(pending, state)
+        return skip(`duplicate entry for item ${id}`)
+      }
+      const bytes = await readChecked(pending, state, deps, deps.limits.maxEntryBytes)
       if (typeof bytes === 'string') return skip(bytes)
       const info = readWavInfo(bytes)
       if (typeof info === 'string') return skip(info)
@@ -162,23 +205,40 @@ function readWavInfo(bytes: Uint8Array): WavInfo | string {
   }
 }
 
+/** Waits for an entry read ahead that will not be used, and stops reserving its bytes. */
+async function settleAhead(pending: PendingEntry, state: ExtractState): Promise<void> {
+  if (pending.ahead === null) return
+  state.aheadBytes -= pending.entry.uncompressedSize
+  await pending.ahead.catch(() => undefined)
+}
+
 /** Reads an entry within every limit; returns the bytes, or the reason it was refused. */
 async function readChecked(
-  zip: ZipFile,
-  entry: Entry,
+  pending: PendingEntry,
   state: ExtractState,
   deps: ExtractDeps,
   maxBytes: number,
 ): Promise<Uint8Array | string> {
+  const { entry, ahead } = pending
   const limits = { ...deps.limits, maxEntryBytes: maxBytes }
   const problem = checkEntryHeader(entry, limits)
-  if (problem !== null) return problem
   const left = deps.limits.maxTotalBytes - state.totalBytes
-  if (entry.uncompressedSize > left) {
-    return `zip bomb: the archive's total uncompressed size limit of ${deps.limits.maxTotalBytes} bytes is reached`
+  const refusal =
+    problem ??
+    (entry.uncompressedSize > left
+      ? `zip bomb: the archive's total uncompressed size limit of ${deps.limits.maxTotalBytes} bytes is reached`
+      : null)
+  if (refusal !== null) {
+    // Never the case for an entry read ahead (see readAhead), but its read must end all the same.
+    await settleAhead(pending, state)
+    return refusal
   }
   try {
-    const bytes = await readEntry(zip, state.file, entry, Math.min(maxBytes, left), deps.signal)
+    if (ahead !== null) state.aheadBytes -= entry.uncompressedSize
+    const bytes =
+      ahead === null
+        ? await readEntry(state.zip.zip, state.zip.reader, entry, Math.min(maxBytes, left), deps.signal)
+        : await ahead
     state.totalBytes += bytes.length
     return bytes
   } catch (error) {

@@ -66,19 +66,22 @@ export async function findExtractedPart(
   return { items: parsed.data.items, skipped: parsed.data.skipped }
 }
 
-/** Stores a part as a JSON blob and records it in the index (read-modify-write, atomic rename). */
-export async function saveExtractedPart(
+/** Stores a part as a JSON blob; recordExtractedParts indexes it once the store is flushed. */
+export async function storeExtractedPart(store: Store, part: ExtractedPart): Promise<Cid> {
+  return writeJson(store, { kind: PART_KIND, ...part })
+}
+
+/**
+ * Records parts (zip CID → part CID) in the index in one write (read-modify-write, atomic
+ * rename). The index outlives the unit: every part and WAV it names must be durable first.
+ */
+export async function recordExtractedParts(
   dataDir: string,
-  store: Store,
-  zip: Cid,
   limits: ExtractLimits,
-  part: ExtractedPart,
-): Promise<Cid> {
-  const cid = await writeJson(store, { kind: PART_KIND, ...part })
-  // The index outlives this unit: the part and every WAV it names must be durable first.
-  await store.flush()
+  parts: ReadonlyMap<Cid, Cid>,
+): Promise<void> {
+  if (parts.size === 0) return
   const index = await readIndex(dataDir)
-  index.zips[zip] = { part: cid, key: extractionKey(limits) }
+  for (const [zip, part] of parts) index.zips[zip] = { part, key: extractionKey(limits) }
   await writeJsonFile(extractionIndexPath(dataDir), index)
-  return cid
 }

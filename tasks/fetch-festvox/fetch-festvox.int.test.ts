@@ -1,4 +1,4 @@
-import { readdir, readFile, symlink, writeFile, mkdtemp } from 'node:fs/promises'
+import { copyFile, readdir, readFile, symlink, utimes, writeFile, mkdtemp } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
@@ -8,6 +8,7 @@ import { makeTaskContext, type TestTaskContext } from '../../test/support/task-c
 import { documentRefs, readBytes, readManifest } from '../documents.ts'
 import { parseWavHeader } from '../wav/index.ts'
 import { fetchFestvox } from './index.ts'
+import { leftoverTemps } from './test-support/temp-files.ts'
 
 const fixtures = new URL('../../fixtures/arctic/', import.meta.url)
 const fixtureRoot = fileURLToPath(fixtures)
@@ -62,7 +63,7 @@ describe('FETCH_FESTVOX on the fixture zips (file: URLs)', () => {
       unit: 'files',
     })
     // Nothing left in the temp folder.
-    expect(await readdir(join(ctx.settings.dataDir, 'tmp'))).toEqual([])
+    expect(await leftoverTemps(ctx.settings.dataDir)).toEqual([])
   })
 
   it('merges several zips: items sorted by id across all, one source per zip', async () => {
@@ -163,7 +164,7 @@ describe('FETCH_FESTVOX on the fixture zips (file: URLs)', () => {
       )
       expect(isRetryable(error)).toBe(false)
     }
-    expect(await readdir(join(ctx.settings.dataDir, 'tmp'))).toEqual([])
+    expect(await leftoverTemps(ctx.settings.dataDir)).toEqual([])
   })
 
   it('stops promptly when aborted', async () => {
@@ -181,8 +182,32 @@ describe('FETCH_FESTVOX on the fixture zips (file: URLs)', () => {
     }
     await expect(run(ctx, zipUrl('sus'))).rejects.toThrow('cancelled during extraction')
     expect(ctx.progressCalls.filter((p) => p.unit === 'files').at(-1)?.done).toBe(6)
-    expect(await readdir(join(ctx.settings.dataDir, 'tmp'))).toEqual([])
+    expect(await leftoverTemps(ctx.settings.dataDir)).toEqual([])
     expect(await readdir(join(ctx.settings.dataDir, 'fetch-festvox'))).toEqual(['validators.json'])
+  })
+
+  it('reads a file: zip in place, and fails (retryable) when the file changes while it is stored or extracted', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'banzai-inplace-'))
+    const zip = join(root, 'cmu_us_sus_arctic-0.90-release.zip')
+    await copyFile(new URL(zipUrl('sus')), zip)
+    // Touch the zip at the n-th put: the 1st is the zip itself, the 2nd the first WAV.
+    for (const touchAt of [1, 2]) {
+      const ctx = makeTaskContext('FETCH_FESTVOX', { allowedRoots: [root] })
+      const put = ctx.store.put.bind(ctx.store)
+      let puts = 0
+      ctx.store.put = async (bytes) => {
+        if (++puts === touchAt) await utimes(zip, new Date(), new Date(Date.now() + 60_000 * touchAt))
+        return put(bytes)
+      }
+      const error: unknown = await run(ctx, pathToFileURL(zip).href).catch((e: unknown) => e)
+      expect(String(error), `touched at put ${touchAt}`).toContain('the file changed while it was being read')
+      expect(isRetryable(error)).toBe(true)
+      // No temp copy was made: the zip was read where it lies.
+      expect(await leftoverTemps(ctx.settings.dataDir)).toEqual([])
+    }
+    const ctx = makeTaskContext('FETCH_FESTVOX', { allowedRoots: [root] })
+    const manifest = await readManifest(ctx.store, (await run(ctx, pathToFileURL(zip).href)).output)
+    expect(manifest.items.length).toBeGreaterThan(0)
   })
 
   it('its declared arguments reject what is not a URL (the worker parses them before running)', () => {

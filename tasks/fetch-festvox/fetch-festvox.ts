@@ -1,5 +1,6 @@
 import {
   type ArgsOf,
+  type Cid,
   DATASET_KIND,
   type DatasetManifest,
   type DatasetItem,
@@ -11,10 +12,16 @@ import {
 import { writeJson } from '../documents.ts'
 import { acquireZip, materializeZip } from './acquire-zip.ts'
 import { compareIds, extractArctic } from './extract-arctic.ts'
-import { type ExtractedPart, findExtractedPart, saveExtractedPart } from './extracted-part.ts'
+import {
+  type ExtractedPart,
+  findExtractedPart,
+  recordExtractedParts,
+  storeExtractedPart,
+} from './extracted-part.ts'
 import { type FetchFestvoxLimits, type LimitOverrides, resolveLimits } from './limits.ts'
 import { BrokenArchiveError } from './zip-reader.ts'
 import { removeTemp } from './temp-files.ts'
+import { saveUrlRecords, type UrlRecord } from './validator-cache.ts'
 
 /** One zip's contribution, before merging. */
 interface FetchedSource {
@@ -29,26 +36,52 @@ function distinctUrls(args: ArgsOf<'FETCH_FESTVOX'>): string[] {
   return [...new Set(args)]
 }
 
+/**
+ * What FETCH remembers for later runs (URL records, extracted parts). Each names blobs that
+ * must be durable first, so all are written after one flush of the store at the end of the
+ * task, not one flush per zip: the task waits for the disk once.
+ */
+interface Remembered {
+  urls: Map<string, UrlRecord>
+  parts: Map<Cid, Cid>
+}
+
 async function fetchSource(
   url: string,
   ctx: TaskContext,
   limits: FetchFestvoxLimits,
+  remembered: Remembered,
 ): Promise<FetchedSource> {
   const acquired = await acquireZip(url, ctx, limits.download)
+  if (acquired.record !== null) remembered.urls.set(url, acquired.record)
   let path = acquired.path
+  let isTemp = acquired.isTemp
   try {
     let part = await findExtractedPart(ctx.settings.dataDir, ctx.store, acquired.zip, limits.extract)
     if (part !== null) {
       ctx.log.info(`${url}: zip ${acquired.zip} was extracted before, reusing its ${part.items.length} items`)
     } else {
-      path ??= await materializeZip(acquired.zip, ctx, limits.download)
+      if (path === null) {
+        path = await materializeZip(acquired.zip, ctx, limits.download)
+        isTemp = true
+      }
       part = await extractZip(url, path, ctx, limits)
-      await saveExtractedPart(ctx.settings.dataDir, ctx.store, acquired.zip, limits.extract, part)
+      // Read in place: the items must come from the very bytes whose CID the source names.
+      if (!isTemp) await acquired.checkUnchanged()
+      remembered.parts.set(acquired.zip, await storeExtractedPart(ctx.store, part))
     }
     return { url, part, source: { url, cid: acquired.zip, skipped: [...part.skipped] }, bytes: acquired.size }
   } finally {
-    if (path !== null) await removeTemp(path)
+    if (path !== null && isTemp) await removeTemp(path)
   }
+}
+
+/** Flushes the store, then writes what FETCH remembers (see Remembered). */
+async function saveRemembered(ctx: TaskContext, limits: FetchFestvoxLimits, remembered: Remembered) {
+  if (remembered.urls.size === 0 && remembered.parts.size === 0) return
+  await ctx.store.flush()
+  await saveUrlRecords(ctx.settings.dataDir, remembered.urls)
+  await recordExtractedParts(ctx.settings.dataDir, limits.extract, remembered.parts)
 }
 
 async function extractZip(
@@ -136,13 +169,23 @@ export function createFetchFestvox(overrides: LimitOverrides = {}): Implementati
       const fetched: FetchedSource[] = []
       const urls = distinctUrls(args)
       const across = progressAcrossZips(ctx, urls.length)
-      for (const [index, url] of urls.entries()) {
-        ctx.signal.throwIfAborted()
-        across.startZip(index)
-        fetched.push(await fetchSource(url, across.ctx, limits))
+      const remembered: Remembered = { urls: new Map(), parts: new Map() }
+      try {
+        for (const [index, url] of urls.entries()) {
+          ctx.signal.throwIfAborted()
+          across.startZip(index)
+          fetched.push(await fetchSource(url, across.ctx, limits, remembered))
+        }
+      } catch (error) {
+        // The zips done so far are remembered anyway, so that a retry reuses them.
+        await saveRemembered(ctx, limits, remembered).catch((failure: unknown) => {
+          ctx.log.warn(`could not remember the zips read so far: ${String(failure)}`)
+        })
+        throw error
       }
       const manifest = mergeSources(fetched)
       const output = await writeJson(ctx.store, manifest)
+      await saveRemembered(ctx, limits, remembered)
       const skipped = manifest.sources.reduce((sum, s) => sum + s.skipped.length, 0)
       const bytes = fetched.reduce((sum, f) => sum + f.bytes, 0)
       return { output, refs: [], stats: { items: manifest.items.length, skipped, bytes } }

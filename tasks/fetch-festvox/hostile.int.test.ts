@@ -5,8 +5,8 @@ import { pathToFileURL } from 'node:url'
 import { beforeAll, describe, expect, it } from 'vitest'
 import type { DatasetManifest } from '../../core/domain/index.ts'
 import { makeTaskContext } from '../../test/support/task-context.ts'
-import { readManifest } from '../documents.ts'
-import { createFetchFestvox, type LimitOverrides } from './index.ts'
+import { readBytes, readManifest } from '../documents.ts'
+import { createFetchFestvox, fetchFestvox, type LimitOverrides } from './index.ts'
 import {
   breakCentralEntry,
   buildZip,
@@ -14,6 +14,7 @@ import {
   patchCentralEntry,
   type TestEntry,
 } from './test-support/hostile-zips.ts'
+import { leftoverTemps } from './test-support/temp-files.ts'
 
 const DIR = 'cmu_us_evl_arctic'
 let root: string
@@ -76,7 +77,7 @@ describe('FETCH_FESTVOX on hostile zips', () => {
       [`${DIR}/wav/short.wav`]: 'data chunk truncated: header says 3200 bytes, 456 present',
       [`${DIR}/wav/notes.txt`]: 'not a .wav file (in a wav/ folder)',
     })
-    expect(await readdir(join(dataDir, 'tmp'))).toEqual([])
+    expect(await leftoverTemps(dataDir)).toEqual([])
     expect((await readdir(root)).every((f) => f.endsWith('.zip'))).toBe(true)
   })
 
@@ -84,6 +85,25 @@ describe('FETCH_FESTVOX on hostile zips', () => {
     const { manifest } = await fetchZip(await buildZip([good('arctic_b0001')]))
     expect(manifest.items).toHaveLength(1)
     expect(manifest.items[0]).not.toHaveProperty('text')
+  })
+
+  it('streams an entry too large to read whole (over 32 MiB stored) and keeps its bytes exact', async () => {
+    // 17.5 M samples of a ramp, stored: a 35 MB WAV whose bytes come through the reader's stream.
+    const wav = makeWav(17_500_000)
+    const path = join(root, 'large.zip')
+    await writeFile(
+      path,
+      await buildZip([good('arctic_a0001'), { name: `${DIR}/wav/long.wav`, data: wav, compress: false }]),
+    )
+    const ctx = makeTaskContext('FETCH_FESTVOX', { allowedRoots: [root] })
+    if (fetchFestvox.kind !== 'whole') throw new Error('FETCH_FESTVOX runs whole')
+    const manifest = await readManifest(
+      ctx.store,
+      (await fetchFestvox.run(null, [pathToFileURL(path).href], ctx)).output,
+    )
+    const long = manifest.items.find((i) => i.utterance === 'long')!
+    expect(long.samples).toBe(17_500_000)
+    expect(Buffer.from(await readBytes(ctx.store, long.audio, 2 ** 31 - 1)).equals(wav)).toBe(true)
   })
 
   it('skips an entry over the per-entry size limit', async () => {

@@ -35,9 +35,13 @@ export async function readUrlRecord(dataDir: string, url: string): Promise<UrlRe
   return (await readCache(dataDir)).urls[url] ?? null
 }
 
-/** Remembers a URL's validators and zip (read-modify-write, atomic rename; last writer wins). */
-export async function saveUrlRecord(dataDir: string, url: string, record: UrlRecord): Promise<void> {
+/** Remembers URLs' validators and zips in one write (read-modify-write, atomic rename; last writer wins). */
+export async function saveUrlRecords(
+  dataDir: string,
+  records: ReadonlyMap<string, UrlRecord>,
+): Promise<void> {
+  if (records.size === 0) return
   const cache = await readCache(dataDir)
-  cache.urls[url] = record
+  for (const [url, record] of records) cache.urls[url] = record
   await writeJsonFile(validatorCachePath(dataDir), cache)
 }

@@ -1,6 +1,8 @@
+import { type FileHandle, open } from 'node:fs/promises'
 import type { Readable } from 'node:stream'
 import yauzl, { type Entry, type ZipFile } from 'yauzl'
 import { isSymlinkEntry } from './entry-rules.ts'
+import { ZipWindowReader } from './zip-window.ts'
 
 /** An entry that cannot be read; the message is the reason listed in `sources[].skipped`. */
 export class EntryReadError extends Error {
@@ -18,16 +20,36 @@ export class BrokenArchiveError extends Error {
   }
 }
 
+/** A zip opened for reading: yauzl's view of it, and the windowed reader beneath (for entry data). */
+export interface OpenedZip {
+  zip: ZipFile
+  reader: ZipWindowReader
+  close(): Promise<void>
+}
+
 /** Opens a zip for reading entry by entry; names are left undecoded so hostile ones can be skipped rather than fail the whole archive. */
-export async function openZip(path: string): Promise<ZipFile> {
+export async function openZip(path: string): Promise<OpenedZip> {
+  let file: FileHandle | undefined
   try {
-    return await yauzl.openPromise(path, {
+    file = await open(path, 'r')
+    const reader = new ZipWindowReader(file)
+    const zip = await yauzl.fromRandomAccessReaderPromise(reader, (await file.stat()).size, {
       lazyEntries: true,
       validateEntrySizes: true,
       decodeStrings: false,
       autoClose: false,
     })
+    const handle = file
+    return {
+      zip,
+      reader,
+      close: async () => {
+        zip.close()
+        await handle.close()
+      },
+    }
   } catch (error) {
+    await file?.close()
     throw new BrokenArchiveError(describeOpenError(error))
   }
 }

@@ -1,6 +1,9 @@
+import { mkdtemp } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type Store } from '../../core/domain/index.ts'
-import { createIpfsStore } from './index.ts'
+import { readBytes, type Store } from '../../core/domain/index.ts'
+import { createEmbeddedStore, createIpfsStore } from './index.ts'
 import { type IpfsDaemon, isIpfsInstalled, startIpfsDaemon } from './ipfs-node/daemon.ts'
 import { digestStream, patternedBytes, readCidVectors, vectorContent } from './patterned-bytes.ts'
 import { describeStoreContract } from './store-contract.ts'
@@ -27,6 +30,27 @@ describe.skipIf(!installed)('IPFS store against js-ipfs', () => {
   })
 
   describeStoreContract('ipfs', async () => createIpfsStore({ url: daemon.apiUrl, ...OPTIONS }))
+
+  it('batches small puts made together: each blob gets its own CID, pin and root entry', async () => {
+    const store = createIpfsStore({ url: daemon.apiUrl, ...OPTIONS })
+    const embedded = await createEmbeddedStore({ dir: await mkdtemp(join(tmpdir(), 'banzai-ipfs-batch-')) })
+    const blobs = Array.from({ length: 20 }, (_, k) =>
+      Uint8Array.from({ length: 1_000 + 997 * k }, (_, i) => (i * 31 + k) % 256),
+    )
+    const puts = await Promise.all(blobs.map((bytes) => store.put(bytes)))
+    const listed = new Set<string>()
+    for await (const cid of store.list()) listed.add(cid)
+    for (const [k, bytes] of blobs.entries()) {
+      // The CID of a single `ipfs add --cid-version=1 --raw-leaves` of that blob alone.
+      expect(puts[k], `blob ${k}`).toEqual(await embedded.put(bytes))
+      expect(await readBytes(store, puts[k]!.cid)).toEqual(bytes)
+      expect(listed.has(puts[k]!.cid)).toBe(true)
+    }
+    // Pinned one by one: deleting one blob leaves the others of its batch whole.
+    await store.delete(puts[0]!.cid)
+    expect(await store.has(puts[0]!.cid)).toBe(false)
+    expect(await store.has(puts[1]!.cid)).toBe(true)
+  })
 
   it('gives the CIDs of the vectors (small ones)', async () => {
     const store = createIpfsStore({ url: daemon.apiUrl, ...OPTIONS })

@@ -156,6 +156,16 @@ export async function createEmbeddedStore({ dir, sync = 'each' }: EmbeddedStoreO
   async function* get(cid: Cid, range?: { offset: number; length?: number }): AsyncGenerator<Uint8Array> {
     const wanted = parseRange(range)
     const root = parseCid(cid)
+    // A raw block is the whole blob (every blob of 256 KiB or less): one read, no DAG to walk.
+    if (root.code === raw.code) {
+      const bytes = files.readBlockSync(root)
+      const part = bytes.subarray(
+        Math.min(wanted.offset, bytes.byteLength),
+        Math.min(wanted.end, bytes.byteLength),
+      )
+      if (part.byteLength > 0) yield part
+      return
+    }
     const reader = files.reader()
     const node = await loadNode(reader, root)
     try {

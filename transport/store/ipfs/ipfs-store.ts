@@ -11,9 +11,10 @@ import {
   asCid,
 } from '../../../core/domain/index.ts'
 import { countBytes } from '../byte-source.ts'
-import { IPFS_ADD_OPTIONS } from '../cid-params.ts'
+import { CHUNK_SIZE, IPFS_ADD_OPTIONS } from '../cid-params.ts'
 import { parseCid } from '../parse-cid.ts'
 import { parseRange } from '../range.ts'
+import { AddBatcher } from './add-batcher.ts'
 import { type LocalQuery, isDagLocal, isPinnedRecursively } from './local-blocks.ts'
 import { PINS_DIR, ROOTS_DIR, addEntry, hasEntry, listEntries, removeEntry } from './mfs-records.ts'
 
@@ -61,8 +62,15 @@ export function createIpfsStore({
 }: IpfsStoreOptions): Store {
   const ipfs: KuboRPCClient = create({ url })
   const local: LocalQuery = { offline: true, timeout: localTimeoutMs }
+  const batcher = new AddBatcher(ipfs)
 
   async function put(bytes: ByteSource): Promise<PutResult> {
+    // A blob of one block goes with the other small puts of the moment in one `add` request.
+    if (bytes instanceof Uint8Array && bytes.byteLength > 0 && bytes.byteLength <= CHUNK_SIZE) {
+      const cid = await batcher.add(bytes)
+      await addEntry(ipfs, ROOTS_DIR, cid)
+      return { cid, size: bytes.byteLength }
+    }
     const counter = { bytes: 0 }
     const content = await peekSource(countBytes(bytes, counter))
     const added = await ipfs.add(content, { ...IPFS_ADD_OPTIONS, pin: true })
@@ -153,8 +161,8 @@ export function createIpfsStore({
     unpin: async (cid) => removeEntry(ipfs, PINS_DIR, cid),
     list: () => listEntries(ipfs, ROOTS_DIR),
     delete: remove,
-    // The node makes each add durable before it answers (Kubo's flatfs syncs): nothing waits here.
-    flush: async () => undefined,
+    // The node makes each add durable before it answers (Kubo's flatfs syncs): only batches on their way wait.
+    flush: async () => batcher.drain(),
     close: async () => undefined,
   }
 }

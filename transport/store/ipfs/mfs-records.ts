@@ -15,14 +15,33 @@ function isAlreadyThere(error: unknown): boolean {
   return error instanceof Error && /already (has entry|exists)/i.test(error.message)
 }
 
-/** Names `cid` in an MFS folder (idempotent); MFS entries also keep blocks from the node's GC. */
-export async function addEntry(ipfs: KuboRPCClient, dir: string, cid: Cid): Promise<void> {
+/** The MFS folders each client has made already: one `files/mkdir` per folder, not one per entry. */
+const madeDirs = new WeakMap<KuboRPCClient, Set<string>>()
+
+async function copyInto(ipfs: KuboRPCClient, dir: string, cid: Cid): Promise<void> {
   try {
-    await ipfs.files.mkdir(dir, { parents: true })
     await ipfs.files.cp(`/ipfs/${cid}`, `${dir}/${cid}`)
   } catch (error) {
     if (!isAlreadyThere(error)) throw error
   }
+}
+
+/** Names `cid` in an MFS folder (idempotent); MFS entries also keep blocks from the node's GC. */
+export async function addEntry(ipfs: KuboRPCClient, dir: string, cid: Cid): Promise<void> {
+  let made = madeDirs.get(ipfs)
+  if (made === undefined) madeDirs.set(ipfs, (made = new Set()))
+  if (made.has(dir)) {
+    try {
+      return await copyInto(ipfs, dir, cid)
+    } catch (error) {
+      // The folder was removed behind our back (another client, `files rm`): make it again below.
+      if (!isMissing(error)) throw error
+      made.delete(dir)
+    }
+  }
+  await ipfs.files.mkdir(dir, { parents: true })
+  made.add(dir)
+  await copyInto(ipfs, dir, cid)
 }
 
 /** Removes the entry of `cid` from an MFS folder (idempotent). */
