@@ -1,8 +1,11 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi'
+import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response'
+import { BanzaiError } from '../../core/domain/index.ts'
 import type { ApiDeps, AppEnv } from '../deps.ts'
-import { createEventStream } from '../http/event-stream.ts'
+import { pipeEventStream } from '../http/event-stream.ts'
 import { HttpProblem } from '../http/problem.ts'
 import { createReplayGate } from '../http/replay-gate.ts'
+import { createSsePages } from '../http/sse-pages.ts'
 import { bearer, problems } from '../schemas/common.ts'
 import { StreamHeaders, StreamQuery } from '../schemas/system.ts'
 
@@ -23,20 +26,31 @@ const streamRoute = createRoute({
   },
 })
 
-/** `GET /events`: the live log as Server-Sent Events. */
+const HEADERS = {
+  'Content-Type': 'text/event-stream; charset=utf-8',
+  'Cache-Control': 'no-cache, no-transform',
+  'X-Accel-Buffering': 'no',
+}
+
+/**
+ * `GET /events`: the live log as Server-Sent Events. Hono routes, authenticates and validates the
+ * request; the stream itself is written straight to node's response, one `write` per page of
+ * frames shared by every stream (sse-pages.ts), with no web stream in between.
+ */
 export function registerEventStreamRoute(app: OpenAPIHono<AppEnv>, deps: ApiDeps): void {
   const gate = createReplayGate(deps.eventStreamLimits)
+  const pages = createSsePages(
+    { readAfter: (seq, limit) => deps.monitor.readAfter(seq, limit), lastSeq: () => deps.monitor.lastSeq() },
+    { pageSize: gate.pageSize },
+  )
   app.openapi(streamRoute, (c) => {
     const lastEventId = c.req.valid('header')['Last-Event-ID']
     const { after } = c.req.valid('query')
     const start = lastEventId !== undefined ? Number(lastEventId) : (after ?? deps.monitor.lastSeq())
-    const headers = {
-      'Content-Type': 'text/event-stream; charset=utf-8',
-      'Cache-Control': 'no-cache, no-transform',
-      'X-Accel-Buffering': 'no',
-    }
     // HEAD would drop the body unread, and with it the stream's hold on the monitor: open nothing.
-    if (c.req.method === 'HEAD') return new Response(null, { status: 200, headers })
+    if (c.req.method === 'HEAD') return new Response(null, { status: 200, headers: HEADERS })
+    const outgoing = c.env?.outgoing
+    if (!outgoing) throw new BanzaiError('bug', 'the event stream needs node:http (@hono/node-server)')
     const release = gate.admit()
     if (!release)
       throw new HttpProblem(
@@ -44,27 +58,25 @@ export function registerEventStreamRoute(app: OpenAPIHono<AppEnv>, deps: ApiDeps
         'too_many_streams',
         'too many event streams are open; try again shortly',
         [],
-        {
-          'Retry-After': String(gate.retryAfterSeconds),
-        },
+        { 'Retry-After': String(gate.retryAfterSeconds) },
       )
     const logger = c.get('logger')
-    const body = createEventStream(
-      {
-        readAfter: (seq, limit) => deps.monitor.readAfter(seq, limit),
-        onCommitted: (listener) => deps.monitor.onCommitted(listener),
+    outgoing.writeHead(200, { ...HEADERS, 'X-Request-Id': c.get('requestId') })
+    outgoing.flushHeaders()
+    pipeEventStream({ onCommitted: (listener) => deps.monitor.onCommitted(listener) }, outgoing, {
+      after: start,
+      heartbeatMs: deps.sseHeartbeatMs ?? 15_000,
+      gate,
+      pages,
+      onClose: () => {
+        release()
+        logger.debug({ after: start }, 'event stream closed')
       },
-      {
-        after: start,
-        heartbeatMs: deps.sseHeartbeatMs ?? 15_000,
-        signal: c.req.raw.signal,
-        gate,
-        onClose: () => {
-          release()
-          logger.debug({ after: start }, 'event stream closed')
-        },
-      },
-    )
-    return new Response(body, { status: 200, headers })
+    }).catch((error: unknown) => {
+      logger.error({ err: error }, 'event stream failed')
+      outgoing.destroy()
+    })
+    // Headers and body are node's own now: Hono sends nothing more.
+    return new Response(null, { headers: RESPONSE_ALREADY_SENT.headers })
   })
 }
