@@ -17,6 +17,8 @@ import { registerPipelineRoutes } from './routes/pipelines.ts'
 import { registerSystemRoutes } from './routes/system.ts'
 import { registerUiRoutes } from './routes/ui.ts'
 
+const BODYLESS = new Set(['GET', 'HEAD'])
+
 /** Default largest request body, bytes (1 MiB). */
 export const DEFAULT_BODY_LIMIT = 1024 * 1024
 
@@ -41,22 +43,18 @@ export function createApi(deps: ApiDeps): OpenAPIHono<AppEnv> {
     metrics.countRequest(c.req.method, c.res.status)
   })
   app.use('*', requireToken(deps.auth ?? {}))
-  app.use(
-    '/api/*',
-    bodyLimit({
-      maxSize: limit,
-      onError: () => {
-        // The unread rest of the body makes the connection unusable: close it after answering.
-        throw new HttpProblem(
-          413,
-          'payload_too_large',
-          `the request body is larger than ${limit} bytes`,
-          [],
-          { Connection: 'close' },
-        )
-      },
-    }),
-  )
+  const limitBody = bodyLimit({
+    maxSize: limit,
+    onError: () => {
+      // The unread rest of the body makes the connection unusable: close it after answering.
+      throw new HttpProblem(413, 'payload_too_large', `the request body is larger than ${limit} bytes`, [], {
+        Connection: 'close',
+      })
+    },
+  })
+  // GET and HEAD carry no body, and asking whether they do makes node-server build a whole web
+  // Request (with its AbortSignal): a cost paid by every SSE client of a flood, for nothing.
+  app.use('/api/*', (c, next) => (BODYLESS.has(c.req.method) ? next() : limitBody(c, next)))
 
   registerPipelineRoutes(app, deps)
   registerHistoryRoutes(app, deps)

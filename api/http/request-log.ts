@@ -6,9 +6,13 @@ import type { AppEnv } from '../deps.ts'
 
 const CLIENT_ID = /^[\w.-]{1,128}$/
 
-function hasBody(request: Request): boolean {
-  const length = request.headers.get('content-length')
-  return (length !== null && length !== '0') || request.headers.has('transfer-encoding')
+function headerOf(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value
+}
+
+function hasBody(header: (name: string) => string | undefined): boolean {
+  const length = header('content-length')
+  return (length !== undefined && length !== '0') || header('transfer-encoding') !== undefined
 }
 
 /**
@@ -17,7 +21,11 @@ function hasBody(request: Request): boolean {
  */
 export function logRequests(logger: Logger): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    const offered = c.req.header('X-Request-Id')
+    // node's own parsed headers: `c.req.header()` would build a web Headers object for every request.
+    const incoming = c.env?.incoming
+    const header = (name: string): string | undefined =>
+      incoming ? headerOf(incoming.headers[name]) : c.req.header(name)
+    const offered = header('x-request-id')
     const requestId = offered && CLIENT_ID.test(offered) ? offered : randomUUID()
     c.set('requestId', requestId)
     c.set('logger', logger.child({ reqId: requestId }))
@@ -32,7 +40,7 @@ export function logRequests(logger: Logger): MiddlewareHandler<AppEnv> {
     }
     c.res.headers.set('X-Request-Id', requestId)
     // A body left unread makes the server drop the connection after answering: tell the client not to reuse it.
-    if (hasBody(c.req.raw) && !c.req.raw.bodyUsed) c.res.headers.set('Connection', 'close')
+    if (hasBody(header) && !c.req.raw.bodyUsed) c.res.headers.set('Connection', 'close')
     // Request lines are for debugging: at info a running monitor prints only what changes.
     logger.debug(
       {

@@ -61,8 +61,8 @@ export function registerEventStreamRoute(app: OpenAPIHono<AppEnv>, deps: ApiDeps
         { 'Retry-After': String(gate.retryAfterSeconds) },
       )
     const logger = c.get('logger')
+    // Not flushed: the headers leave with the stream's first write (event-stream.ts).
     outgoing.writeHead(200, { ...HEADERS, 'X-Request-Id': c.get('requestId') })
-    outgoing.flushHeaders()
     pipeEventStream({ onCommitted: (listener) => deps.monitor.onCommitted(listener) }, outgoing, {
       after: start,
       heartbeatMs: deps.sseHeartbeatMs ?? 15_000,

@@ -8,6 +8,8 @@ export interface SseFloodReport {
   machine: MachineInfo
   clients: number
   rounds: number
+  /** The nice value that every process of the bench ran at. */
+  nice: number
   logEvents: number
   probeEveryMs: number
   healthzIdleMs: Summary
@@ -42,9 +44,10 @@ process and whatever else runs there. The bench process probes \`GET /api/health
 HTTP request every ${r.probeEveryMs} ms (sequentially: a probe starts ${r.probeEveryMs} ms after the last answer) for as
 long as a flood lasts; ${r.rounds} floods run one after another and their probes are pooled. The monitor's
 own event-loop delay (node's \`monitorEventLoopDelay\`, 10 ms resolution, through \`/api/metrics\`)
-is read over each flood: it does not include the probing process's scheduling.
+is read over each flood: it does not include the probing process's scheduling. Every process of the
+bench ran at nice ${r.nice}${r.nice < 0 ? " (to take less of a shared machine's noise; among themselves they compete as usual)" : ''}.
 Re-run: \`npm run bench -- sse-flood\` (or \`node --import tsx bench/sse-flood/run.ts [--rounds N]
-[--cpu-prof DIR]\`). Machine: ${m.cpu}, ${m.cores} cores, node ${m.node}, load average
+[--nice=N] [--cpu-prof DIR]\`). Machine: ${m.cpu}, ${m.cores} cores, node ${m.node}, load average
 ${m.loadAverage1m.before.toFixed(1)} → ${m.loadAverage1m.after.toFixed(1)} (other work on the machine inflates the tail).
 
 | healthz | n | p50 ms | p90 ms | p99 ms | max ms |

@@ -2,8 +2,9 @@
 // ~690-event log (the flood of issue 15), against a real `banzai monitor` process with one worker.
 // The clients run in their own process (test/support/sse-flood-child.ts), all at once (no ramp).
 // Writes bench/results/sse-flood.json and .md.
-// Usage: node --import tsx bench/sse-flood/run.ts [--quick] [--rounds N] [--cpu-prof DIR]
+// Usage: node --import tsx bench/sse-flood/run.ts [--quick] [--rounds N] [--nice=N] [--cpu-prof DIR]
 import { rmSync, writeFileSync } from 'node:fs'
+import { getPriority, setPriority } from 'node:os'
 import { parseArgs } from 'node:util'
 import type { FloodOutcome } from '../../test/support/sse-flood.ts'
 import { spawnTs } from '../../test/support/child-process.ts'
@@ -22,6 +23,8 @@ const { values: flags } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
     rounds: { type: 'string', default: '3' },
+    // A nice value for this process and so for every process it starts (negative: needs root).
+    nice: { type: 'string' },
     // Writes a V8 CPU profile of the monitor process (node --cpu-prof) into this folder.
     'cpu-prof': { type: 'string' },
   },
@@ -40,6 +43,8 @@ async function timeHealthz(url: string): Promise<number> {
   return performance.now() - t0
 }
 
+// Children inherit it: the monitor, the worker, the flood and the probes keep their relative shares.
+if (flags.nice !== undefined) setPriority(Number(flags.nice))
 const loadBefore = loadNow()
 const data = tempDataDir('banzai-bench-sse-')
 const profileDir = flags['cpu-prof']
@@ -111,6 +116,7 @@ try {
     machine: machineInfo(loadBefore),
     clients: CLIENTS,
     rounds: ROUNDS,
+    nice: getPriority(),
     logEvents: lastSeq,
     probeEveryMs: PROBE_EVERY_MS,
     healthzIdleMs: summarize(idle),
