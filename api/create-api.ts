@@ -1,4 +1,5 @@
 import { OpenAPIHono } from '@hono/zod-openapi'
+import type { MiddlewareHandler } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { pino } from 'pino'
 import type { ApiDeps, AppEnv } from './deps.ts'
@@ -43,7 +44,7 @@ export function createApi(deps: ApiDeps): OpenAPIHono<AppEnv> {
     metrics.countRequest(c.req.method, c.res.status)
   })
   app.use('*', requireToken(deps.auth ?? {}))
-  const limitBody = bodyLimit({
+  const limitBody: MiddlewareHandler<AppEnv> = bodyLimit({
     maxSize: limit,
     onError: () => {
       // The unread rest of the body makes the connection unusable: close it after answering.
@@ -54,7 +55,9 @@ export function createApi(deps: ApiDeps): OpenAPIHono<AppEnv> {
   })
   // GET and HEAD carry no body, and asking whether they do makes node-server build a whole web
   // Request (with its AbortSignal): a cost paid by every SSE client of a flood, for nothing.
-  app.use('/api/*', (c, next) => (BODYLESS.has(c.req.method) ? next() : limitBody(c, next)))
+  const limitBodies: MiddlewareHandler<AppEnv> = (c, next) =>
+    BODYLESS.has(c.req.method) ? next() : limitBody(c, next)
+  app.use('/api/*', limitBodies)
 
   registerPipelineRoutes(app, deps)
   registerHistoryRoutes(app, deps)
