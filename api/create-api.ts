@@ -11,7 +11,11 @@ import { logRequests } from './http/request-log.ts'
 import { registerBlobRoute } from './routes/blobs.ts'
 import { registerDatasetRoutes } from './routes/datasets.ts'
 import { registerDocsRoutes } from './routes/docs.ts'
-import { registerEventStreamRoute } from './routes/event-stream.ts'
+import {
+  createEventStreams,
+  registerEventStreamRoute,
+  useEventStreamFastPath,
+} from './routes/event-stream.ts'
 import { registerHistoryRoutes } from './routes/pipeline-history.ts'
 import { registerMaintenanceRoutes } from './routes/maintenance.ts'
 import { registerPipelineRoutes } from './routes/pipelines.ts'
@@ -38,6 +42,13 @@ export function createApi(deps: ApiDeps): OpenAPIHono<AppEnv> {
     },
   })
 
+  const streams = createEventStreams(deps)
+  // First: a flood of SSE clients must not pay for the middleware chain (routes/event-stream.ts).
+  useEventStreamFastPath(app, streams, {
+    auth: deps.auth ?? {},
+    logger,
+    countRequest: (method, status) => metrics.countRequest(method, status),
+  })
   app.use('*', logRequests(logger))
   app.use('*', async (c, next) => {
     await next()
@@ -62,7 +73,7 @@ export function createApi(deps: ApiDeps): OpenAPIHono<AppEnv> {
   registerPipelineRoutes(app, deps)
   registerHistoryRoutes(app, deps)
   registerMaintenanceRoutes(app, deps)
-  registerEventStreamRoute(app, deps)
+  registerEventStreamRoute(app, streams)
   registerSystemRoutes(app, deps, metrics)
   registerBlobRoute(app, deps)
   registerDatasetRoutes(app, deps)

@@ -52,7 +52,10 @@ const monitor = await startMonitorProcess({
   data,
   port: await freePorts(1),
   zmqPort: await freePorts(3),
-  nodeArgs: profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+  nodeArgs: [
+    ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
+    ...(process.env.SSE_BENCH_IMPORT ? ['--import', process.env.SSE_BENCH_IMPORT] : []),
+  ],
 })
 const worker = await startWorkerProcess(monitor, { data })
 try {
