@@ -25,6 +25,8 @@ export interface EventStreamOptions {
   heartbeatMs: number
   /** Live events buffered for a slow client before it is switched back to reading the log. */
   maxQueued?: number
+  /** Sets the response's headers; called once, just before the first write. */
+  writeHead?: () => void
   /** Called once when the stream ends, for whatever reason. */
   onClose?: () => void
   /** Turns at reading the log, shared with the other streams. */
@@ -93,6 +95,7 @@ export async function pipeEventStream(
   const send = async (chunk: Uint8Array | string): Promise<void> => {
     if (closed) return
     if (greeting !== null) {
+      options.writeHead?.()
       sink.write(greeting)
       greeting = null
     }

@@ -43,7 +43,8 @@ const HEADERS = {
 export interface EventStreams {
   /**
    * Opens a stream of the events after `start` on node's response, or returns false when the
-   * cap of streams is reached. The stream's headers leave with its first write (event-stream.ts).
+   * cap of streams is reached. The stream's headers are set in its first turn at the gate and
+   * leave with its first write (event-stream.ts).
    */
   open(outgoing: ServerResponse, start: number, requestId: string, logger: Logger): boolean
   /** Where a stream starts without `Last-Event-ID` or `?after=`: the latest event. */
@@ -64,9 +65,10 @@ export function createEventStreams(deps: ApiDeps): EventStreams {
     open(outgoing, start, requestId, logger) {
       const release = gate.admit()
       if (!release) return false
-      outgoing.writeHead(200, { ...HEADERS, 'X-Request-Id': requestId })
       pipeEventStream({ onCommitted: (listener) => deps.monitor.onCommitted(listener) }, outgoing, {
         after: start,
+        // In the stream's first turn, not here: a burst of clients pays for it a few at a time.
+        writeHead: () => outgoing.writeHead(200, { ...HEADERS, 'X-Request-Id': requestId }),
         heartbeatMs: deps.sseHeartbeatMs ?? 15_000,
         gate,
         pages,
@@ -83,7 +85,7 @@ export function createEventStreams(deps: ApiDeps): EventStreams {
   }
 }
 
-/** Tells node-server that the response is node's own now: Hono sends nothing more. */
+/** Tells node-server that the response is node's own now: Hono sends nothing more (a copy, for the chain to mark). */
 function alreadySent(): Response {
   return new Response(null, { headers: RESPONSE_ALREADY_SENT.headers })
 }
@@ -135,7 +137,8 @@ export function useEventStreamFastPath(
     if (!streams.open(outgoing, parsed.start, reqId, options.logger)) return next()
     options.countRequest('GET', 200)
     logAnswered(options.logger, { reqId, method: 'GET', path: PATH, status: 200, started })
-    return Promise.resolve(alreadySent())
+    // The shared constant: nothing after this middleware touches it (a copy costs a web Response).
+    return Promise.resolve(RESPONSE_ALREADY_SENT)
   }
   app.use(PATH, fastPath)
 }

@@ -1,23 +1,32 @@
 import type { MachineInfo } from '../support/machine.ts'
 import type { LoopDelay } from './loop-delay.ts'
+import type { ProcessCpu } from './process-cpu.ts'
 
 type Summary = { n: number; p50: number; p90: number; p99: number; max: number }
 
 /** What bench/sse-flood measured (the JSON of bench/results/sse-flood.json). */
 export interface SseFloodReport {
   machine: MachineInfo
+  /** /proc/pressure/cpu `some avg10` (% of time some task waited for a CPU), before and after. */
+  cpuPressure10s: { before: number | null; after: number | null }
   clients: number
   rounds: number
-  /** The nice value that every process of the bench ran at. */
-  nice: number
   logEvents: number
   probeEveryMs: number
   healthzIdleMs: Summary
   healthzDuringFloodMs: Summary
+  probesOver100Ms: number
   slowestProbes: { round: number; atMs: number; ms: number }[]
-  monitorLoopDelayMs: LoopDelay[]
   postDuringFloodMs: number
-  floods: { complete: number; failures: number; refused: number; seconds: number; eventsDelivered: number }[]
+  floods: {
+    complete: number
+    failures: number
+    refused: number
+    seconds: number
+    eventsDelivered: number
+    monitorLoopDelayMs: LoopDelay
+    monitorCpuMs: ProcessCpu | null
+  }[]
   goal: string
 }
 
@@ -28,37 +37,47 @@ const row = (name: string, s: Summary): string =>
 export function renderReport(r: SseFloodReport): string {
   const m = r.machine
   const floods = r.floods
-    .map(
-      (f, i) =>
-        `| ${i + 1} | ${f.complete} of ${r.clients} | ${f.failures} | ${f.refused} | ${f.seconds} | ${r.monitorLoopDelayMs[i]?.p50} | ${r.monitorLoopDelayMs[i]?.p99} | ${r.monitorLoopDelayMs[i]?.max} |`,
-    )
+    .map((f, i) => {
+      const d = f.monitorLoopDelayMs
+      const cpu = f.monitorCpuMs
+      return `| ${i + 1} | ${f.complete} of ${r.clients} | ${f.failures} | ${f.refused} | ${f.seconds} | ${d.p50} | ${d.p99} | ${d.max} | ${cpu?.mainThreadMs ?? '–'} | ${cpu?.processMs ?? '–'} |`
+    })
     .join('\n')
-  const slowest = r.slowestProbes.map((p) => `${p.ms} ms (round ${p.round + 1}, +${p.atMs} ms)`).join(', ')
+  const slowest = r.slowestProbes.map((p) => `${p.ms} ms (flood ${p.round + 1}, +${p.atMs} ms)`).join(', ')
+  const pressure = (x: number | null): string => (x === null ? 'n/a' : `${x}%`)
   return `# sse-flood
 
-Method: ${r.clients} clients replay \`GET /api/events\` from 0 (\`Last-Event-ID: 0\`, all at once, no
-ramp) on a ${r.logEvents}-event log, against a real \`banzai monitor\` process with one worker. The clients
-run in their own process (\`test/support/sse-flood-child.ts\`), so their reading does not share the
-monitor's event loop; they do share the machine's ${m.cores} cores with the monitor, the worker, the probing
-process and whatever else runs there. The bench process probes \`GET /api/healthz\` over a fresh
-HTTP request every ${r.probeEveryMs} ms (sequentially: a probe starts ${r.probeEveryMs} ms after the last answer) for as
-long as a flood lasts; ${r.rounds} floods run one after another and their probes are pooled. The monitor's
-own event-loop delay (node's \`monitorEventLoopDelay\`, 10 ms resolution, through \`/api/metrics\`)
-is read over each flood: it does not include the probing process's scheduling. Every process of the
-bench ran at nice ${r.nice}${r.nice < 0 ? " (to take less of a shared machine's noise; among themselves they compete as usual)" : ''}.
-Re-run: \`npm run bench -- sse-flood\` (or \`node --import tsx bench/sse-flood/run.ts [--rounds N]
-[--nice=N] [--cpu-prof DIR]\`). Machine: ${m.cpu}, ${m.cores} cores, node ${m.node}, load average
-${m.loadAverage1m.before.toFixed(1)} → ${m.loadAverage1m.after.toFixed(1)} (other work on the machine inflates the tail).
+## Method
+
+${r.clients} clients replay \`GET /api/events\` from 0 (\`Last-Event-ID: 0\`, all at once, no ramp) on a
+${r.logEvents}-event log, against a real \`banzai monitor\` process with one worker. The clients run in
+their own process (\`test/support/sse-flood-child.ts\`), so their parsing does not run on the monitor's
+event loop; they do share the machine's ${m.cores} cores with the monitor, the worker and the probing process
+(and with whatever else runs on the machine: other sessions' processes are not visible from here,
+only as CPU pressure). The bench process probes \`GET /api/healthz\` (a fresh request on a kept-alive
+connection) every ${r.probeEveryMs} ms, one after another (a probe starts ${r.probeEveryMs} ms after the last answer), for as
+long as a flood lasts. ${r.rounds} floods run one after another against the same monitor, and their probes are
+pooled. For each flood the monitor's own event-loop delay is read from \`/api/metrics\` (node's
+\`monitorEventLoopDelay\`, 10 ms resolution, so 10 ms is the floor), and the CPU the monitor used from
+\`/proc\`: its main thread (the event loop) and the whole process (GC and I/O threads too), 10 ms
+resolution. Those two are measured inside the monitor: the probing process's own scheduling does not
+enter them. Re-run: \`npm run bench -- sse-flood\` (or \`node --import tsx bench/sse-flood/run.ts
+[--rounds N] [--cpu-prof DIR]\`).
+
+Machine: ${m.cpu}, ${m.cores} cores, node ${m.node}; load average ${m.loadAverage1m.before.toFixed(1)} → ${m.loadAverage1m.after.toFixed(1)},
+CPU pressure (10 s) ${pressure(r.cpuPressure10s.before)} → ${pressure(r.cpuPressure10s.after)}: other work on the machine stretches the tail.
+
+## Results
 
 | healthz | n | p50 ms | p90 ms | p99 ms | max ms |
 |---|---|---|---|---|---|
 ${row('idle', r.healthzIdleMs)}
 ${row('during the floods', r.healthzDuringFloodMs)}
 
-Slowest probes: ${slowest}.
+${r.probesOver100Ms} of ${r.healthzDuringFloodMs.n} probes took over 100 ms. Slowest: ${slowest}.
 
-| flood | complete, in order | failures | refused | seconds | loop delay p50 ms | p99 ms | max ms |
-|---|---|---|---|---|---|---|---|
+| flood | complete, in order | failures | refused | seconds | loop delay p50 ms | p99 ms | max ms | main thread CPU ms | process CPU ms |
+|---|---|---|---|---|---|---|---|---|---|
 ${floods}
 
 A POST during the first flood took ${r.postDuringFloodMs} ms. Goal: ${r.goal}.
