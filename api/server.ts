@@ -3,7 +3,6 @@ import type { AddressInfo } from 'node:net'
 import { createAdaptorServer } from '@hono/node-server'
 import type { Hono } from 'hono'
 import type { AppEnv } from './deps.ts'
-import { paceConnections } from './http/connection-pacer.ts'
 
 /** A listening API server. */
 export interface ApiServer {
@@ -20,8 +19,6 @@ export function startApiServer(
 ): Promise<ApiServer> {
   return new Promise((resolve, reject) => {
     const server = createAdaptorServer({ fetch: app.fetch }) as Server
-    // A burst of new connections is started a few per loop turn (connection-pacer.ts).
-    paceConnections(server)
     server.once('error', reject)
     server.once('listening', () => {
       server.off('error', reject)
