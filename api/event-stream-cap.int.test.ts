@@ -46,3 +46,36 @@ test('history is read in pages of the configured size, through the gate', async 
   expect(limits.length).toBeGreaterThanOrEqual(3)
   expect(new Set(limits)).toEqual(new Set([7]))
 })
+
+test('streams replaying the same history share its pages: each is read from the log once, not once a stream', async () => {
+  api = await startTestApi({ inProcess: { workers: 1 }, deps: { eventStreamLimits: { pageSize: 50 } } })
+  const ids: string[] = []
+  for (let i = 0; i < 20; i++)
+    ids.push(
+      (
+        await api.json<{ id: string }>(
+          '/api/pipelines',
+          postJson({ tasks: [{ call: 'NOOP' }], cache: false }),
+        )
+      ).body.id,
+    )
+  await api.env.waitForEnd(ids)
+  const last = api.env.monitor.lastSeq()
+  const pages = Math.ceil((last + 1) / 50)
+  const reads: number[] = []
+  const monitor = api.env.monitor
+  const readAfter = monitor.readAfter.bind(monitor)
+  monitor.readAfter = (seq: number, limit: number) => {
+    reads.push(seq)
+    return readAfter(seq, limit)
+  }
+  const streams = await Promise.all(
+    Array.from({ length: 30 }, () => openSse(`${api!.url}/api/events`, { 'Last-Event-ID': '0' })),
+  )
+  const seen = await Promise.all(streams.map((s) => s.take(last)))
+  for (const frames of seen)
+    expect(frames.map((f) => Number(f.id))).toEqual(Array.from({ length: last }, (_, i) => i + 1))
+  for (const s of streams) s.close()
+  // Without sharing: 30 × pages reads. With it: each page once (a commit in between re-reads the tail).
+  expect(reads.length).toBeLessThanOrEqual(pages + 2)
+})
