@@ -21,7 +21,7 @@ const { values: flags } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
     // Floods one after another against the same monitor; their probes are pooled.
-    rounds: { type: 'string', default: '10' },
+    rounds: { type: 'string', default: '20' },
     // Writes a V8 CPU profile of the monitor process (node --cpu-prof) into this folder.
     'cpu-prof': { type: 'string' },
     // A module the monitor loads first (node --import), to instrument it.
