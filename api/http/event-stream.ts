@@ -7,7 +7,7 @@ export interface CommitFeed {
   onCommitted(listener: (events: StoredEvent[]) => void): () => void
 }
 
-/** Where a stream writes: a node `ServerResponse` (headers already sent), or any such writable. */
+/** Where a stream writes: a node `ServerResponse` (its headers set by `writeHead`), or any such writable. */
 export interface SseSink {
   /** Returns false when the buffer is full: wait for `drain`. */
   write(chunk: Uint8Array | string): boolean
@@ -89,8 +89,8 @@ export async function pipeEventStream(
       sink.once('drain', done)
     })
 
-  // Sent with the first page: node sends the headers, this and the page in one write, so the
-  // thousand clients of a burst cost the loop one system call each at admission, not three.
+  // Sent with the first page, in the stream's first turn: node sends the headers, this and the
+  // page in one write, and a burst of clients is not answered all in the turn it arrives.
   let greeting: string | null = `retry: 2000\n: resuming after ${cursor}\n\n`
   const send = async (chunk: Uint8Array | string): Promise<void> => {
     if (closed) return
