@@ -98,3 +98,19 @@ test('a live event is encoded once, whatever the number of streams that send it'
   // One event alone: the very same bytes, not a copy.
   expect(pages.encodeLive([committed[0]!])).toBe(pages.encodeLive([committed[0]!]))
 })
+
+test('the cache also keeps at most maxBytes of pages, and always the page just read', () => {
+  const log = fakeLog(100)
+  const onePage = createSsePages(log, { pageSize: 10 }).read(0).bytes.length
+  const pages = createSsePages(log, { pageSize: 10, maxBytes: onePage * 2.5 })
+  for (const after of [0, 10, 20, 30]) pages.read(after)
+  expect(pages.stats().cached).toBe(2)
+  expect(pages.stats().bytes).toBeLessThanOrEqual(onePage * 2.5)
+  const tiny = createSsePages(log, { pageSize: 10, maxBytes: 1 })
+  tiny.read(0)
+  tiny.read(10)
+  expect(tiny.stats().cached).toBe(1)
+  log.reads.length = 0
+  tiny.read(10)
+  expect(log.reads).toEqual([])
+})

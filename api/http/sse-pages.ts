@@ -22,8 +22,8 @@ export interface SsePages {
   read(after: number): EncodedPage
   /** The frames of live events, each encoded once however many streams send it. */
   encodeLive(events: readonly StoredEvent[]): Buffer
-  /** Pages read from the log, and pages served from the cache (for tests and benchmarks). */
-  stats(): { reads: number; hits: number; cached: number }
+  /** Pages read from the log, pages served from the cache, and what the cache holds (for tests and benchmarks). */
+  stats(): { reads: number; hits: number; cached: number; bytes: number }
 }
 
 /** One event as an SSE frame: `id:` the global seq, `event:` the type, `data:` the stored event. */
@@ -32,18 +32,27 @@ export function formatFrame(event: StoredEvent): string {
 }
 
 /**
- * A small LRU of encoded pages keyed by the seq they follow (default 128 pages). The log only
+ * A small LRU of encoded pages keyed by the seq they follow (default at most 128 pages and
+ * 32 MiB). The log only
  * grows at its end, so a full page never changes, and a short one (the tail) is still the truth
  * while the log's last seq is the page's own. A thousand clients replaying from the same place
  * thus cost one read, one parse and one encoding per page, not a thousand.
  */
 export function createSsePages(
   source: PageSource,
-  options: { pageSize: number; maxPages?: number },
+  options: { pageSize: number; maxPages?: number; maxBytes?: number },
 ): SsePages {
   const { pageSize } = options
   const maxPages = options.maxPages ?? 128
+  const maxBytes = options.maxBytes ?? 32 * 1024 * 1024
   const pages = new Map<number, EncodedPage>()
+  let bytes = 0
+  const forget = (after: number): void => {
+    const page = pages.get(after)
+    if (!page) return
+    bytes -= page.bytes.length
+    pages.delete(after)
+  }
   // Live events reach every stream as the same objects: encode each one once.
   const live = new WeakMap<StoredEvent, Buffer>()
   let reads = 0
@@ -69,9 +78,11 @@ export function createSsePages(
         count: events.length,
         last: events.at(-1)?.seq ?? after,
       }
-      pages.delete(after)
+      forget(after)
       pages.set(after, page)
-      if (pages.size > maxPages) pages.delete(pages.keys().next().value!)
+      bytes += page.bytes.length
+      // The oldest go first; the page just read stays, however large.
+      while (pages.size > 1 && (pages.size > maxPages || bytes > maxBytes)) forget(pages.keys().next().value!)
       return page
     },
     encodeLive(events) {
@@ -85,6 +96,6 @@ export function createSsePages(
       })
       return frames.length === 1 ? frames[0]! : Buffer.concat(frames)
     },
-    stats: () => ({ reads, hits, cached: pages.size }),
+    stats: () => ({ reads, hits, cached: pages.size, bytes }),
   }
 }
