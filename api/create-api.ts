@@ -1,4 +1,5 @@
 import { OpenAPIHono } from '@hono/zod-openapi'
+import type { MiddlewareHandler } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { pino } from 'pino'
 import type { ApiDeps, AppEnv } from './deps.ts'
@@ -10,12 +11,18 @@ import { logRequests } from './http/request-log.ts'
 import { registerBlobRoute } from './routes/blobs.ts'
 import { registerDatasetRoutes } from './routes/datasets.ts'
 import { registerDocsRoutes } from './routes/docs.ts'
-import { registerEventStreamRoute } from './routes/event-stream.ts'
+import {
+  createEventStreams,
+  registerEventStreamRoute,
+  useEventStreamFastPath,
+} from './routes/event-stream.ts'
 import { registerHistoryRoutes } from './routes/pipeline-history.ts'
 import { registerMaintenanceRoutes } from './routes/maintenance.ts'
 import { registerPipelineRoutes } from './routes/pipelines.ts'
 import { registerSystemRoutes } from './routes/system.ts'
 import { registerUiRoutes } from './routes/ui.ts'
+
+const BODYLESS = new Set(['GET', 'HEAD'])
 
 /** Default largest request body, bytes (1 MiB). */
 export const DEFAULT_BODY_LIMIT = 1024 * 1024
@@ -35,33 +42,38 @@ export function createApi(deps: ApiDeps): OpenAPIHono<AppEnv> {
     },
   })
 
+  const streams = createEventStreams(deps)
+  // First: a flood of SSE clients must not pay for the middleware chain (routes/event-stream.ts).
+  useEventStreamFastPath(app, streams, {
+    auth: deps.auth ?? {},
+    logger,
+    countRequest: (method, status) => metrics.countRequest(method, status),
+  })
   app.use('*', logRequests(logger))
   app.use('*', async (c, next) => {
     await next()
     metrics.countRequest(c.req.method, c.res.status)
   })
   app.use('*', requireToken(deps.auth ?? {}))
-  app.use(
-    '/api/*',
-    bodyLimit({
-      maxSize: limit,
-      onError: () => {
-        // The unread rest of the body makes the connection unusable: close it after answering.
-        throw new HttpProblem(
-          413,
-          'payload_too_large',
-          `the request body is larger than ${limit} bytes`,
-          [],
-          { Connection: 'close' },
-        )
-      },
-    }),
-  )
+  const limitBody: MiddlewareHandler<AppEnv> = bodyLimit({
+    maxSize: limit,
+    onError: () => {
+      // The unread rest of the body makes the connection unusable: close it after answering.
+      throw new HttpProblem(413, 'payload_too_large', `the request body is larger than ${limit} bytes`, [], {
+        Connection: 'close',
+      })
+    },
+  })
+  // GET and HEAD carry no body, and asking whether they do makes node-server build a whole web
+  // Request (with its AbortSignal): a cost paid by every SSE client of a flood, for nothing.
+  const limitBodies: MiddlewareHandler<AppEnv> = (c, next) =>
+    BODYLESS.has(c.req.method) ? next() : limitBody(c, next)
+  app.use('/api/*', limitBodies)
 
   registerPipelineRoutes(app, deps)
   registerHistoryRoutes(app, deps)
   registerMaintenanceRoutes(app, deps)
-  registerEventStreamRoute(app, deps)
+  registerEventStreamRoute(app, streams)
   registerSystemRoutes(app, deps, metrics)
   registerBlobRoute(app, deps)
   registerDatasetRoutes(app, deps)

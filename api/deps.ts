@@ -1,3 +1,4 @@
+import type { HttpBindings } from '@hono/node-server'
 import type { Logger } from 'pino'
 import type { Catalogue, Store } from '../core/domain/index.ts'
 import type { MonitorPort, MonitorReadModels } from '../core/monitor/monitor-port.ts'
@@ -34,8 +35,9 @@ export interface ApiDeps {
   writeFailure?: () => string | null
 }
 
-/** Hono environment of the app: the request id and logger set per request. */
+/** Hono environment of the app: node's request and response, the request id and logger set per request. */
 export interface AppEnv {
+  Bindings: HttpBindings
   Variables: {
     requestId: string
     logger: Logger

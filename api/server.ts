@@ -2,6 +2,7 @@ import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { createAdaptorServer } from '@hono/node-server'
 import type { Hono } from 'hono'
+import type { AppEnv } from './deps.ts'
 
 /** A listening API server. */
 export interface ApiServer {
@@ -13,7 +14,7 @@ export interface ApiServer {
 
 /** Serves an app on `host:port` (port 0 picks a free one); resolves once it listens. */
 export function startApiServer(
-  app: Pick<Hono, 'fetch'>,
+  app: Pick<Hono<AppEnv>, 'fetch'>,
   options: { port: number; host: string },
 ): Promise<ApiServer> {
   return new Promise((resolve, reject) => {

@@ -1,10 +1,20 @@
 import type { StoredEvent } from '../../core/domain/index.ts'
 import type { ReplayGate } from './replay-gate.ts'
+import type { SsePages } from './sse-pages.ts'
 
-/** Where the stream reads: the committed log, page by page, and the feed of new commits. */
-export interface EventSource {
-  readAfter(seq: number, limit: number): StoredEvent[]
+/** The feed of new commits that a stream follows once it has caught up with the log. */
+export interface CommitFeed {
   onCommitted(listener: (events: StoredEvent[]) => void): () => void
+}
+
+/** Where a stream writes: a node `ServerResponse` (its headers set by `writeHead`), or any such writable. */
+export interface SseSink {
+  /** Returns false when the buffer is full: wait for `drain`. */
+  write(chunk: Uint8Array | string): boolean
+  end(): void
+  once(event: 'drain' | 'close', listener: () => void): unknown
+  off(event: 'drain' | 'close', listener: () => void): unknown
+  readonly destroyed: boolean
 }
 
 /** Options of one SSE connection. */
@@ -13,69 +23,105 @@ export interface EventStreamOptions {
   after: number
   /** Interval of `: ping` comments, ms. */
   heartbeatMs: number
-  /** Ends the stream (client gone). */
-  signal: AbortSignal
   /** Live events buffered for a slow client before it is switched back to reading the log. */
   maxQueued?: number
+  /** Sets the response's headers; called once, just before the first write. */
+  writeHead?: () => void
   /** Called once when the stream ends, for whatever reason. */
   onClose?: () => void
-  /** Turns at reading the log, shared with the other streams (default: read whenever pulled, pages of 500). */
-  gate?: Pick<ReplayGate, 'turn' | 'pageSize'>
-}
-
-const PAGE = 500
-const encoder = new TextEncoder()
-
-function format(event: StoredEvent): string {
-  return `id: ${event.seq}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`
+  /** Turns at reading the log, shared with the other streams. */
+  gate: Pick<ReplayGate, 'turn'>
+  /** The log's pages, encoded once for every stream. */
+  pages: SsePages
 }
 
 /**
- * A Server-Sent Events body of the global log after `after`, without gap or duplicate: it
- * subscribes to commits first, then replays the log in pages, then sends the live events
- * whose seq is above the last one sent. A client that falls too far behind is switched back
- * to the log, so memory stays bounded. Pull-based: nothing is read faster than the client reads.
+ * Writes a Server-Sent Events stream of the global log after `after` to `sink`, without gap or
+ * duplicate: it subscribes to commits first, then replays the log one page per turn of the gate
+ * (one `write` per page), then sends the live events whose seq is above the last one sent. A
+ * client that falls too far behind is switched back to the log, so memory stays bounded. Nothing
+ * is read faster than the client reads: a full socket buffer waits for `drain`. Resolves when the
+ * stream has ended (the client left, or the sink was destroyed).
  */
-export function createEventStream(
-  source: EventSource,
+export async function pipeEventStream(
+  feed: CommitFeed,
+  sink: SseSink,
   options: EventStreamOptions,
-): ReadableStream<Uint8Array> {
+): Promise<void> {
   const maxQueued = options.maxQueued ?? 10_000
-  const pageSize = options.gate?.pageSize ?? PAGE
+  const { gate, pages } = options
   let cursor = options.after
   let replaying = true
   let queue: StoredEvent[] = []
   let wake: (() => void) | null = null
-  let closed = false
-  let unsubscribe: (() => void) | null = null
+  // Separate from `wake`: a commit must not end the wait for `drain` (the buffer is still full).
+  let stopDraining: (() => void) | null = null
+  let closed = sink.destroyed
 
   const close = (): void => {
     if (closed) return
     closed = true
-    unsubscribe?.()
     queue = []
     wake?.()
-    options.onClose?.()
+    stopDraining?.()
+  }
+  sink.once('close', close)
+  const unsubscribe = feed.onCommitted((events) => {
+    if (closed || replaying) return
+    queue.push(...events)
+    if (queue.length > maxQueued) {
+      // Too far behind: forget the buffer and read the same events from the log instead.
+      queue = []
+      replaying = true
+    }
+    wake?.()
+  })
+
+  /** Resolves on `drain` or when the stream closes, whichever comes first. */
+  const drained = (): Promise<void> =>
+    new Promise((resolve) => {
+      const done = (): void => {
+        sink.off('drain', done)
+        stopDraining = null
+        resolve()
+      }
+      stopDraining = done
+      sink.once('drain', done)
+    })
+
+  // Sent with the first page, in the stream's first turn: node sends the headers, this and the
+  // page in one write, and a burst of clients is not answered all in the turn it arrives.
+  let greeting: string | null = `retry: 2000\n: resuming after ${cursor}\n\n`
+  const send = async (chunk: Uint8Array | string): Promise<void> => {
+    if (closed) return
+    if (greeting !== null) {
+      options.writeHead?.()
+      sink.write(greeting)
+      greeting = null
+    }
+    if (!sink.write(chunk)) await drained()
   }
 
   /**
    * One page of history, read in this stream's turn. A short page switches the stream to live in
    * the same synchronous step as the read, so no commit can fall between the two.
    */
-  async function readPage(): Promise<StoredEvent[]> {
-    const done = options.gate ? await options.gate.turn() : null
+  const readPage = async (): Promise<Buffer | null> => {
+    const done = await gate.turn()
     try {
-      if (closed) return []
-      const page = source.readAfter(cursor, pageSize)
-      if (page.length < pageSize) replaying = false
-      return page
+      if (closed) return null
+      const page = pages.read(cursor)
+      if (page.count < pages.pageSize) replaying = false
+      if (page.count === 0) return null
+      cursor = page.last
+      return page.bytes
     } finally {
-      done?.()
+      done()
     }
   }
 
-  function waitForEvents(): Promise<'events' | 'ping'> {
-    return new Promise((resolve) => {
+  const waitForEvents = (): Promise<'events' | 'ping'> =>
+    new Promise((resolve) => {
       const timer = setTimeout(() => {
         wake = null
         resolve('ping')
@@ -86,62 +132,29 @@ export function createEventStream(
         resolve('events')
       }
     })
-  }
 
-  return new ReadableStream<Uint8Array>(
-    {
-      start(controller) {
-        if (options.signal.aborted) {
-          close()
-          controller.close()
-          return
-        }
-        options.signal.addEventListener('abort', close, { once: true })
-        unsubscribe = source.onCommitted((events) => {
-          if (closed) return
-          if (replaying) return
-          queue.push(...events)
-          if (queue.length > maxQueued) {
-            // Too far behind: forget the buffer and read the same events from the log instead.
-            queue = []
-            replaying = true
-          }
-          wake?.()
-        })
-        controller.enqueue(encoder.encode(`retry: 2000\n: resuming after ${cursor}\n\n`))
-      },
-      async pull(controller) {
-        while (!closed) {
-          if (replaying) {
-            const page = await readPage()
-            if (closed) break
-            if (page.length === 0) continue
-            cursor = page[page.length - 1]!.seq
-            controller.enqueue(encoder.encode(page.map(format).join('')))
-            return
-          }
-          const fresh = queue.filter((e) => e.seq > cursor)
-          queue = []
-          if (fresh.length > 0) {
-            cursor = fresh[fresh.length - 1]!.seq
-            controller.enqueue(encoder.encode(fresh.map(format).join('')))
-            return
-          }
-          if ((await waitForEvents()) === 'ping') {
-            controller.enqueue(encoder.encode(': ping\n\n'))
-            return
-          }
-        }
-        try {
-          controller.close()
-        } catch {
-          // Already cancelled by the consumer: nothing left to close.
-        }
-      },
-      cancel() {
-        close()
-      },
-    },
-    { highWaterMark: 1 },
-  )
+  try {
+    while (!closed) {
+      if (replaying) {
+        const bytes = await readPage()
+        if (bytes) await send(bytes)
+        continue
+      }
+      if (greeting !== null) await send('')
+      const fresh = queue.filter((e) => e.seq > cursor)
+      queue = []
+      if (fresh.length > 0) {
+        cursor = fresh[fresh.length - 1]!.seq
+        await send(pages.encodeLive(fresh))
+        continue
+      }
+      if ((await waitForEvents()) === 'ping') await send(': ping\n\n')
+    }
+  } finally {
+    closed = true
+    unsubscribe()
+    sink.off('close', close)
+    if (!sink.destroyed) sink.end()
+    options.onClose?.()
+  }
 }

@@ -44,6 +44,8 @@ export async function startMonitorProcess(options: {
   leaseMs?: number
   shardSize?: number
   env?: Record<string, string>
+  /** Flags for node itself, such as `--cpu-prof`. */
+  nodeArgs?: string[]
 }): Promise<MonitorProcess> {
   const args = [
     'monitor',
@@ -62,7 +64,7 @@ export async function startMonitorProcess(options: {
     '--log-level',
     'warn',
   ]
-  const child = spawnTs('bin/banzai.js', args, options.env)
+  const child = spawnTs('bin/banzai.js', args, options.env, { nodeArgs: options.nodeArgs ?? [] })
   await child.waitForLine((l) => l.startsWith('banzai monitor: '), 'the monitor to listen', 60_000)
   const url = `http://127.0.0.1:${options.port}`
   return { child, url, api: new ApiHelper(url) }

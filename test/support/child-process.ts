@@ -17,14 +17,17 @@ export interface Child {
   stderr(): string
 }
 
-/** Spawns `node --import tsx SCRIPT ARGS` from the project root (as another user when `uid` is given). */
+/**
+ * Spawns `node [NODE_ARGS] --import tsx SCRIPT ARGS` from the project root (as another user when
+ * `uid` is given).
+ */
 export function spawnTs(
   script: string,
   args: string[],
   env: Record<string, string> = {},
-  options: { uid?: number } = {},
+  options: { uid?: number; nodeArgs?: string[] } = {},
 ): Child {
-  return spawnNode(['--import', 'tsx', script, ...args], env, options)
+  return spawnNode([...(options.nodeArgs ?? []), '--import', 'tsx', script, ...args], env, options)
 }
 
 /** Spawns the built command line, `node dist/bin/cli.js ARGS` (`npm test` builds first). */
