@@ -1,4 +1,5 @@
-import { RetryableTaskError, ValidationError } from '../core/domain/index.ts'
+// errors.ts, not the domain's index: threads load this file, and should not compile every schema.
+import { RetryableTaskError, ValidationError } from '../core/domain/errors.ts'
 
 /** An error thrown in a task's worker thread, as data: its class name, message and whether it asks for a retry. */
 export interface ThreadError {

@@ -8,6 +8,7 @@ import {
   type TaskLogger,
 } from '../../core/domain/index.ts'
 import { parseWavHeader, WavFormatError, type WavInfo } from '../wav/index.ts'
+import { createYieldPoint } from '../yield-point.ts'
 import { classifyEntry } from './entry-rules.ts'
 import type { ExtractLimits } from './limits.ts'
 import { readEntry } from './entry-bytes.ts'
@@ -70,7 +71,10 @@ export async function extractArctic(zipPath: string, deps: ExtractDeps): Promise
   }
   try {
     let done = 0
+    // Entries whose reads complete at once (cached, stored) would chain on microtasks only.
+    const yieldPoint = createYieldPoint()
     for await (const entry of iterateEntries(zip)) {
+      await yieldPoint()
       deps.signal.throwIfAborted()
       await handleEntry(zip, entry, state, deps)
       deps.onEntry(++done, zip.entryCount)

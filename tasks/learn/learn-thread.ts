@@ -3,7 +3,8 @@
 // its sockets) never waits on them. It reads nothing itself: the task sends the recordings
 // and answers `load` requests from the store.
 import { parentPort } from 'node:worker_threads'
-import { assertNever } from '../../core/domain/index.ts'
+// errors.ts, not the domain's index: the thread starts per order (see train.ts).
+import { assertNever } from '../../core/domain/errors.ts'
 import { describeThreadError } from '../thread-error.ts'
 import type { FrameMatrix } from './features.ts'
 import { exportModel } from './model-io.ts'
