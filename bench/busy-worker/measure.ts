@@ -4,10 +4,13 @@
 //   fetch {zips}  ·  mfcc {input, count, args}  ·  learn {input, args}
 //   learn-inline {input, args}: LEARN's training and export on this thread, as before v3's thread
 //   idle {ms}: nothing but the probe (what the machine's load alone costs a timer)
+//   spin {ms}: a worker thread spins on arithmetic, this thread only probes (the floor for a
+//   process whose compute thread is busy: the two compete for cores with the rest of the machine)
 //   any of them with built: true runs the tasks from dist/ (npm run build), as `banzai worker` does
 // Prints one JSON line: {kind, output, stats, wallMs, cpuMs (every thread of the process), stall}.
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
+import { Worker } from 'node:worker_threads'
 import {
   type Cid,
   makeOrderId,
@@ -49,6 +52,18 @@ const { trainOnFeatures } = await load<typeof import('../../tasks/learn/train.ts
 const { exportModel } = await load<typeof import('../../tasks/learn/model-io.ts')>('tasks/learn/model-io.ts')
 const call: TaskName = kind === 'fetch' ? 'FETCH_FESTVOX' : kind === 'mfcc' ? 'EXTRACT_MFCC' : 'LEARN'
 const args = kind === 'fetch' ? (config.zips ?? []).map((z) => pathToFileURL(z).href) : (config.args ?? [])
+/** A thread that spins for `ms` (no I/O, no messages until it ends). */
+function spinThread(ms: number): Promise<TaskResult> {
+  const code = `let x = 0; const end = Date.now() + ${ms}; while (Date.now() < end) for (let i = 0; i < 1e5; i++) x += Math.sqrt(i); require('node:worker_threads').parentPort.postMessage(x)`
+  const thread = new Worker(code, { eval: true })
+  return new Promise((resolve) =>
+    thread.once('message', () => {
+      void thread.terminate()
+      resolve({ output: null as unknown as Cid, refs: [] })
+    }),
+  )
+}
+
 /** LEARN's training on this thread (recordings read as it needs them), then the model exported: what the thread now does. */
 async function learnInline(input: Cid, options: LearnOptions): Promise<TaskResult> {
   const { items } = await readManifest(store, input)
@@ -104,11 +119,13 @@ const result =
     ? await new Promise<TaskResult>((resolve) =>
         setTimeout(() => resolve({ output: null as unknown as Cid, refs: [] }), config.ms ?? 5_000),
       )
-    : kind === 'learn-inline'
-      ? await learnInline(config.input!, resolveLearnOptions((config.args ?? []) as ArgsOf<'LEARN'>))
-      : task.kind === 'whole'
-        ? await task.run(ctx.order.input, ctx)
-        : await runPerItem(task.runItem.bind(task), declarations[call], ctx)
+    : kind === 'spin'
+      ? await spinThread(config.ms ?? 5_000)
+      : kind === 'learn-inline'
+        ? await learnInline(config.input!, resolveLearnOptions((config.args ?? []) as ArgsOf<'LEARN'>))
+        : task.kind === 'whole'
+          ? await task.run(ctx.order.input, ctx)
+          : await runPerItem(task.runItem.bind(task), declarations[call], ctx)
 await store.flush()
 const wallMs = performance.now() - t0
 const cpu = process.cpuUsage(cpu0)

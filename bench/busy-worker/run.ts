@@ -96,8 +96,9 @@ const inlineRow = rows.find((r) => r.run.kind === 'learn-inline')!.run
 const md = `# Busy workers: how long each task holds the worker's event loop
 
 ${m.node} on ${m.cpu} (${m.cores} cores; 1-min load average ${f(m.loadAverage1m.before, 1)} before, ${f(m.loadAverage1m.after, 1)}
-after: other sessions share the machine, and a process waiting for a core shows as a stall too —
-the idle row is that floor).${quick ? ' **Quick run.**' : ''} Each kind runs as a worker runs it, in a process of its
+after: other sessions share the machine, and a thread waiting for a core shows as a stall too —
+the first two rows are that floor: an idle process, and one whose only work is a spinning thread, as
+a worker's MFCC or LEARN thread spins).${quick ? ' **Quick run.**' : ''} Each kind runs as a worker runs it, in a process of its
 own (\`bench/busy-worker/measure.ts\`), the embedded store on disk, the tasks ${built ? 'from the build (`dist/`, as `banzai worker` runs them)' : 'from the sources through tsx (no build found)'}. *Timer late* is the longest gap between two
 ticks of a 10 ms interval, less 10 ms: how late the heartbeat timer can fire. *Delay* is
 \`perf_hooks.monitorEventLoopDelay\` (10 ms resolution). CPU counts every thread of the process.
