@@ -3,7 +3,7 @@
 // own process (measure.ts), with the loop probed: FETCH_FESTVOX over the corpus zips, a long
 // EXTRACT_MFCC shard at 16 kHz and one resampled to 22.05 kHz, LEARN (its thread: tfjs load,
 // frame preparation, fit, test, export) and, for comparison, LEARN's training on the worker's
-// own thread as before; first an idle process, the machine's load alone.
+// own thread as before; first the machine's floor: an idle process, and one with a spinning thread.
 // Run: node --import tsx bench/busy-worker/run.ts [--quick]
 import { execFileSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
@@ -64,6 +64,10 @@ try {
   rows.push({
     what: 'idle process (the machine’s load alone), 5 s',
     run: measure('idle', dataDir, { ms: 5_000 }),
+  })
+  rows.push({
+    what: 'a thread spinning, this thread idle (the floor for a busy compute thread), 10 s',
+    run: measure('spin', dataDir, { ms: 10_000 }),
   })
   const zips = corpus.speakers.map((s) => join(corpus.dir, s.file))
   const fetch = measure('fetch', dataDir, { zips })
