@@ -20,7 +20,7 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 const { values: flags } = parseArgs({ options: { quick: { type: 'boolean', default: false } } })
 const quick = flags.quick
 /** The heartbeat interval the busy-worker e2e test uses: a worker is lost after 2.5 of them. */
-const HEARTBEAT_MS = 100
+const HEARTBEAT_MS = 200
 const loadBefore = loadNow()
 
 interface Measured {

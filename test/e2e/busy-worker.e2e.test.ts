@@ -10,13 +10,17 @@ import {
 } from '../support/banzai-processes.ts'
 import { serveArcticZips } from '../support/zip-server.ts'
 
-// A live but CPU-busy worker keeps its lease (issue 14): with a 100 ms heartbeat the monitor
-// declares a worker lost after 250 ms of silence, so task work must never hold the worker's
+// A live but CPU-busy worker keeps its lease (issue 14): with a 200 ms heartbeat the monitor
+// declares a worker lost after 500 ms of silence, so task work must never hold the worker's
 // event loop that long. One worker (1 slot) runs a long MFCC shard (40 WAVs resampled to
 // 22.05 kHz, ~100 ms of CPU each) and then LEARN (tfjs load, data preparation, epochs, test).
+// Why 200 ms and not 100: on the shared 2-core machine at load 10, a process whose compute
+// thread spins sees its main thread's timers up to ~190 ms late with no work on it at all
+// (bench/results/busy-worker.md, the floor rows); before the threads, LEARN held the loop 2.5–7 s
+// and an MFCC shard ~0.4 s, so 500 ms still catches any of that.
 const { children, cleanups } = useProcessScope()
 
-const HEARTBEAT_MS = 100
+const HEARTBEAT_MS = 200
 const SPEAKERS = ['sf3', 'ssc']
 const [FETCH, MFCC, LEARN] = [0, 1, 2]
 
@@ -29,7 +33,7 @@ function runMs(events: StoredEvent[], step: number): number {
   return start && done ? Date.parse(done.at) - Date.parse(start.at) : Number.NaN
 }
 
-test('a worker busy with a long MFCC shard and LEARN is never declared lost at a 100 ms heartbeat', async () => {
+test('a worker busy with a long MFCC shard and LEARN is never declared lost at a 200 ms heartbeat', async () => {
   const zips = await serveArcticZips()
   cleanups.push(() => zips.close())
   const data = tempDataDir('banzai-busy-')
