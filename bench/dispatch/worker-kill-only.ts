@@ -16,7 +16,9 @@ mkdirSync(dir, { recursive: true })
 writeFileSync(new URL('dispatch-worker-kill.json', dir), `${JSON.stringify(report, null, 2)}\n`)
 const m = report.machine
 const md = [
-  ...workerKillMarkdown(workerKill),
+  // A page of its own: the h1 the results README makes a section of, in place of dispatch.md's h3.
+  '# Worker SIGKILL → next dispatch (bench/dispatch)',
+  ...workerKillMarkdown(workerKill).slice(1),
   '',
   `${m.node} on ${m.cpu} (${m.cores} cores, shared: 1-min load average ${m.loadAverage1m.before} before, ${m.loadAverage1m.after} after).`,
   `Made by \`node --import tsx bench/dispatch/worker-kill-only.ts --kills ${flags.kills}\` on ${report.date}.`,
