@@ -6,7 +6,7 @@
 // own thread as before; first the machine's floor: an idle process, and one with a spinning thread.
 // Run: node --import tsx bench/busy-worker/run.ts [--quick]
 import { execFileSync } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -120,5 +120,10 @@ Made by \`node --import tsx bench/busy-worker/run.ts${quick ? ' --quick' : ''}\`
 from \`bench/scale/make-corpus.ts\`.
 `
 await writeFile(resolve(ROOT, 'bench/results/busy-worker.json'), JSON.stringify(report, null, 2) + '\n')
-await writeFile(resolve(ROOT, 'bench/results/busy-worker.md'), md)
+// Text after this line in the results page is hand-written (figures of older code) and kept.
+const HAND_WRITTEN = '<!-- hand-written -->'
+const page = resolve(ROOT, 'bench/results/busy-worker.md')
+const previous = existsSync(page) ? readFileSync(page, 'utf8') : ''
+const kept = previous.includes(HAND_WRITTEN) ? previous.slice(previous.indexOf(HAND_WRITTEN)) : ''
+await writeFile(page, kept ? `${md}\n${kept}` : md)
 console.log('bench/results/busy-worker.json and busy-worker.md written')
