@@ -12,6 +12,7 @@ import { listenToEvents } from '../support/event-listener.ts'
 import { summarize } from '../support/percentiles.ts'
 import { processCpuSeconds, totalCpuSeconds } from '../support/process-cpu.ts'
 import { measureStepCpu, stepCpuMarkdown } from './step-cpu.ts'
+import { measureWorkerKill, workerKillMarkdown } from './worker-kill.ts'
 
 const { values: flags } = parseArgs({
   options: {
@@ -210,6 +211,7 @@ const stepCpu = await measureStepCpu({
   sequential: quick ? 40 : 200,
   concurrent: quick ? 100 : 500,
 })
+const workerKill = await measureWorkerKill(quick ? 3 : 10)
 const machine = machineInfo(loadBefore)
 const loadAfter = machine.loadAverage1m.after
 
@@ -219,6 +221,7 @@ const report = {
   pipeline: DOC,
   runs,
   stepCpu,
+  workerKill,
 }
 const md = [
   '# Dispatch overhead',
@@ -244,6 +247,8 @@ const md = [
   `≈ ${Math.round(1000 / (runs.at(-1)?.sustained.cpu.monitorMsPerTask ?? Number.NaN))} tasks/s per core the monitor gets. Wall-clock figures move with the machine’s load; CPU per task much less.`,
   '',
   ...stepCpuMarkdown(stepCpu),
+  '',
+  ...workerKillMarkdown(workerKill),
   '',
   `${report.node} on ${report.cpu} (${report.cores} cores, shared: 1-min load average ${loadBefore.toFixed(1)} before, ${loadAfter.toFixed(1)} after).`,
   `Made by \`node --import tsx bench/dispatch/run.ts${quick ? ' --quick' : ''}\` on ${report.date}.`,

@@ -7,6 +7,7 @@ import {
   type TaskLogger,
 } from '../../core/domain/index.ts'
 import { parseWavHeader, WavFormatError, type WavInfo } from '../wav/index.ts'
+import { createYieldPoint } from '../yield-point.ts'
 import { classifyEntry, type EntryRole } from './entry-rules.ts'
 import type { ExtractLimits } from './limits.ts'
 import { readEntry } from './entry-bytes.ts'
@@ -88,7 +89,10 @@ export async function extractArctic(zipPath: string, deps: ExtractDeps): Promise
   const queue: PendingEntry[] = []
   try {
     let done = 0
+    // Entries whose reads complete at once (cached, stored) would chain on microtasks only.
+    const yieldPoint = createYieldPoint()
     const handleNext = async (): Promise<void> => {
+      await yieldPoint()
       await handleEntry(queue.shift()!, state, deps)
       deps.onEntry(++done, zip.entryCount)
     }

@@ -8,12 +8,17 @@ import {
 import { readBytes, readManifest, writeJson } from '../documents.ts'
 import { decodeNpy } from '../npy/index.ts'
 import { type LearnModelDocument, MODEL_KIND } from '../../core/domain/index.ts'
-import { encodeModelJson, exportModel } from './model-io.ts'
+import { encodeModelJson } from './model-json.ts'
 import { MAX_TEST_FRAMES, MAX_TRAIN_FRAMES, resolveLearnOptions } from './options.ts'
 import type { FrameMatrix } from './features.ts'
-import { type LearnRecording, trainOnFeatures } from './train.ts'
+import type { LearnRecording } from './train.ts'
+import { trainInThread } from './train-in-thread.ts'
 
-/** LEARN([options]) (SPEC §3): trains on a dataset's MFCCs and stores the model, its weights and a `banzai.model/1` document. */
+/**
+ * LEARN([options]) (SPEC §3): trains on a dataset's MFCCs and stores the model, its weights and a
+ * `banzai.model/1` document. Training runs in a worker thread (`train-in-thread.ts`): the
+ * worker's event loop, and so its heartbeat, never waits on TensorFlow.js.
+ */
 export const learn: ImplementationOf<'LEARN'> = {
   kind: 'whole',
   async run(input, args, ctx) {
@@ -21,7 +26,7 @@ export const learn: ImplementationOf<'LEARN'> = {
     const manifest = await readManifest(ctx.store, input)
     const recordings = await listRecordings(manifest.items, ctx)
     const started = performance.now()
-    const outcome = await trainOnFeatures(recordings, options, {
+    const outcome = await trainInThread(recordings, options, {
       signal: ctx.signal,
       onEpoch: (epoch, epochs, m) => {
         ctx.progress(epoch, epochs, 'epochs')
@@ -33,62 +38,58 @@ export const learn: ImplementationOf<'LEARN'> = {
       },
     })
     const trainMs = performance.now() - started
-    try {
-      const exported = await exportModel(outcome.model)
-      const weights = (await ctx.store.put(exported.weights)).cid
-      const model = (await ctx.store.put(encodeModelJson(exported.artifacts, weights))).cid
-      const { test } = outcome.metrics
-      if (test !== null) ctx.log.info(`test: ${JSON.stringify(test)}`)
-      else ctx.log.warn(`no test metrics: ${outcome.split.reason ?? 'no test part'}`)
-      const document: LearnModelDocument = {
-        kind: MODEL_KIND,
-        task: outcome.task,
-        backend: outcome.backend,
-        model,
-        weights,
-        labels: outcome.labels,
-        metrics: {
-          ...outcome.metrics,
-          sampling: {
-            method: 'subsample',
-            maxTrainFrames: MAX_TRAIN_FRAMES,
-            maxTestFrames: MAX_TEST_FRAMES,
-            trainStride: outcome.stride,
-            testStride: outcome.testStride,
-            frames: outcome.frames,
-          },
+    const { exported } = outcome
+    const weights = (await ctx.store.put(exported.weights)).cid
+    const model = (await ctx.store.put(encodeModelJson(exported.artifacts, weights))).cid
+    const { test } = outcome.metrics
+    if (test !== null) ctx.log.info(`test: ${JSON.stringify(test)}`)
+    else ctx.log.warn(`no test metrics: ${outcome.split.reason ?? 'no test part'}`)
+    const document: LearnModelDocument = {
+      kind: MODEL_KIND,
+      task: outcome.task,
+      backend: outcome.backend,
+      model,
+      weights,
+      labels: outcome.labels,
+      metrics: {
+        ...outcome.metrics,
+        sampling: {
+          method: 'subsample',
+          maxTrainFrames: MAX_TRAIN_FRAMES,
+          maxTestFrames: MAX_TEST_FRAMES,
+          trainStride: outcome.stride,
+          testStride: outcome.testStride,
+          frames: outcome.frames,
         },
-        ...(outcome.split.reason === undefined ? {} : { reason: outcome.split.reason }),
-        split: {
-          train: outcome.split.train.length,
-          validation: outcome.split.validation.length,
-          test: outcome.split.test.length,
-        },
-        utterances: {
-          train: outcome.split.train,
-          validation: outcome.split.validation,
-          test: outcome.split.test,
-        },
-        normalization: { ...outcome.normalization, context: outcome.context },
-        options: { ...options, batchSize: outcome.batchSize },
-      }
-      const output = await writeJson(ctx.store, document)
-      return {
-        output,
-        refs: [], // the model document references its files itself
-        stats: {
-          epochs: outcome.metrics.epochs.length,
-          items: recordings.length,
-          trainFrames: outcome.frames.train,
-          validationFrames: outcome.frames.validation,
-          testFrames: outcome.frames.test,
-          frameStride: outcome.stride,
-          testFrameStride: outcome.testStride,
-          trainMs: Math.round(trainMs),
-        },
-      }
-    } finally {
-      outcome.model.dispose()
+      },
+      ...(outcome.split.reason === undefined ? {} : { reason: outcome.split.reason }),
+      split: {
+        train: outcome.split.train.length,
+        validation: outcome.split.validation.length,
+        test: outcome.split.test.length,
+      },
+      utterances: {
+        train: outcome.split.train,
+        validation: outcome.split.validation,
+        test: outcome.split.test,
+      },
+      normalization: { ...outcome.normalization, context: outcome.context },
+      options: { ...options, batchSize: outcome.batchSize },
+    }
+    const output = await writeJson(ctx.store, document)
+    return {
+      output,
+      refs: [], // the model document references its files itself
+      stats: {
+        epochs: outcome.metrics.epochs.length,
+        items: recordings.length,
+        trainFrames: outcome.frames.train,
+        validationFrames: outcome.frames.validation,
+        testFrames: outcome.frames.test,
+        frameStride: outcome.stride,
+        testFrameStride: outcome.testStride,
+        trainMs: Math.round(trainMs),
+      },
     }
   },
 }

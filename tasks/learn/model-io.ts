@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs'
 
+export { encodeModelJson } from './model-json.ts'
+
 /** A model as TensorFlow.js saves it: the artifacts (topology, weight specs) and the weights' bytes. */
 export interface ExportedModel {
   artifacts: tf.io.ModelArtifacts
@@ -28,23 +30,6 @@ export async function exportModel(model: tf.LayersModel): Promise<ExportedModel>
   )
   if (!exported) throw new Error('TensorFlow.js did not hand the model to the save handler')
   return exported
-}
-
-/**
- * The `model.json` of a saved model (format "layers-model"): topology, training config, and a
- * weights manifest whose one path is `weightsPath` — the weights' CID, so that the file resolves
- * its weights relative to `GET /api/blobs/<cid>`.
- */
-export function encodeModelJson(artifacts: tf.io.ModelArtifacts, weightsPath: string): Uint8Array {
-  const json: tf.io.ModelJSON = {
-    modelTopology: artifacts.modelTopology ?? {},
-    format: artifacts.format ?? 'layers-model',
-    generatedBy: artifacts.generatedBy ?? `TensorFlow.js tfjs-layers v${tf.version_layers}`,
-    convertedBy: artifacts.convertedBy ?? null,
-    weightsManifest: [{ paths: [weightsPath], weights: artifacts.weightSpecs ?? [] }],
-  }
-  if (artifacts.trainingConfig) json.trainingConfig = artifacts.trainingConfig
-  return new TextEncoder().encode(JSON.stringify(json))
 }
 
 /** Loads a model saved by LEARN from the bytes of its `model.json` and weights, with `tf.io.fromMemory`. */

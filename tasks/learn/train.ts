@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs'
-import { ValidationError } from '../../core/domain/index.ts'
+// errors.ts, not the domain's index: this file loads in LEARN's thread, which starts per order
+// and should not spend ~100 ms compiling every schema of the domain.
+import { ValidationError } from '../../core/domain/errors.ts'
 import { buildAutoencoder, testAutoencoder, type AutoencoderTest } from './autoencoder.ts'
 import { type LearnBackend, ensureBackend } from './backend.ts'
 import {

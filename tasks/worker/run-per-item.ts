@@ -9,6 +9,7 @@ import {
   type TaskResult,
 } from '../../core/domain/index.ts'
 import { manifestRefs, readManifest, writeJson } from '../documents.ts'
+import { createYieldPoint } from '../yield-point.ts'
 
 type RunItem = (item: DatasetItem, ctx: TaskContext) => Promise<ItemOutcome>
 
@@ -51,7 +52,11 @@ export async function runPerItem(
   let computed = 0
   let reused = 0
   ctx.progress(0, slice.length, 'items')
+  // Items whose reads and writes complete at once would chain on microtasks only: the heartbeat
+  // timer gets a turn every YIELD_BUDGET_MS of work however fast each item is.
+  const yieldPoint = createYieldPoint()
   for (const [offset, item] of slice.entries()) {
+    await yieldPoint()
     ctx.signal.throwIfAborted()
     const known = order.known?.[String(start + offset)]
     if (known) {
