@@ -20,6 +20,8 @@ import type { WorkerLostDeps } from './dispatch-worker-lost.ts'
 import { carryOutEffect, type EffectDeps } from './effects.ts'
 import { createManifestCache } from './manifest-cache.ts'
 import type { MonotonicTimes } from './monotonic-times.ts'
+import { FollowerIndex } from './follower-index.ts'
+import { ReadableBlobs } from './readable-blobs.ts'
 import { createEventRecorder, type RecordEvent } from './record-event.ts'
 import { createReportHandler } from './reports.ts'
 import type { RequestDeps } from './requests.ts'
@@ -53,6 +55,8 @@ export interface EngineParts {
   memo: MemoTable
   workerLost: WorkerLostDeps
   handleReport: (tick: Tick, message: WorkerMessage) => Promise<void>
+  /** The engine's store: deletions through it forget the outputs known readable. */
+  store: Store
 }
 
 /**
@@ -75,12 +79,15 @@ export function wireEngineParts(
   },
 ): EngineParts {
   const { actors, leases, workers, times, clock, transport, settings } = state
-  const { db, store, catalogue } = deps
+  const { db, catalogue } = deps
+  const readable = new ReadableBlobs(deps.store)
+  const store = readable.forgetfulStore()
   const memo = new MemoTable(db)
   const readManifest = createManifestCache(store)
   const readShardLists = createShardListsCache(store)
   const recordEvent: RecordEvent = (tick, id, event) => record(tick, id, event)
   const producers = new OutputProducers()
+  const followers = new FollowerIndex()
   const starting: StepStartDeps = {
     catalogue,
     store,
@@ -89,6 +96,8 @@ export function wireEngineParts(
     shardSize: settings.shardSize,
     readManifest,
     recordEvent,
+    readable,
+    followers,
   }
   const effects: EffectDeps = {
     starting,
@@ -106,6 +115,7 @@ export function wireEngineParts(
   })
   return {
     memo,
+    store,
     deleting: { db, actors, pipelines: state.pipelines, clock, committedSeq: deps.committedSeq },
     committing: { db, log: state.log, pipelines: state.pipelines, actors, roots: state.roots },
     restoring: {
@@ -115,6 +125,7 @@ export function wireEngineParts(
       clock,
       log: state.log,
       retryPolicy: settings.retry,
+      followers,
       warn: deps.warn,
     },
     requests: {
@@ -158,6 +169,7 @@ export function wireEngineParts(
       countRefused: deps.countRefused,
       transport,
       producers,
+      readable,
       onRefused: deps.onRefused,
     }),
   }

@@ -14,7 +14,7 @@ import { EventLog } from '../event-log.ts'
 import type { GcReport } from '../garbage-collection.ts'
 import { GcRootsTable } from '../gc-roots-table.ts'
 import { LeaseTable } from '../lease-table.ts'
-import type { MonitorPort, MonitorStats, SubmitOptions } from '../monitor-port.ts'
+import type { MonitorPort, MonitorStats, SubmitOptions, Submission } from '../monitor-port.ts'
 import { PipelineTable } from '../pipeline-table.ts'
 import type { MonitorSettings } from '../settings.ts'
 import type { Db } from '../sqlite/open-database.ts'
@@ -107,7 +107,7 @@ export class Monitor implements MonitorPort {
         this.onError(`refused worker ${workerId}`, new BanzaiError('invalid_input', reason)),
     })
     this.gc = new GarbageCollector({
-      store: deps.store,
+      store: this.parts.store,
       roots: this.state.roots,
       memo: this.parts.memo,
       leases: this.state.leases,
@@ -146,15 +146,11 @@ export class Monitor implements MonitorPort {
     return () => this.listeners.delete(listener)
   }
 
-  submit(spec: PipelineSpec, options: SubmitOptions = {}): Promise<{ id: string; created: boolean }> {
+  submit(spec: PipelineSpec, options: SubmitOptions = {}): Promise<Submission> {
     return this.request(spec, options.idempotencyKey ?? null, null)
   }
 
-  retry(
-    retryOf: string,
-    spec: PipelineSpec,
-    options: SubmitOptions = {},
-  ): Promise<{ id: string; created: boolean }> {
+  retry(retryOf: string, spec: PipelineSpec, options: SubmitOptions = {}): Promise<Submission> {
     return this.request(spec, options.idempotencyKey ?? null, retryOf)
   }
 
@@ -232,7 +228,7 @@ export class Monitor implements MonitorPort {
     spec: PipelineSpec,
     idempotencyKey: string | null,
     retryOf: string | null,
-  ): Promise<{ id: string; created: boolean }> {
+  ): Promise<Submission> {
     return new Promise((resolve, reject) => {
       this.mailbox.post({ kind: 'submit', spec, idempotencyKey, retryOf, done: { resolve, reject } })
     })
@@ -290,6 +286,8 @@ export class Monitor implements MonitorPort {
         return this.parts.handleReport(tick, input.message)
       case 'clock':
         return applyClock(this.parts.clockTick, tick)
+      case 'dispatch':
+        return // runTick dispatches after every batch
       case 'workerGone':
         return loseWorker(this.parts.workerLost, tick, input.workerId, 'disconnected')
       case 'cancel':
@@ -331,8 +329,8 @@ export class Monitor implements MonitorPort {
   }
 
   private flush(tick: Tick): void {
-    // Credit freed or retries due: look again soon rather than at the next clock tick.
+    // Credit freed: look for units to dispatch soon rather than at the next clock tick.
     if (sendAfterCommit({ transport: this.state.transport, onError: this.onError }, tick))
-      this.mailbox.post({ kind: 'clock' })
+      this.mailbox.post({ kind: 'dispatch' })
   }
 }

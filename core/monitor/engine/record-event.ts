@@ -8,7 +8,7 @@ import {
   stepPipeline,
 } from '../../domain/index.ts'
 import type { Actor, Actors } from './actor.ts'
-import { type Clock, isoNow } from './clock.ts'
+import type { Clock } from './clock.ts'
 import { type MonotonicTimes, stepKey, unitKey } from './monotonic-times.ts'
 import type { Tick } from './tick.ts'
 
@@ -52,7 +52,7 @@ export function createEventRecorder(deps: RecorderDeps): RecordEvent {
       seq: deps.committedSeq() + tick.events.length + 1,
       pipelineId,
       pipelineSeq: (actor.detail?.pipelineSeq ?? 0) + 1,
-      at: isoNow(deps.clock),
+      at: tick.at(deps.clock),
     }
     const { snapshot, events, effects } = stepPipeline(actor.snapshot, event, stored.at)
     actor.snapshot = snapshot

@@ -3,7 +3,6 @@ import {
   type DomainEvent,
   FINAL_REPORTS,
   type MonitorTransport,
-  type Cid,
   type OrderId,
   parseOrderId,
   type Store,
@@ -17,7 +16,7 @@ import { isoNow } from './clock.ts'
 import type { OutputProducers } from './dispatch-choice.ts'
 import type { RecordEvent } from './record-event.ts'
 import { type ReportRefusal, refuseReport } from './report-acceptance.ts'
-import { isReadable } from './step-start.ts'
+import type { ReadableBlobs } from './readable-blobs.ts'
 import { type ItemResultsDeps, recordItemResults } from './step-complete.ts'
 import { Tick } from './tick.ts'
 
@@ -35,6 +34,8 @@ export interface ReportDeps extends ItemResultsDeps {
   countRefused: (kind: ReportRefusal['kind']) => void
   transport: MonitorTransport
   producers: OutputProducers
+  /** The store's readability checks, remembering outputs that passed. */
+  readable: ReadableBlobs
   /** Says on the monitor's log why a worker is refused (once per worker). */
   onRefused: (workerId: string, reason: string) => void
 }
@@ -42,27 +43,12 @@ export interface ReportDeps extends ItemResultsDeps {
 /** How long the monitor waits for a store that asks the network (IPFS) to find a reported blob, ms. */
 const FIND_TIMEOUT_MS = 5_000
 
-/**
- * Whether a reported output can be read. A local store must hold it and what it references; a
- * store that reaches peers (IPFS mode: the output may be on the worker's own node) must find the
- * output and its refs within FIND_TIMEOUT_MS, without fetching every item a manifest names.
- */
-async function isReportedReadable(store: Store, output: Cid, refs: readonly Cid[]): Promise<boolean> {
-  if (!store.find) return isReadable(store, output, refs)
-  try {
-    for (const cid of [output, ...refs]) if (!(await store.find(cid, FIND_TIMEOUT_MS))) return false
-    return true
-  } catch {
-    return false
-  }
-}
-
 /** A `UnitSucceeded` counts only if the store can read its output and refs; else the unit fails, retryable. */
-async function checkOutput(store: Store, event: DomainEvent): Promise<DomainEvent> {
+async function checkOutput(readable: ReadableBlobs, event: DomainEvent): Promise<DomainEvent> {
   if (event.type !== 'UnitSucceeded') return event
   const { step, shard, attempt, output, refs } = event.data
   // A report names blobs; only those the store can read count (a rogue worker's made-up CID fails).
-  if (await isReportedReadable(store, output, refs)) return event
+  if (await readable.isReported(output, refs, FIND_TIMEOUT_MS)) return event
   return { type: 'UnitFailed', data: { step, shard, attempt, error: 'output not in store', retryable: true } }
 }
 
@@ -128,7 +114,7 @@ export function createReportHandler(deps: ReportDeps): (tick: Tick, message: Wor
     }
     if (!isFinal) deps.leases.renew(message.orderId, now, message.workerId)
     for (const decided of events) {
-      const event = await checkOutput(deps.store, decided)
+      const event = await checkOutput(deps.readable, decided)
       if (!shouldLogProgress(message.orderId, event)) continue
       if (event.type === 'UnitSucceeded' || event.type === 'UnitFailed') {
         const lane = actor.snapshot.context.tasks[unit.step]?.lane ?? 'default'

@@ -5,6 +5,7 @@ import type { LeaseTable } from '../lease-table.ts'
 import type { PipelineTable } from '../pipeline-table.ts'
 import type { Actors } from './actor.ts'
 import type { Clock } from './clock.ts'
+import type { FollowerIndex } from './follower-index.ts'
 
 /** What restoring the live pipelines uses. */
 export interface RestoreDeps {
@@ -14,6 +15,8 @@ export interface RestoreDeps {
   clock: Clock
   log: EventLog
   retryPolicy: RetryPolicy
+  /** Which pipelines have steps joined to which leader (filled from the restored states). */
+  followers: FollowerIndex
   /** Says that a damaged snapshot row was rebuilt from the pipeline's events. */
   warn: (message: string) => void
 }
@@ -45,6 +48,7 @@ export function restoreLive(deps: RestoreDeps): void {
     const snapshot = row.snapshot
     const id = row.id as PipelineId
     deps.actors.set(id, { id, snapshot, detail: row.detail, lastSeq: row.lastSeq, idempotencyKey: null })
+    deps.followers.addJoined(id, snapshot.context)
     for (const step of snapshot.context.steps) {
       for (const unit of step.units) {
         if ((unit.status === 'dispatched' || unit.status === 'running') && unit.orderId) {

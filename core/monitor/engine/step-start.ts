@@ -1,16 +1,11 @@
-import {
-  type Catalogue,
-  type Cid,
-  inputOutputs,
-  type PipelineId,
-  readDocumentRefs,
-  type Store,
-} from '../../domain/index.ts'
+import { type Catalogue, type Cid, inputOutputs, type PipelineId, type Store } from '../../domain/index.ts'
 import { stepMemoKey } from '../memo-key.ts'
 import { writeShardLists } from './shard-lists.ts'
 import type { MemoTable } from '../memo-table.ts'
 import type { Actor, Actors } from './actor.ts'
 import type { ReadManifest } from './manifest-cache.ts'
+import type { FollowerIndex } from './follower-index.ts'
+import type { ReadableBlobs } from './readable-blobs.ts'
 import type { RecordEvent } from './record-event.ts'
 import { assembleInputs } from './step-inputs.ts'
 import type { Tick } from './tick.ts'
@@ -25,21 +20,10 @@ export interface StepStartDeps {
   shardSize: number
   readManifest: ReadManifest
   recordEvent: RecordEvent
-}
-
-/**
- * Whether the store still holds an output, every CID the output document references (read from
- * it) and every extra ref: a memo hit counts only then (SPEC §4).
- */
-export async function isReadable(store: Store, output: Cid, refs: readonly Cid[]): Promise<boolean> {
-  try {
-    if (!(await store.has(output))) return false
-    for (const ref of await readDocumentRefs(store, output)) if (!(await store.has(ref))) return false
-    for (const ref of refs) if (!(await store.has(ref))) return false
-    return true
-  } catch {
-    return false // a store that cannot answer (an IPFS node down) gives no hit: the step runs
-  }
+  /** Which pipelines have steps joined to which leader. */
+  followers: FollowerIndex
+  /** The store's readability checks (a memo hit counts only if its output is readable, SPEC §4). */
+  readable: ReadableBlobs
 }
 
 /** The live pipeline (other than `self`) whose step with this memo key is running: the single-flight leader. */
@@ -101,7 +85,7 @@ export async function startStep(
   if (state.cache) {
     if (!decl.external) {
       const hit = deps.memo.get(memoKey)
-      if (hit && (await isReadable(deps.store, hit.output, hit.refs))) {
+      if (hit && (await deps.readable.isReadable(hit.output, hit.refs))) {
         await deps.recordEvent(tick, actor.id, {
           type: 'StepCacheHit',
           data: {
@@ -116,6 +100,7 @@ export async function startStep(
     }
     const leader = findLeader(deps.actors, memoKey, actor.id)
     if (leader) {
+      deps.followers.add(leader.pipelineId, actor.id)
       await deps.recordEvent(tick, actor.id, {
         type: 'StepJoined',
         data: { step, leader: leader.pipelineId, memoKey },
@@ -164,9 +149,13 @@ export async function startStep(
  */
 export async function settleFollowers(deps: StepStartDeps, tick: Tick, leaderId: PipelineId): Promise<void> {
   const leader = deps.actors.get(leaderId)
-  for (const follower of [...deps.actors.values()]) {
-    const state = follower.snapshot.context
-    if (state.status !== 'active') continue
+  for (const followerId of deps.followers.of(leaderId)) {
+    const follower = deps.actors.get(followerId)
+    const state = follower?.snapshot.context
+    if (!follower || state?.status !== 'active') {
+      deps.followers.drop(leaderId, followerId)
+      continue
+    }
     for (const step of state.steps) {
       if (step.status !== 'joined' || step.leader !== leaderId) continue
       const led = leader?.snapshot.context.steps.find((s) => s.memoKey === step.memoKey)
@@ -191,5 +180,9 @@ export async function settleFollowers(deps: StepStartDeps, tick: Tick, leaderId:
         await startStep(deps, tick, follower, step.index, outputs[0] ?? null, outputs)
       }
     }
+    const isFollowing = follower.snapshot.context.steps.some(
+      (s) => s.status === 'joined' && s.leader === leaderId,
+    )
+    if (!isFollowing) deps.followers.drop(leaderId, followerId)
   }
 }

@@ -6,6 +6,7 @@ import type {
   StoredEvent,
 } from '../../domain/index.ts'
 import type { Actor } from './actor.ts'
+import { type Clock, isoNow } from './clock.ts'
 
 interface SavedActor {
   actor: Actor | undefined
@@ -38,6 +39,12 @@ export class Tick {
   /** Pipelines that reached a final state. */
   readonly finished = new Set<PipelineId>()
   private readonly saved = new Map<PipelineId, SavedActor>()
+  private atIso: string | null = null
+
+  /** The time of this tick's events (ISO 8601): the clock is read once per tick, the commit unit. */
+  at(clock: Clock): string {
+    return (this.atIso ??= isoNow(clock))
+  }
 
   /** Remembers an actor as it was before this tick first changed it. */
   touch(id: PipelineId, actor: Actor | undefined): void {
