@@ -20,6 +20,7 @@ import type { WorkerLostDeps } from './dispatch-worker-lost.ts'
 import { carryOutEffect, type EffectDeps } from './effects.ts'
 import { createManifestCache } from './manifest-cache.ts'
 import type { MonotonicTimes } from './monotonic-times.ts'
+import type { SnapshotSchedule } from './snapshot-schedule.ts'
 import { FollowerIndex } from './follower-index.ts'
 import { ReadableBlobs } from './readable-blobs.ts'
 import { createEventRecorder, type RecordEvent } from './record-event.ts'
@@ -42,6 +43,8 @@ export interface EngineState {
   transport: MonitorTransport
   settings: MonitorSettings
   roots: GcRootsTable
+  /** When snapshot rows are written, and the committed details of rows that lag. */
+  schedule: SnapshotSchedule
 }
 
 /** What each part of a tick is handed: only what it uses. */
@@ -112,12 +115,21 @@ export function wireEngineParts(
     committedSeq: deps.committedSeq,
     carryOut: (tick, actor, effect) => carryOutEffect(effects, tick, actor, effect),
     settleFollowers: (tick, leaderId) => settleFollowers(starting, tick, leaderId),
+    saveCheckpoint: (tick, detail) => tick.writes.push(() => state.pipelines.saveCheckpoint(detail)),
   })
   return {
     memo,
     store,
     deleting: { db, actors, pipelines: state.pipelines, clock, committedSeq: deps.committedSeq },
-    committing: { db, log: state.log, pipelines: state.pipelines, actors, roots: state.roots },
+    committing: {
+      db,
+      log: state.log,
+      pipelines: state.pipelines,
+      actors,
+      roots: state.roots,
+      schedule: state.schedule,
+      clock,
+    },
     restoring: {
       actors,
       pipelines: state.pipelines,
@@ -126,6 +138,7 @@ export function wireEngineParts(
       log: state.log,
       retryPolicy: settings.retry,
       followers,
+      schedule: state.schedule,
       warn: deps.warn,
     },
     requests: {

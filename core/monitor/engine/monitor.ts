@@ -2,6 +2,7 @@ import {
   BanzaiError,
   type Catalogue,
   type MonitorTransport,
+  type PipelineDetail,
   type PipelineId,
   type PipelineSpec,
   type StoredEvent,
@@ -21,7 +22,7 @@ import type { Db } from '../sqlite/open-database.ts'
 import { WorkerRegistry } from '../worker-registry.ts'
 import { type Clock, systemClock } from './clock.ts'
 import { applyClock } from './clock-tick.ts'
-import { sendAfterCommit, writeTick } from './commit.ts'
+import { sendAfterCommit, writeLaggingRows, writeTick } from './commit.ts'
 import { countCommitted, createCounters, recordAppendSeconds } from './counters.ts'
 import { dispatchReady } from './dispatch.ts'
 import { loseWorker } from './dispatch-worker-lost.ts'
@@ -32,6 +33,7 @@ import { Mailbox } from './mailbox.ts'
 import { MonotonicTimes } from './monotonic-times.ts'
 import { handleCancel, handleSubmit, type Input } from './requests.ts'
 import { restoreLive } from './restore.ts'
+import { SnapshotSchedule } from './snapshot-schedule.ts'
 import { Tick } from './tick.ts'
 
 /** What the engine is built from. */
@@ -90,6 +92,7 @@ export class Monitor implements MonitorPort {
       transport: deps.transport,
       settings,
       roots: new GcRootsTable(db),
+      schedule: new SnapshotSchedule(),
     }
     this.parts = wireEngineParts(this.state, {
       db,
@@ -134,11 +137,24 @@ export class Monitor implements MonitorPort {
     this.mailbox.post({ kind: 'clock' })
   }
 
-  /** Stops ticking and waits for the tick under way; the caller closes the transport and db. */
+  /**
+   * Stops ticking, waits for the tick under way and writes the snapshot rows that lag (a restart
+   * then replays no tail); the caller closes the transport and db.
+   */
   async stop(): Promise<void> {
     const closing = this.mailbox.close()
     if (this.timer) clearInterval(this.timer)
     await closing
+    try {
+      writeLaggingRows(this.parts.committing)
+    } catch (error) {
+      this.onError('writing the snapshot rows at shutdown failed; a restart replays their events', error)
+    }
+  }
+
+  /** The committed detail of a live pipeline whose snapshot row may lag (reads answer it first). */
+  committedDetail(id: string): PipelineDetail | undefined {
+    return this.state.schedule.detail(id)
   }
 
   onCommitted(listener: (events: StoredEvent[]) => void): () => void {
