@@ -34,7 +34,7 @@ import { MonotonicTimes } from './monotonic-times.ts'
 import { handleCancel, handleSubmit, type Input } from './requests.ts'
 import { restoreLive } from './restore.ts'
 import { SnapshotSchedule } from './snapshot-schedule.ts'
-import { Tick } from './tick.ts'
+import { OPEN_TICK_MS, Tick } from './tick.ts'
 
 /** What the engine is built from. */
 export interface MonitorDeps {
@@ -75,6 +75,10 @@ export class Monitor implements MonitorPort {
   private seq = 0
   private readonly gc: GarbageCollector
   private timer: NodeJS.Timeout | null = null
+  /** A tick left open for the next batch (Tick.canWait), and the timer that commits it anyway. */
+  private open: Tick | null = null
+  private openTimer: NodeJS.Timeout | null = null
+  private isStopping = false
 
   constructor(deps: MonitorDeps) {
     const { db, settings } = deps
@@ -142,9 +146,13 @@ export class Monitor implements MonitorPort {
    * then replays no tail); the caller closes the transport and db.
    */
   async stop(): Promise<void> {
+    this.isStopping = true
     const closing = this.mailbox.close()
     if (this.timer) clearInterval(this.timer)
     await closing
+    if (this.openTimer) clearTimeout(this.openTimer)
+    if (this.open) this.commit(this.open)
+    this.open = null
     try {
       writeLaggingRows(this.parts.committing)
     } catch (error) {
@@ -251,7 +259,11 @@ export class Monitor implements MonitorPort {
   }
 
   private async runTick(batch: Input[]): Promise<void> {
-    const tick = new Tick()
+    const hasExclusive = batch.some((i) => i.kind === 'exclusive')
+    // An open tick commits before exclusive work, which must see everything before it committed.
+    if (this.open && hasExclusive) this.commit(this.open)
+    const tick = this.open && !hasExclusive ? this.open.carry() : new Tick()
+    this.open = null
     const settled: (() => void)[] = []
     const failed: ((error: unknown) => void)[] = []
     // Exclusive work first, at a tick boundary: everything before it has committed, nothing after has begun.
@@ -277,6 +289,15 @@ export class Monitor implements MonitorPort {
       await dispatchReady(this.parts.dispatching, tick)
     } catch (error) {
       this.onError('dispatch failed', error)
+    }
+    const mustCommit = this.isStopping || settled.length > 0 || batch.some((i) => i.kind === 'flush')
+    if (!mustCommit && tick.canWait()) {
+      this.open = tick
+      this.openTimer ??= setTimeout(() => {
+        this.openTimer = null
+        this.mailbox.post({ kind: 'flush' })
+      }, OPEN_TICK_MS)
+      return
     }
     if (!this.commit(tick)) {
       for (const reject of failed)
@@ -304,6 +325,8 @@ export class Monitor implements MonitorPort {
         return applyClock(this.parts.clockTick, tick)
       case 'dispatch':
         return // runTick dispatches after every batch
+      case 'flush':
+        return // runTick commits a batch with a flush input
       case 'workerGone':
         return loseWorker(this.parts.workerLost, tick, input.workerId, 'disconnected')
       case 'cancel':

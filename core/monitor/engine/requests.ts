@@ -45,6 +45,8 @@ export type Input =
   | { kind: 'clock' }
   /** Look for units to dispatch (credit was freed), without the clock's lease and timeout checks. */
   | { kind: 'dispatch' }
+  /** Commit the tick left open (it waited OPEN_TICK_MS for more inputs). */
+  | { kind: 'flush' }
   | { kind: 'workerGone'; workerId: string }
 
 type Settled = (() => void)[]

@@ -15,6 +15,9 @@ interface SavedActor {
   lastSeq: number
 }
 
+/** How long a tick that can wait stays open for more inputs before it commits anyway, ms. */
+export const OPEN_TICK_MS = 10
+
 /**
  * One tick of the engine: the events it stages (committed in one transaction), the writes
  * that go with them, and what is sent only after the commit. If the commit fails, every
@@ -55,6 +58,29 @@ export class Tick {
       detail: actor?.detail ?? null,
       lastSeq: actor?.lastSeq ?? 0,
     })
+  }
+
+  /**
+   * Whether this tick may stay open for the next batch instead of committing now: it has events,
+   * but nothing waits on its commit (no send, ack, request, ended pipeline or freed credit), as
+   * when it holds only `UnitStarted`/`UnitProgressed`. A quick unit's success then commits with
+   * its start: one fsync per step instead of two. Events still commit before anything they allow.
+   */
+  canWait(): boolean {
+    return (
+      this.events.length > 0 &&
+      this.events.length < 1000 &&
+      this.afterCommit.length === 0 &&
+      this.acks.size === 0 &&
+      this.finished.size === 0 &&
+      this.releasedOn.size === 0
+    )
+  }
+
+  /** Carries this open tick into the next batch: its later events read the clock again. */
+  carry(): Tick {
+    this.atIso = null
+    return this
   }
 
   /** The pipelines this tick changed. */
