@@ -7,7 +7,7 @@ import { createEmbeddedStore } from '../../transport/store/index.ts'
 import { startInProcess, type InProcess } from '../../test/harness/in-process.ts'
 import { EventLog } from './event-log.ts'
 import { checkIntegrity } from './replay.ts'
-import { PipelineTable } from './pipeline-table.ts'
+import { CHECKPOINT_EVERY, PipelineTable } from './pipeline-table.ts'
 import { openDatabase } from './sqlite/open-database.ts'
 
 // Snapshot rows of running pipelines are written at status changes and then at most every second
@@ -107,4 +107,16 @@ describe('snapshot rows and the log tail', () => {
     expect(checkIntegrity(new EventLog(db), new PipelineTable(db), DEFAULT_RETRY_POLICY).problems).toEqual([])
     db.close()
   })
+})
+
+test('the engine keeps a checkpoint at every CHECKPOINT_EVERY-th event of a pipeline, even when its row is written later', async () => {
+  env = startInProcess({ workers: 2 })
+  const tasks = Array.from({ length: 100 }, () => ({ call: 'NOOP' })) // 5 events a step: 502 in all
+  const { id } = await env.monitor.submit(parsePipelineDocument({ cache: false, tasks }, catalogue))
+  await env.waitForEnd([id])
+  const events = env.log.readPipeline(id, 0, 10_000)
+  expect(events.length).toBeGreaterThan(CHECKPOINT_EVERY)
+  expect(env.pipelines.checkpointAtOrBefore(id, CHECKPOINT_EVERY + 1)).toEqual(
+    replayDetail(events.slice(0, CHECKPOINT_EVERY)),
+  )
 })
