@@ -10,6 +10,7 @@ import {
   parsePipelineDocument,
   ValidationError,
 } from '../../core/domain/index.ts'
+import type { Submission } from '../../core/monitor/monitor-port.ts'
 import type { ApiDeps, AppEnv } from '../deps.ts'
 import { jsonDepth, MAX_JSON_DEPTH } from '../http/json-depth.ts'
 import { unservedLanes, withLaneWaiting } from './lane-waiting.ts'
@@ -139,12 +140,12 @@ const retryRoute = createRoute({
 function submitted<E extends AppEnv>(
   c: Context<E>,
   deps: ApiDeps,
-  result: { id: string; created: boolean },
+  result: Submission,
   request: { spec: unknown; retryOf: string | null },
 ) {
   if (!result.created) assertSameSubmission(deps, result.id, request)
   const workers = deps.monitor.workers()
-  const detail = withLaneWaiting(deps.queries.detail(result.id), workers)
+  const detail = withLaneWaiting(result.detail ?? deps.queries.detail(result.id), workers)
   c.header('Location', `/api/pipelines/${encodeURIComponent(result.id)}`)
   // The submission is accepted and waits, spending nothing; the response says what it waits for.
   const unserved = unservedLanes(detail, workers)

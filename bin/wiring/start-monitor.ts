@@ -92,7 +92,10 @@ export async function startMonitor(settings: Settings): Promise<RunningMonitor> 
   })
   monitor.onCommitted(() => writeHealth.succeeded())
   monitor.start()
-  const queries = MonitorQueries.over(db)
+  const queries = MonitorQueries.over(db, {
+    live: (id) => monitor.committedDetail(id),
+    warn: (message) => logger.warn(message),
+  })
   const app = createApi({
     monitor,
     queries,

@@ -15,7 +15,13 @@ export { monitorSettings, type MonitorSettings } from './settings.ts'
 export { Monitor, type MonitorDeps } from './engine/monitor.ts'
 export type { Clock } from './engine/clock.ts'
 export type { EventCounts } from './engine/counters.ts'
-export type { MonitorPort, MonitorReadModels, MonitorStats, SubmitOptions } from './monitor-port.ts'
+export type {
+  MonitorPort,
+  MonitorReadModels,
+  MonitorStats,
+  SubmitOptions,
+  Submission,
+} from './monitor-port.ts'
 export { MonitorQueries } from './queries.ts'
 export { replayFromZero, checkIntegrity, type IntegrityReport } from './replay.ts'
 export { canonicalJson, stepMemoKey, itemMemoKey } from './memo-key.ts'

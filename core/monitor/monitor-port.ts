@@ -1,4 +1,4 @@
-import type { PipelineSpec, StoredEvent, WorkerInfo } from '../domain/index.ts'
+import type { PipelineDetail, PipelineSpec, StoredEvent, WorkerInfo } from '../domain/index.ts'
 import type { EventCounts } from './engine/counters.ts'
 import type { GcReport } from './garbage-collection.ts'
 import type { MonitorQueries } from './queries.ts'
@@ -30,18 +30,23 @@ export interface SubmitOptions {
   idempotencyKey?: string | null
 }
 
+/** What a submission resolves with once committed. */
+export interface Submission {
+  id: string
+  /** False when the Idempotency-Key named a pipeline submitted before. */
+  created: boolean
+  /** The committed detail of a pipeline just created, from memory (spares the API a read and a parse). */
+  detail?: PipelineDetail
+}
+
 /** The monitor as the API sees it: requests, the committed log, and stats. Nothing else. */
 export interface MonitorPort {
   /** Records a validated pipeline; resolves once `PipelineSubmitted` is committed. */
-  submit(spec: PipelineSpec, options?: SubmitOptions): Promise<{ id: string; created: boolean }>
+  submit(spec: PipelineSpec, options?: SubmitOptions): Promise<Submission>
   /** Cancels a live pipeline; resolves false when it had already ended. */
   cancel(id: string, reason?: string): Promise<boolean>
   /** Submits `spec` again as a retry of the ended pipeline `retryOf`. */
-  retry(
-    retryOf: string,
-    spec: PipelineSpec,
-    options?: SubmitOptions,
-  ): Promise<{ id: string; created: boolean }>
+  retry(retryOf: string, spec: PipelineSpec, options?: SubmitOptions): Promise<Submission>
   /** Records `PipelineDeleted` for a finished pipeline (not_found, or conflict while it runs). */
   deletePipeline(id: string, reason?: string): Promise<void>
   /** Garbage collection while the engine runs (SPEC §4): never removes a referenced or recent blob. */

@@ -33,6 +33,18 @@ describe('the monitor engine (real SQLite, in-process workers)', () => {
     expect(checkIntegrity(env.log, env.pipelines, env.settings.retry).problems).toEqual([])
   })
 
+  test('a tick left open for more reports commits by itself: a long unit’s start is committed before its success', async () => {
+    env = startInProcess({ workers: 1 })
+    const batches: string[][] = []
+    env.monitor.onCommitted((events) => batches.push(events.map((e) => e.type)))
+    const { id } = await env.monitor.submit(spec({ tasks: [{ call: 'SLEEP', args: [300] }], cache: false }))
+    await env.waitForEnd([id])
+    const startedIn = batches.findIndex((b) => b.includes('UnitStarted'))
+    const succeededIn = batches.findIndex((b) => b.includes('UnitSucceeded'))
+    expect(startedIn).toBeGreaterThanOrEqual(0)
+    expect(startedIn).toBeLessThan(succeededIn)
+  })
+
   test('a second identical pipeline is all cache hits and dispatches nothing', async () => {
     env = startInProcess()
     const doc = [{ call: 'MAKE_DATASET', args: [12] }, { call: 'ECHO_ITEMS', args: [] }, { call: 'NOOP' }]

@@ -89,6 +89,14 @@ export class WorkerRegistry {
     return out
   }
 
+  /** The lanes some admitted worker with slots serves. */
+  lanes(): Set<string> {
+    const out = new Set<string>()
+    for (const w of this.workers.values())
+      if (w.info.endpoint && w.info.slots > 0) for (const lane of w.info.lanes) out.add(lane)
+    return out
+  }
+
   /** Live workers, then refused ones, sorted by id. */
   list(): WorkerInfo[] {
     const byId = (a: WorkerInfo, b: WorkerInfo) => a.id.localeCompare(b.id)

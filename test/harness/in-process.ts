@@ -36,6 +36,8 @@ export interface InProcessOptions {
   clock?: Clock
   /** Keep a space reserve of this many bytes inside the database (tests of a full disk). */
   reserveBytes?: number
+  /** Hears what the read side says it rebuilt (a snapshot row it could not read). */
+  warn?: (message: string) => void
 }
 
 /** A running in-process deployment, for tests. */
@@ -87,7 +89,10 @@ export function startInProcess(options: InProcessOptions = {}): InProcess {
   })
   const log = new EventLog(db)
   const pipelines = new PipelineTable(db)
-  const queries = new MonitorQueries(log, pipelines, new MemoTable(db), new TaskLogTable(db))
+  const queries = new MonitorQueries(log, pipelines, new MemoTable(db), new TaskLogTable(db), {
+    live: (id) => monitor.committedDetail(id),
+    ...(options.warn ? { warn: options.warn } : {}),
+  })
   const hosts: WorkerHost[] = []
   const links = new Map<string, MemoryWorkerTransport>()
   const implementations = options.implementations ?? utilityTasks

@@ -11,7 +11,7 @@ import {
   stepPipeline,
   type StoredEvent,
 } from '../../core/domain/index.ts'
-import { EventLog, openDatabase, PipelineTable } from '../../core/monitor/index.ts'
+import { CHECKPOINT_EVERY, EventLog, openDatabase, PipelineTable } from '../../core/monitor/index.ts'
 
 const CID = 'bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku' as Cid
 const START = Date.parse('2026-01-01T00:00:00.000Z')
@@ -44,7 +44,8 @@ export function* longHistory(id: PipelineId, total: number): Generator<DomainEve
 /**
  * Writes a pipeline of `total` events into the monitor's SQLite file the way the monitor does:
  * each event goes through the machine (so the history is one it accepts) and the projection, and
- * the snapshot is saved after every event (so the checkpoints are made), in transactions of 5,000.
+ * the snapshot row is saved after every event and a checkpoint every CHECKPOINT_EVERY events, in
+ * transactions of 5,000.
  */
 export function writeLongHistory(file: string, id: PipelineId, total: number): void {
   const db = openDatabase(file)
@@ -56,7 +57,10 @@ export function writeLongHistory(file: string, id: PipelineId, total: number): v
   let batch: { stored: StoredEvent; detail: PipelineDetail }[] = []
   const flush = db.transaction((rows: { stored: StoredEvent; detail: PipelineDetail }[]) => {
     log.append(rows.map((r) => r.stored))
-    for (const row of rows) table.save(row.detail, row.stored.seq, null, null)
+    for (const row of rows) {
+      table.save(row.detail, row.stored.seq, null, null)
+      if (row.detail.pipelineSeq % CHECKPOINT_EVERY === 0) table.saveCheckpoint(row.detail)
+    }
   })
   for (const event of longHistory(id, total)) {
     pipelineSeq++

@@ -1,10 +1,10 @@
-import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises'
+import { mkdtemp, readdir, rename, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import type { Cid, Store } from '../../core/domain/index.ts'
 import { createEmbeddedStore } from './index.ts'
-import { PendingSyncs } from './embedded/pending-syncs.ts'
+import { fileIdentity, PendingSyncs } from './embedded/pending-syncs.ts'
 import { patternedBytes } from './patterned-bytes.ts'
 import { describeStoreContract } from './store-contract.ts'
 
@@ -107,6 +107,26 @@ describe('PendingSyncs', () => {
     await writeFile(join(dir, 'plain'), 'x')
     pending.note(join(dir, 'plain', 'child'))
     await expect(pending.flush()).rejects.toMatchObject({ code: 'ENOTDIR' })
+    expect(pending.size).toBe(1)
+  })
+
+  it('a file found in place is synced again only if this process has not synced that same file there', async () => {
+    const dir = await freshDir()
+    const pending = new PendingSyncs(dir)
+    const path = join(dir, 'blob')
+    await writeFile(path, 'x')
+    pending.noteExisting(path, fileIdentity(await stat(path))) // put there by another process: synced
+    expect(pending.size).toBe(1)
+    await pending.flush()
+    pending.noteExisting(path, fileIdentity(await stat(path))) // the same file, synced by us: nothing to do
+    expect(pending.size).toBe(0)
+    await rm(path)
+    await writeFile(`${path}.tmp`, 'x')
+    await rename(`${path}.tmp`, path) // replaced (a new file, maybe on the same inode number): synced again
+    pending.noteExisting(path, fileIdentity(await stat(path)))
+    expect(pending.size).toBe(1)
+    await pending.flush()
+    pending.note(path) // written by us again: always synced
     expect(pending.size).toBe(1)
   })
 })

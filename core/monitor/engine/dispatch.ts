@@ -139,7 +139,12 @@ function orderOf(
  */
 export async function dispatchReady(deps: DispatchDeps, tick: Tick): Promise<void> {
   const exhausted = new Set<string>()
+  const served = deps.workers.lanes()
+  // Once every served lane is full, no later pipeline can dispatch: stop looking (O(live) otherwise).
+  const isFull = (): boolean => [...served].every((lane) => exhausted.has(lane))
+  if (served.size === 0) return
   for (const actor of [...deps.actors.values()]) {
+    if (isFull()) return
     for (const ready of readyUnits(actor.snapshot.context, (step, unit) =>
       deps.times.isDue(actor.id, step, unit),
     )) {

@@ -21,6 +21,9 @@ import type { WorkerLostDeps } from './dispatch-worker-lost.ts'
 import { carryOutEffect, type EffectDeps } from './effects.ts'
 import { createManifestCache } from './manifest-cache.ts'
 import type { MonotonicTimes } from './monotonic-times.ts'
+import type { SnapshotSchedule } from './snapshot-schedule.ts'
+import { FollowerIndex } from './follower-index.ts'
+import { ReadableBlobs } from './readable-blobs.ts'
 import { createEventRecorder, type RecordEvent } from './record-event.ts'
 import { OutputChecks } from './output-check.ts'
 import { createReportHandler, type ReportHandler } from './reports.ts'
@@ -41,6 +44,8 @@ export interface EngineState {
   transport: MonitorTransport
   settings: MonitorSettings
   roots: GcRootsTable
+  /** When snapshot rows are written, and the committed details of rows that lag. */
+  schedule: SnapshotSchedule
 }
 
 /** What each part of a tick is handed: only what it uses. */
@@ -56,6 +61,8 @@ export interface EngineParts {
   handleReport: ReportHandler
   /** Success reports being checked against the store. */
   checks: OutputChecks
+  /** The engine's store: deletions through it forget the outputs known readable. */
+  store: Store
 }
 
 /**
@@ -82,13 +89,23 @@ export function wireEngineParts(
   },
 ): EngineParts {
   const { actors, leases, workers, times, clock, transport, settings } = state
-  const { db, store, catalogue } = deps
+  const { db, catalogue } = deps
+  const readable = new ReadableBlobs(deps.store)
+  const store = readable.forgetfulStore()
   const memo = new MemoTable(db)
   const readManifest = createManifestCache(store)
   const readShardLists = createShardListsCache(store)
   const recordEvent: RecordEvent = (tick, id, event) => record(tick, id, event)
   const producers = new OutputProducers()
-  const checks = new OutputChecks(store, deps.postVerdict, readManifest)
+  const checks = new OutputChecks(
+    store,
+    (message, isOk) => {
+      if (isOk) readable.remember(message.output, message.refs)
+      deps.postVerdict(message, isOk)
+    },
+    readManifest,
+  )
+  const followers = new FollowerIndex()
   const starting: StepStartDeps = {
     catalogue,
     store,
@@ -97,6 +114,7 @@ export function wireEngineParts(
     shardSize: settings.shardSize,
     readManifest,
     recordEvent,
+    followers,
   }
   const effects: EffectDeps = {
     starting,
@@ -111,10 +129,12 @@ export function wireEngineParts(
     committedSeq: deps.committedSeq,
     carryOut: (tick, actor, effect) => carryOutEffect(effects, tick, actor, effect),
     settleFollowers: (tick, leaderId) => settleFollowers(starting, tick, leaderId),
+    saveCheckpoint: (tick, detail) => tick.writes.push(() => state.pipelines.saveCheckpoint(detail)),
   })
   return {
     memo,
     checks,
+    store,
     deleting: { db, actors, pipelines: state.pipelines, clock, committedSeq: deps.committedSeq },
     committing: {
       db,
@@ -123,6 +143,8 @@ export function wireEngineParts(
       actors,
       roots: state.roots,
       ...(deps.reserve ? { reserve: deps.reserve } : {}),
+      schedule: state.schedule,
+      clock,
     },
     restoring: {
       actors,
@@ -131,6 +153,8 @@ export function wireEngineParts(
       clock,
       log: state.log,
       retryPolicy: settings.retry,
+      followers,
+      schedule: state.schedule,
       warn: deps.warn,
     },
     requests: {
@@ -175,6 +199,7 @@ export function wireEngineParts(
       countRefused: deps.countRefused,
       transport,
       producers,
+      readable,
       onRefused: deps.onRefused,
     }),
   }

@@ -3,7 +3,7 @@ import type { Input } from './requests.ts'
 
 /**
  * The engine's inbox: inputs posted together (a burst of HTTP submissions, reports) are
- * handed on as one batch, one tick, one fsync. At most one clock input waits at a time.
+ * handed on as one batch, one tick, one fsync. At most one clock (and one dispatch) input waits at a time.
  */
 export class Mailbox {
   private inputs: Input[] = []
@@ -19,7 +19,11 @@ export class Mailbox {
       if ('done' in input) input.done.reject(new BanzaiError('unavailable', 'the monitor is stopping'))
       return
     }
-    if (input.kind === 'clock' && this.inputs.some((i) => i.kind === 'clock')) return
+    // A clock input dispatches too: one waiting clock or dispatch input is enough.
+    if (input.kind === 'clock' || input.kind === 'dispatch') {
+      if (this.inputs.some((i) => i.kind === 'clock' || (i.kind === 'dispatch' && input.kind === 'dispatch')))
+        return
+    }
     this.inputs.push(input)
     // Start draining on the next turn of the event loop, so that inputs arriving together
     // share one tick.

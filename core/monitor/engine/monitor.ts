@@ -2,6 +2,7 @@ import {
   BanzaiError,
   type Catalogue,
   type MonitorTransport,
+  type PipelineDetail,
   type PipelineId,
   type PipelineSpec,
   type StoredEvent,
@@ -14,19 +15,21 @@ import { EventLog } from '../event-log.ts'
 import type { GcReport } from '../garbage-collection.ts'
 import { GcRootsTable } from '../gc-roots-table.ts'
 import { LeaseTable } from '../lease-table.ts'
-import type { MonitorPort, MonitorStats, SubmitOptions } from '../monitor-port.ts'
+import type { MonitorPort, MonitorStats, SubmitOptions, Submission } from '../monitor-port.ts'
 import { PipelineTable } from '../pipeline-table.ts'
 import type { MonitorSettings } from '../settings.ts'
 import type { Db } from '../sqlite/open-database.ts'
 import { type SpaceReserve, spaceRefusal } from '../sqlite/space-reserve.ts'
 import { WorkerRegistry } from '../worker-registry.ts'
 import { type Clock, systemClock } from './clock.ts'
+import { writeLaggingRows } from './commit.ts'
 import { createCounters } from './counters.ts'
 import { type EngineParts, type EngineState, wireEngineParts } from './engine-parts.ts'
 import { GarbageCollector } from './garbage-collector.ts'
 import { Mailbox } from './mailbox.ts'
 import { MonotonicTimes } from './monotonic-times.ts'
 import { restoreLive } from './restore.ts'
+import { SnapshotSchedule } from './snapshot-schedule.ts'
 import { TickRunner } from './tick-runner.ts'
 
 /** What the engine is built from. */
@@ -88,6 +91,7 @@ export class Monitor implements MonitorPort {
       transport: deps.transport,
       settings,
       roots: new GcRootsTable(db),
+      schedule: new SnapshotSchedule(),
     }
     this.parts = wireEngineParts(this.state, {
       db,
@@ -108,7 +112,7 @@ export class Monitor implements MonitorPort {
     })
     this.reserve = deps.reserve
     this.gc = new GarbageCollector({
-      store: deps.store,
+      store: this.parts.store,
       roots: this.state.roots,
       memo: this.parts.memo,
       leases: this.state.leases,
@@ -146,11 +150,26 @@ export class Monitor implements MonitorPort {
     this.mailbox.post({ kind: 'clock' })
   }
 
-  /** Stops ticking and waits for the tick under way; the caller closes the transport and db. */
+  /**
+   * Stops ticking, waits for the tick under way and writes the snapshot rows that lag (a restart
+   * then replays no tail); the caller closes the transport and db.
+   */
   async stop(): Promise<void> {
+    this.ticks.isStopping = true
     const closing = this.mailbox.close()
     if (this.timer) clearInterval(this.timer)
     await closing
+    this.ticks.commitOpen()
+    try {
+      writeLaggingRows(this.parts.committing)
+    } catch (error) {
+      this.onError('writing the snapshot rows at shutdown failed; a restart replays their events', error)
+    }
+  }
+
+  /** The committed detail of a live pipeline whose snapshot row may lag (reads answer it first). */
+  committedDetail(id: string): PipelineDetail | undefined {
+    return this.state.schedule.detail(id)
   }
 
   onCommitted(listener: (events: StoredEvent[]) => void): () => void {
@@ -158,15 +177,11 @@ export class Monitor implements MonitorPort {
     return () => this.listeners.delete(listener)
   }
 
-  submit(spec: PipelineSpec, options: SubmitOptions = {}): Promise<{ id: string; created: boolean }> {
+  submit(spec: PipelineSpec, options: SubmitOptions = {}): Promise<Submission> {
     return this.request(spec, options.idempotencyKey ?? null, null)
   }
 
-  retry(
-    retryOf: string,
-    spec: PipelineSpec,
-    options: SubmitOptions = {},
-  ): Promise<{ id: string; created: boolean }> {
+  retry(retryOf: string, spec: PipelineSpec, options: SubmitOptions = {}): Promise<Submission> {
     return this.request(spec, options.idempotencyKey ?? null, retryOf)
   }
 
@@ -249,7 +264,7 @@ export class Monitor implements MonitorPort {
     spec: PipelineSpec,
     idempotencyKey: string | null,
     retryOf: string | null,
-  ): Promise<{ id: string; created: boolean }> {
+  ): Promise<Submission> {
     return new Promise((resolve, reject) => {
       this.mailbox.post({ kind: 'submit', spec, idempotencyKey, retryOf, done: { resolve, reject } })
     })

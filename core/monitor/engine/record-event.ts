@@ -4,11 +4,13 @@ import {
   evolveDetail,
   FINAL_EVENTS,
   type PipelineEffect,
+  type PipelineDetail,
   type PipelineId,
   stepPipeline,
 } from '../../domain/index.ts'
+import { CHECKPOINT_EVERY } from '../pipeline-table.ts'
 import type { Actor, Actors } from './actor.ts'
-import { type Clock, isoNow } from './clock.ts'
+import type { Clock } from './clock.ts'
 import { type MonotonicTimes, stepKey, unitKey } from './monotonic-times.ts'
 import type { Tick } from './tick.ts'
 
@@ -26,6 +28,8 @@ export interface RecorderDeps {
   carryOut: (tick: Tick, actor: Actor, effect: PipelineEffect) => Promise<void>
   /** Settles the steps that joined a leader whose step or pipeline ended. */
   settleFollowers: (tick: Tick, leaderId: PipelineId) => Promise<void>
+  /** Stages a checkpoint copy of a detail in the tick (every CHECKPOINT_EVERY events of a pipeline). */
+  saveCheckpoint: (tick: Tick, detail: PipelineDetail) => void
 }
 
 /** Events after which steps that joined this pipeline's steps may be settled. */
@@ -52,11 +56,14 @@ export function createEventRecorder(deps: RecorderDeps): RecordEvent {
       seq: deps.committedSeq() + tick.events.length + 1,
       pipelineId,
       pipelineSeq: (actor.detail?.pipelineSeq ?? 0) + 1,
-      at: isoNow(deps.clock),
+      at: tick.at(deps.clock),
     }
     const { snapshot, events, effects } = stepPipeline(actor.snapshot, event, stored.at)
     actor.snapshot = snapshot
-    actor.detail = evolveDetail(actor.detail, stored)
+    const detail = evolveDetail(actor.detail, stored)
+    actor.detail = detail
+    // Rows may be written later than this event (SnapshotSchedule); the checkpoint is kept now.
+    if (detail.pipelineSeq % CHECKPOINT_EVERY === 0) deps.saveCheckpoint(tick, detail)
     actor.lastSeq = stored.seq
     tick.events.push(stored)
     if (event.type === 'StepStarted' || event.type === 'StepJoined')

@@ -16,6 +16,7 @@ import type { OutputProducers } from './dispatch-choice.ts'
 import type { RecordEvent } from './record-event.ts'
 import { type ReportRefusal, refuseReport } from './report-acceptance.ts'
 import type { OutputChecks } from './output-check.ts'
+import type { ReadableBlobs } from './readable-blobs.ts'
 import { type ItemResultsDeps, recordItemResults } from './step-complete.ts'
 import { Tick } from './tick.ts'
 
@@ -34,6 +35,8 @@ export interface ReportDeps extends ItemResultsDeps {
   countRefused: (kind: ReportRefusal['kind']) => void
   transport: MonitorTransport
   producers: OutputProducers
+  /** The store's readability checks, remembering outputs that passed. */
+  readable: ReadableBlobs
   /** Says on the monitor's log why a worker is refused (once per worker). */
   onRefused: (workerId: string, reason: string) => void
 }
@@ -113,8 +116,15 @@ export function createReportHandler(deps: ReportDeps): ReportHandler {
       return
     }
     const events = decideReport(actor.snapshot.context, unit, message)
-    if (message.type === 'OrderSucceeded' && readable === undefined) {
-      if (events.some((e) => e.type === 'UnitSucceeded')) {
+    let verdict = readable
+    if (
+      message.type === 'OrderSucceeded' &&
+      verdict === undefined &&
+      events.some((e) => e.type === 'UnitSucceeded')
+    ) {
+      // Checked before and nothing deleted since (NOOP's `{}`, a repeated shard): decided in this tick.
+      if (deps.readable.isKnown(message.output, message.refs)) verdict = true
+      else {
         // Decided when the verdict comes back; no lease expiry or lost worker takes the unit meanwhile.
         deps.leases.hold(message.orderId)
         deps.checks.begin(message)
@@ -128,7 +138,7 @@ export function createReportHandler(deps: ReportDeps): ReportHandler {
     }
     if (!isFinal) deps.leases.renew(message.orderId, now, message.workerId)
     for (const decided of events) {
-      const event = applyVerdict(decided, readable === true)
+      const event = applyVerdict(decided, verdict === true)
       if (!shouldLogProgress(message.orderId, event)) continue
       if (event.type === 'UnitSucceeded' || event.type === 'UnitFailed') {
         const lane = actor.snapshot.context.tasks[unit.step]?.lane ?? 'default'

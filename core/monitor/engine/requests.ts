@@ -7,6 +7,7 @@ import {
   type OrderSucceeded,
   type WorkerMessage,
 } from '../../domain/index.ts'
+import type { Submission } from '../monitor-port.ts'
 import type { PipelineTable } from '../pipeline-table.ts'
 import type { Actors } from './actor.ts'
 import type { RecordEvent } from './record-event.ts'
@@ -40,13 +41,17 @@ export type Input =
       spec: PipelineSpec
       idempotencyKey: string | null
       retryOf: string | null
-      done: Settle<{ id: string; created: boolean }>
+      done: Settle<Submission>
     }
   | { kind: 'cancel'; id: PipelineId; reason: string; done: Settle<boolean> }
   | { kind: 'delete'; id: PipelineId; reason: string; done: Settle<void> }
   /** Work that must not interleave with a tick (a GC mark or sweep, a cache clear). */
   | { kind: 'exclusive'; run: () => Promise<void>; done: Settle<void> }
   | { kind: 'clock' }
+  /** Look for units to dispatch (credit was freed), without the clock's lease and timeout checks. */
+  | { kind: 'dispatch' }
+  /** Commit the tick left open (it waited OPEN_TICK_MS for more inputs). */
+  | { kind: 'flush' }
   | { kind: 'workerGone'; workerId: string }
 
 type Settled = (() => void)[]
@@ -77,7 +82,11 @@ export async function handleSubmit(
   tick.touch(id, undefined)
   deps.actors.set(id, { id, snapshot, detail: null, lastSeq: 0, idempotencyKey: input.idempotencyKey })
   await deps.recordEvent(tick, id, { type: 'PipelineSubmitted', data: submitted })
-  settled.push(() => input.done.resolve({ id, created: true }))
+  settled.push(() => {
+    // Read after the commit: the detail as committed (null if the pipeline already ended and went).
+    const detail = deps.actors.get(id)?.detail
+    input.done.resolve({ id, created: true, ...(detail ? { detail } : {}) })
+  })
   failed.push((e) => input.done.reject(e))
 }
 

@@ -12,7 +12,7 @@ import {
 import { itemMemoKey } from '../memo-key.ts'
 import type { MemoTable } from '../memo-table.ts'
 import type { Actor, Actors } from './actor.ts'
-import { type Clock, isoNow } from './clock.ts'
+import type { Clock } from './clock.ts'
 import type { ReadManifest } from './manifest-cache.ts'
 import { writeManifestInSlices } from './manifest-slices.ts'
 import type { RecordEvent } from './record-event.ts'
@@ -92,7 +92,7 @@ export async function completeStep(
     })
     return
   }
-  const at = isoNow(deps.clock)
+  const at = tick.at(deps.clock)
   if (stepState.memoKey) {
     const parts = {
       call: task.call,
@@ -126,7 +126,7 @@ export async function recordItemResults(
   const fields = task ? deps.catalogue.get(task.call)?.itemFields : undefined
   if (!task || !fields) return
   const shard = await deps.readManifest(output)
-  const at = isoNow(deps.clock)
+  const at = tick.at(deps.clock)
   for (const item of shard.items) {
     const record = item as Record<string, unknown>
     const result: ItemResult = {}

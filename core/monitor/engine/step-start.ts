@@ -4,6 +4,7 @@ import { writeShardLists } from './shard-lists.ts'
 import type { MemoTable } from '../memo-table.ts'
 import type { Actor, Actors } from './actor.ts'
 import type { ReadManifest } from './manifest-cache.ts'
+import type { FollowerIndex } from './follower-index.ts'
 import type { RecordEvent } from './record-event.ts'
 import { assembleInputs } from './step-inputs.ts'
 import { isReadable } from './output-check.ts'
@@ -19,6 +20,8 @@ export interface StepStartDeps {
   shardSize: number
   readManifest: ReadManifest
   recordEvent: RecordEvent
+  /** Which pipelines have steps joined to which leader. */
+  followers: FollowerIndex
 }
 
 /** The live pipeline (other than `self`) whose step with this memo key is running: the single-flight leader. */
@@ -95,6 +98,7 @@ export async function startStep(
     }
     const leader = findLeader(deps.actors, memoKey, actor.id)
     if (leader) {
+      deps.followers.add(leader.pipelineId, actor.id)
       await deps.recordEvent(tick, actor.id, {
         type: 'StepJoined',
         data: { step, leader: leader.pipelineId, memoKey },
@@ -143,9 +147,13 @@ export async function startStep(
  */
 export async function settleFollowers(deps: StepStartDeps, tick: Tick, leaderId: PipelineId): Promise<void> {
   const leader = deps.actors.get(leaderId)
-  for (const follower of [...deps.actors.values()]) {
-    const state = follower.snapshot.context
-    if (state.status !== 'active') continue
+  for (const followerId of deps.followers.of(leaderId)) {
+    const follower = deps.actors.get(followerId)
+    const state = follower?.snapshot.context
+    if (!follower || state?.status !== 'active') {
+      deps.followers.drop(leaderId, followerId)
+      continue
+    }
     for (const step of state.steps) {
       if (step.status !== 'joined' || step.leader !== leaderId) continue
       const led = leader?.snapshot.context.steps.find((s) => s.memoKey === step.memoKey)
@@ -170,5 +178,9 @@ export async function settleFollowers(deps: StepStartDeps, tick: Tick, leaderId:
         await startStep(deps, tick, follower, step.index, outputs[0] ?? null, outputs)
       }
     }
+    const isFollowing = follower.snapshot.context.steps.some(
+      (s) => s.status === 'joined' && s.leader === leaderId,
+    )
+    if (!isFollowing) deps.followers.drop(leaderId, followerId)
   }
 }

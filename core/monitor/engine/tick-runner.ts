@@ -9,7 +9,7 @@ import type { EngineParts, EngineState } from './engine-parts.ts'
 import type { GarbageCollector } from './garbage-collector.ts'
 import { handleCancel, handleSubmit, type Input } from './requests.ts'
 import type { SpaceReserve } from '../sqlite/space-reserve.ts'
-import { Tick } from './tick.ts'
+import { OPEN_TICK_MS, Tick } from './tick.ts'
 
 /** What running ticks uses, besides the engine's parts and state. */
 export interface TickRunnerDeps {
@@ -38,13 +38,22 @@ const REARM_EVERY_MS = 3_000
 export class TickRunner {
   /** The last committed event's global seq. */
   seq = 0
+  /** Set at stop: every tick then commits at once. */
+  isStopping = false
   private rearmedAt = Number.NEGATIVE_INFINITY
+  /** A tick left open for the next batch (Tick.canWait), and the timer that commits it anyway. */
+  private open: Tick | null = null
+  private openTimer: NodeJS.Timeout | null = null
 
   constructor(private readonly deps: TickRunnerDeps) {}
 
-  /** Handles one batch of inputs as one tick. */
+  /** Handles one batch of inputs as one tick (or adds it to the tick left open). */
   async run(batch: Input[]): Promise<void> {
-    const tick = new Tick()
+    const hasExclusive = batch.some((i) => i.kind === 'exclusive')
+    // An open tick commits before exclusive work, which must see everything before it committed.
+    if (this.open && hasExclusive) this.commit(this.open)
+    const tick = this.open && !hasExclusive ? this.open.carry() : new Tick()
+    this.open = null
     const settled: (() => void)[] = []
     const failed: ((error: unknown) => void)[] = []
     // Exclusive work first, at a tick boundary: everything before it has committed, nothing after has begun.
@@ -70,6 +79,16 @@ export class TickRunner {
       await dispatchReady(this.deps.parts.dispatching, tick)
     } catch (error) {
       this.deps.onError('dispatch failed', error)
+    }
+    const mustCommit = this.isStopping || settled.length > 0 || batch.some((i) => i.kind === 'flush')
+    if (!mustCommit && tick.canWait()) {
+      // Only starts and progress: a quick unit's success then commits with its start (one fsync).
+      this.open = tick
+      this.openTimer ??= setTimeout(() => {
+        this.openTimer = null
+        this.deps.post({ kind: 'flush' })
+      }, OPEN_TICK_MS)
+      return
     }
     if (!this.commit(tick)) {
       for (const reject of failed)
@@ -99,6 +118,10 @@ export class TickRunner {
         return parts.handleReport(tick, input.message, input.readable)
       case 'clock':
         return applyClock(parts.clockTick, tick)
+      case 'dispatch':
+        return // run() dispatches after every batch
+      case 'flush':
+        return // run() commits a batch with a flush input
       case 'workerGone':
         return loseWorker(parts.workerLost, tick, input.workerId, 'disconnected')
       case 'cancel':
@@ -140,6 +163,14 @@ export class TickRunner {
     return true
   }
 
+  /** Commits the tick left open, if any (at stop). */
+  commitOpen(): void {
+    if (this.openTimer) clearTimeout(this.openTimer)
+    this.openTimer = null
+    if (this.open) this.commit(this.open)
+    this.open = null
+  }
+
   /** Tries to make a released reserve again, every REARM_EVERY_MS at most, between two commits. */
   private rearm(): void {
     const reserve = this.deps.reserve
@@ -154,8 +185,8 @@ export class TickRunner {
   }
 
   private flush(tick: Tick): void {
-    // Credit freed or retries due: look again soon rather than at the next clock tick.
+    // Credit freed: look for units to dispatch soon rather than at the next clock tick.
     if (sendAfterCommit({ transport: this.deps.state.transport, onError: this.deps.onError }, tick))
-      this.deps.post({ kind: 'clock' })
+      this.deps.post({ kind: 'dispatch' })
   }
 }

@@ -26,7 +26,8 @@ CREATE TABLE IF NOT EXISTS pipelines (
   detail TEXT NOT NULL,
   machine TEXT,
   idempotency_key TEXT UNIQUE,
-  retry_of TEXT
+  retry_of TEXT,
+  snapshot_version INTEGER NOT NULL DEFAULT 1
 );
 CREATE INDEX IF NOT EXISTS pipelines_by_status ON pipelines (status, id);
 CREATE INDEX IF NOT EXISTS pipelines_live ON pipelines (id) WHERE machine IS NOT NULL;
@@ -87,11 +88,19 @@ export function openDatabase(file: string): Db {
     db.pragma('busy_timeout = 5000')
     db.pragma('foreign_keys = ON')
     db.exec(SCHEMA)
+    addSnapshotVersion(db)
     return db
   } catch (error) {
     db?.close()
     throw new BanzaiError('corrupt', `cannot open the event log ${file}: ${describeOpenError(error)}`)
   }
+}
+
+/** Files made before snapshot rows had a version hold rows of version 1, the first one. */
+function addSnapshotVersion(db: Db): void {
+  const columns = db.prepare<[], { name: string }>('PRAGMA table_info(pipelines)').all()
+  if (!columns.some((c) => c.name === 'snapshot_version'))
+    db.exec('ALTER TABLE pipelines ADD COLUMN snapshot_version INTEGER NOT NULL DEFAULT 1')
 }
 
 function hasContent(file: string): boolean {

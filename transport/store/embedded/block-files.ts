@@ -6,7 +6,7 @@ import type { CID } from 'multiformats/cid'
 import { sha256 } from 'multiformats/hashes/sha2'
 import { BanzaiError, NotFoundError } from '../../../core/domain/index.ts'
 import { removeFile, writeFileAtomic, writeFileDeferred, writeFileDeferredAsync } from './atomic-file.ts'
-import type { PendingSyncs } from './pending-syncs.ts'
+import { fileIdentity, type PendingSyncs } from './pending-syncs.ts'
 
 /** Blocks of at least this size (bytes) are written on the thread pool, smaller ones inline: 64 KiB. */
 const ASYNC_WRITE_BYTES = 65_536
@@ -87,9 +87,12 @@ export class BlockFiles {
       return true
     }
     const info = statSync(path, { throwIfNoEntry: false })
-    // Present already, maybe written by another process and not yet synced: this flush covers it too.
+    if (!force && info?.isFile() === true && info.size === bytes.byteLength) {
+      // Present already, maybe written by another process and not yet synced: this flush covers it too.
+      this.pending.noteExisting(path, fileIdentity(info))
+      return false
+    }
     this.pending.note(path)
-    if (!force && info?.isFile() === true && info.size === bytes.byteLength) return false
     if (bytes.byteLength >= ASYNC_WRITE_BYTES) await writeFileDeferredAsync(path, bytes, this.tmpDir)
     else writeFileDeferred(path, bytes, this.tmpDir)
     return true

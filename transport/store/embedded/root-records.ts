@@ -1,10 +1,10 @@
-import { existsSync, linkSync } from 'node:fs'
+import { existsSync, linkSync, statSync } from 'node:fs'
 import { access, readdir, readFile, stat } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { z } from 'zod'
 import { BanzaiError, Cid } from '../../../core/domain/index.ts'
 import { removeFile, syncDirectory, writeFileAtomic, writeFileDeferred } from './atomic-file.ts'
-import type { PendingSyncs } from './pending-syncs.ts'
+import { fileIdentity, type PendingSyncs } from './pending-syncs.ts'
 
 /** What the store keeps of a blob that was put: its size and every block of its DAG. */
 export const RootRecord = z.object({
@@ -74,12 +74,15 @@ export class RootRecords {
    */
   async writeRaw(cid: Cid, blockPath: string): Promise<boolean> {
     const path = this.rawPath(cid)
-    this.pending?.note(path)
     try {
       linkSync(blockPath, path)
+      this.pending?.note(path)
     } catch (error) {
       if (error instanceof Error && 'code' in error) {
-        if (error.code === 'EEXIST') return true
+        if (error.code === 'EEXIST') {
+          this.noteExisting(path)
+          return true
+        }
         if (error.code === 'EPERM' || error.code === 'EXDEV' || error.code === 'ENOTSUP') return false
       }
       throw error
@@ -96,9 +99,15 @@ export class RootRecords {
       await writeFileAtomic(path, Buffer.from(JSON.stringify(record)), this.tmpDir, true)
       return
     }
+    if (existsSync(path)) return this.noteExisting(path)
     this.pending.note(path)
-    if (existsSync(path)) return
     writeFileDeferred(path, Buffer.from(JSON.stringify(record)), this.tmpDir)
+  }
+
+  /** Notes a record found in place for the next flush (unless this process synced it already). */
+  private noteExisting(path: string): void {
+    const info = statSync(path, { throwIfNoEntry: false })
+    if (info) this.pending?.noteExisting(path, fileIdentity(info))
   }
 
   /** Forgets a root (its blocks are the caller's business). */
