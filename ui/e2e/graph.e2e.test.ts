@@ -68,7 +68,11 @@ describe.skipIf(!executable)('the pipeline graph in Chromium', () => {
     expect(await page.locator('.graph-edge').count()).toBe(2)
     const box = async (step: number) => page.locator(`.graph-node[data-step="${step}"]`).boundingBox()
     expect((await box(0))!.x).toBeLessThan((await box(2))!.x) // the data flows left to right
-    await page.locator('.graph-node[data-step="3"][data-status="succeeded"]').waitFor({ timeout: 20_000 })
+    // `b` (SLEEP 300) runs beside the a → echo → last branch, which can finish first.
+    for (const step of [1, 3])
+      await page
+        .locator(`.graph-node[data-step="${step}"][data-status="succeeded"]`)
+        .waitFor({ timeout: 20_000 })
     expect(await page.locator('.graph-node[data-status="succeeded"]').count()).toBe(4)
     expect(await page.locator('.graph-edge.from-succeeded').count()).toBe(2)
     await page.screenshot({ path: `${shots}/pipeline-graph.png`, fullPage: true })

@@ -11,25 +11,19 @@ import {
 } from '../../domain/index.ts'
 import { randomBytes, randomUUID } from 'node:crypto'
 import { type ClusterIdentity, createClusterIdentity } from '../cluster-identity.ts'
-import { EventLog } from '../event-log.ts'
 import type { GcReport } from '../garbage-collection.ts'
-import { GcRootsTable } from '../gc-roots-table.ts'
-import { LeaseTable } from '../lease-table.ts'
 import type { MonitorPort, MonitorStats, SubmitOptions, Submission } from '../monitor-port.ts'
-import { PipelineTable } from '../pipeline-table.ts'
 import type { MonitorSettings } from '../settings.ts'
 import type { Db } from '../sqlite/open-database.ts'
 import { type SpaceReserve, spaceRefusal } from '../sqlite/space-reserve.ts'
-import { WorkerRegistry } from '../worker-registry.ts'
 import { type Clock, systemClock } from './clock.ts'
 import { writeLaggingRows } from './commit.ts'
 import { createCounters } from './counters.ts'
 import { type EngineParts, type EngineState, wireEngineParts } from './engine-parts.ts'
+import { createEngineState } from './engine-state.ts'
 import { GarbageCollector } from './garbage-collector.ts'
 import { Mailbox } from './mailbox.ts'
-import { MonotonicTimes } from './monotonic-times.ts'
 import { restoreLive } from './restore.ts'
-import { SnapshotSchedule } from './snapshot-schedule.ts'
 import { TickRunner } from './tick-runner.ts'
 
 /** What the engine is built from. */
@@ -80,19 +74,7 @@ export class Monitor implements MonitorPort {
     const clock = deps.clock ?? systemClock
     this.identity = deps.identity ?? createClusterIdentity(`c-${randomUUID()}`, randomBytes(32))
     this.onError = deps.onError ?? ((message, error) => console.error(`monitor: ${message}`, error))
-    this.state = {
-      actors: new Map(),
-      log: new EventLog(db),
-      pipelines: new PipelineTable(db),
-      leases: new LeaseTable(settings.leaseMs),
-      workers: new WorkerRegistry(settings.workerTimeoutMs),
-      times: new MonotonicTimes(clock),
-      clock,
-      transport: deps.transport,
-      settings,
-      roots: new GcRootsTable(db),
-      schedule: new SnapshotSchedule(),
-    }
+    this.state = createEngineState(db, { clock, transport: deps.transport, settings })
     this.parts = wireEngineParts(this.state, {
       db,
       store: deps.store,
