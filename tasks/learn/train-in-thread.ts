@@ -44,7 +44,9 @@ export function trainInThread(
       clearTimeout(graceTimer)
       signal?.removeEventListener('abort', onAbort)
       void thread.terminate()
-      if (outcome.ok) resolve(outcome.trained)
+      // A cancel that lands while the thread sends its result still cancels: the order is gone.
+      if (outcome.ok && signal?.aborted !== true) resolve(outcome.trained)
+      else if (outcome.ok) reject(asError(signal?.reason as unknown))
       else reject(asError(signal?.aborted === true ? (signal.reason as unknown) : outcome.error))
     }
     const onAbort = (): void => {

