@@ -8,16 +8,12 @@
 //   process whose compute thread is busy: the two compete for cores with the rest of the machine)
 //   any of them with built: true runs the tasks from dist/ (npm run build), as `banzai worker` does
 // Prints one JSON line: {kind, output, stats, wallMs, cpuMs (every thread of the process), stall}.
+import { benchTaskContext } from '../support/task-context.ts'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { Worker } from 'node:worker_threads'
 import {
   type Cid,
-  makeOrderId,
-  PipelineId,
-  PROTOCOL_VERSION,
-  type TaskContext,
-  TaskOrder,
   declarations,
   type TaskName,
   type TaskResult,
@@ -85,30 +81,17 @@ async function learnInline(input: Cid, options: LearnOptions): Promise<TaskResul
 }
 
 const store = await createEmbeddedStore({ dir: join(dataDir!, 'store'), sync: 'batch' })
-const unit = { pipelineId: PipelineId.parse('bench-1'), step: 0, shard: 0, attempt: 1 }
-const ctx: TaskContext = {
+const ctx = benchTaskContext(
   store,
-  signal: new AbortController().signal,
-  progress: () => {},
-  log: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
-  order: TaskOrder.parse({
-    type: 'TaskOrder',
-    v: PROTOCOL_VERSION,
-    orderId: makeOrderId(unit),
-    ...unit,
+  {
     call,
     version: declarations[call].version,
     args,
     input: config.input ?? null,
     ...(config.count !== undefined ? { items: { start: 0, end: config.count } } : {}),
-    deadline: '2030-01-01T00:00:00.000Z',
-  }),
-  settings: {
-    dataDir: dataDir!,
-    allowedRoots: [...new Set((config.zips ?? []).map((z) => join(z, '..')))],
-    workerId: 'bench',
   },
-}
+  { dataDir: dataDir!, allowedRoots: [...new Set((config.zips ?? []).map((z) => join(z, '..')))] },
+)
 const task = prepareTask(call, implementations, args)
 if (!task) throw new Error(`no implementation of ${call}`)
 const probe = probeLoopStall()

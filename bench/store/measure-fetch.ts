@@ -1,16 +1,9 @@
+import { benchTaskContext } from '../support/task-context.ts'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import {
-  argsSchema,
-  declarations,
-  makeOrderId,
-  PipelineId,
-  PROTOCOL_VERSION,
-  type TaskContext,
-  TaskOrder,
-} from '../../core/domain/index.ts'
+import { argsSchema, declarations, type TaskContext } from '../../core/domain/index.ts'
 import { fetchFestvox } from '../../tasks/fetch-festvox/index.ts'
 import { createEmbeddedStore } from '../../transport/store/index.ts'
 
@@ -29,25 +22,13 @@ export interface FetchFigures {
 
 /** A TaskContext as the worker host builds it, on a batch-synced embedded store in `dataDir`. */
 async function makeContext(dataDir: string, zips: string[]): Promise<TaskContext> {
-  const unit = { pipelineId: PipelineId.parse('bench-1'), step: 0, shard: 0, attempt: 1 }
-  return {
-    store: await createEmbeddedStore({ dir: join(dataDir, 'store'), sync: 'batch' }),
-    signal: new AbortController().signal,
-    progress: () => {},
-    log: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
-    order: TaskOrder.parse({
-      type: 'TaskOrder',
-      v: PROTOCOL_VERSION,
-      orderId: makeOrderId(unit),
-      ...unit,
-      call: 'FETCH_FESTVOX',
-      version: 1,
-      args: zips.map((z) => pathToFileURL(z).href),
-      input: null,
-      deadline: '2030-01-01T00:00:00.000Z',
-    }),
-    settings: { dataDir, allowedRoots: [...new Set(zips.map((z) => join(z, '..')))], workerId: 'bench' },
-  }
+  const store = await createEmbeddedStore({ dir: join(dataDir, 'store'), sync: 'batch' })
+  const args = zips.map((z) => pathToFileURL(z).href)
+  return benchTaskContext(
+    store,
+    { call: 'FETCH_FESTVOX', version: 1, args, input: null },
+    { dataDir, allowedRoots: [...new Set(zips.map((z) => join(z, '..')))] },
+  )
 }
 
 /**

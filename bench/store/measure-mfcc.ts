@@ -1,3 +1,4 @@
+import { benchTaskContext } from '../support/task-context.ts'
 import { readFile, mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -6,11 +7,7 @@ import {
   DATASET_KIND,
   type DatasetItem,
   type Store,
-  makeOrderId,
-  PipelineId,
-  PROTOCOL_VERSION,
   type TaskContext,
-  TaskOrder,
 } from '../../core/domain/index.ts'
 import { argsSchema, catalogue, declarations } from '../../core/domain/index.ts'
 import { readBytes, writeJson } from '../../tasks/documents.ts'
@@ -59,25 +56,8 @@ async function storeWavs(
 
 /** A TaskContext as the worker host builds it for one EXTRACT_MFCC shard over `input`. */
 function shardContext(store: Store, input: Cid, dataDir: string): TaskContext {
-  const unit = { pipelineId: PipelineId.parse('bench-1'), step: 2, shard: 0, attempt: 1 }
-  return {
-    store,
-    signal: new AbortController().signal,
-    progress: () => {},
-    log: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
-    order: TaskOrder.parse({
-      type: 'TaskOrder',
-      v: PROTOCOL_VERSION,
-      orderId: makeOrderId(unit),
-      ...unit,
-      call: 'EXTRACT_MFCC',
-      version: catalogue.get('EXTRACT_MFCC')?.version ?? 1,
-      args: ARGS,
-      input,
-      deadline: '2030-01-01T00:00:00.000Z',
-    }),
-    settings: { dataDir, allowedRoots: [], workerId: 'bench' },
-  }
+  const version = catalogue.get('EXTRACT_MFCC')?.version ?? 1
+  return benchTaskContext(store, { call: 'EXTRACT_MFCC', version, args: ARGS, input, step: 2 }, { dataDir })
 }
 
 function cpuSeconds(): number {
