@@ -1,9 +1,10 @@
-import { decideTimeouts, parseOrderId } from '../../domain/index.ts'
+import { decideTimeouts } from '../../domain/index.ts'
 import type { LeaseTable } from '../lease-table.ts'
 import type { WorkerRegistry } from '../worker-registry.ts'
 import type { Actors } from './actor.ts'
 import type { Clock } from './clock.ts'
 import { loseWorker, type WorkerLostDeps } from './dispatch-worker-lost.ts'
+import { findLeasedUnit } from './leased-unit.ts'
 import type { MonotonicTimes } from './monotonic-times.ts'
 import type { RecordEvent } from './record-event.ts'
 import { Tick } from './tick.ts'
@@ -27,26 +28,19 @@ export async function applyClock(deps: ClockTickDeps, tick: Tick): Promise<void>
   const now = deps.clock.monotonic()
   for (const worker of deps.workers.expire(now)) await loseWorker(deps, tick, worker, 'silent')
   for (const lease of deps.leases.expired(now)) {
-    const unit = parseOrderId(lease.orderId)
-    const actor = deps.actors.get(unit.pipelineId)
-    const current = actor?.snapshot.context.steps[unit.step]?.units.find((u) => u.shard === unit.shard)
     tick.afterCommit.push(() => deps.leases.release(lease.orderId))
     Tick.bump(tick.releasedOn, lease.lane)
     if (lease.worker) Tick.bump(tick.releasedFrom, lease.worker)
-    if (
-      !actor ||
-      !current ||
-      current.attempt !== unit.attempt ||
-      (current.status !== 'dispatched' && current.status !== 'running')
-    )
-      continue
+    const leased = findLeasedUnit(deps.actors, lease.orderId)
+    if (!leased) continue
+    const { actor, unit } = leased
     await deps.recordEvent(tick, actor.id, {
       type: 'UnitLeaseExpired',
       data: {
         step: unit.step,
         shard: unit.shard,
         attempt: unit.attempt,
-        worker: current.worker ?? lease.worker,
+        worker: leased.worker ?? lease.worker,
       },
     })
   }

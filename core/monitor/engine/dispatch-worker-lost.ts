@@ -1,7 +1,8 @@
-import { type MonitorTransport, parseOrderId } from '../../domain/index.ts'
+import type { MonitorTransport } from '../../domain/index.ts'
 import type { LeaseTable } from '../lease-table.ts'
 import type { WorkerRegistry } from '../worker-registry.ts'
 import type { Actors } from './actor.ts'
+import { findLeasedUnit } from './leased-unit.ts'
 import type { RecordEvent } from './record-event.ts'
 import { Tick } from './tick.ts'
 
@@ -31,18 +32,11 @@ export async function loseWorker(
   for (const lease of deps.leases.heldBy(worker)) {
     // A unit whose success report is being checked is decided by that report, not lost.
     if (lease.held === true) continue
-    const unit = parseOrderId(lease.orderId)
     tick.afterCommit.push(() => deps.leases.release(lease.orderId))
     Tick.bump(tick.releasedOn, lease.lane)
-    const actor = deps.actors.get(unit.pipelineId)
-    const current = actor?.snapshot.context.steps[unit.step]?.units.find((u) => u.shard === unit.shard)
-    if (
-      !actor ||
-      !current ||
-      current.attempt !== unit.attempt ||
-      (current.status !== 'dispatched' && current.status !== 'running')
-    )
-      continue
+    const leased = findLeasedUnit(deps.actors, lease.orderId)
+    if (!leased) continue
+    const { actor, unit } = leased
     await deps.recordEvent(tick, actor.id, {
       type: 'UnitWorkerLost',
       data: { step: unit.step, shard: unit.shard, attempt: unit.attempt, worker, cause },
