@@ -73,9 +73,20 @@ export class GcRootsTable {
 
   /** Adds the CIDs these events name (inside the tick's transaction). */
   record(events: readonly StoredEvent[]): void {
+    // A tick names the same CIDs many times (a step's output is the next step's input): one insert each.
+    let seen = new Set<string>()
     for (const e of events) {
-      if (e.type === 'PipelineDeleted') this.removeOf.run(e.pipelineId)
-      else for (const cid of cidsOfEvent(e)) this.insert.run(e.pipelineId, cid)
+      if (e.type === 'PipelineDeleted') {
+        this.removeOf.run(e.pipelineId)
+        seen = new Set()
+        continue
+      }
+      for (const cid of cidsOfEvent(e)) {
+        const key = `${e.pipelineId} ${cid}`
+        if (seen.has(key)) continue
+        seen.add(key)
+        this.insert.run(e.pipelineId, cid)
+      }
     }
   }
 

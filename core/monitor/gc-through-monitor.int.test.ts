@@ -76,11 +76,12 @@ describe('garbage collection through the running monitor (SPEC §4)', () => {
 
   test('50 pipelines running while gc runs: every CID a succeeded pipeline references stays readable', async () => {
     const { env } = await startWithEmbeddedStore(3)
-    // Garbage that shares content with what runs next (same datasets): the dedup race GC must not lose.
+    // Garbage that shares content with what runs next (same datasets): the dedup race GC must not lose;
+    // and one dataset nothing later makes, so that something is surely removed.
     const old = await Promise.all(
-      Array.from({ length: 5 }, (_, i) =>
+      [3, 4, 5, 6, 7, 40].map((n) =>
         submit(env, [
-          { call: 'MAKE_DATASET', args: [3 + i] },
+          { call: 'MAKE_DATASET', args: [n] },
           { call: 'ECHO_ITEMS', args: [1] },
         ]),
       ),
