@@ -13,12 +13,24 @@ export interface ClusterIdentity {
   isValidToken(orderId: OrderId, token: string | undefined): boolean
 }
 
+/** Order tokens kept by an identity (oldest forgotten first): more than the units in flight. */
+const RECENT_TOKENS = 4096
+
 /** The name of the secret's file beside the log; never logged, never served. */
 export const CLUSTER_SECRET_FILE = 'cluster.secret'
 
 /** An identity from its parts (tests; `loadClusterIdentity` for a data folder). */
 export function createClusterIdentity(cluster: string, secret: Buffer): ClusterIdentity {
-  const tokenFor = (orderId: OrderId): string => createHmac('sha256', secret).update(orderId).digest('hex')
+  // The tokens of recent orders, so that each order's reports (start, progress, end) cost no HMAC.
+  const recent = new Map<OrderId, string>()
+  const tokenFor = (orderId: OrderId): string => {
+    const known = recent.get(orderId)
+    if (known !== undefined) return known
+    const token = createHmac('sha256', secret).update(orderId).digest('hex')
+    if (recent.size >= RECENT_TOKENS) recent.delete(recent.keys().next().value as OrderId)
+    recent.set(orderId, token)
+    return token
+  }
   return {
     cluster,
     tokenFor,

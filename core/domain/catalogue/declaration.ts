@@ -54,7 +54,10 @@ export function declareTask<const A extends readonly ArgDecl[], const P extends 
  * and its issues are the messages of submission validation (`EXTRACT_MFCC.args[0] (nfilt) must be ...`).
  */
 export function argsSchema<D extends TaskDeclaration>(decl: D): z.ZodType<DeclaredArgs<D>> {
-  return z
+  // Built once per declaration: a worker parses every order's arguments with it.
+  const known = argsSchemas.get(decl)
+  if (known) return known as z.ZodType<DeclaredArgs<D>>
+  const schema = z
     .array(z.unknown())
     .superRefine((args, ctx) => {
       for (const error of checkArgs(decl, args, decl.name)) {
@@ -62,7 +65,11 @@ export function argsSchema<D extends TaskDeclaration>(decl: D): z.ZodType<Declar
       }
     })
     .pipe(z.custom<DeclaredArgs<D>>())
+  argsSchemas.set(decl, schema)
+  return schema
 }
+
+const argsSchemas = new WeakMap<TaskDeclaration, z.ZodType>()
 
 /** Validates positional arguments against a declaration; returns every error found. */
 export function checkArgs(decl: TaskDeclaration, args: unknown[], path: string): FieldError[] {
