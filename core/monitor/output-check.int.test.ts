@@ -2,9 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, test } from 'vitest'
-import { catalogue, type Cid, parsePipelineDocument, type Store } from '../domain/index.ts'
+import { catalogue, parsePipelineDocument } from '../domain/index.ts'
 import { createMemoryStore } from '../../transport/memory/index.ts'
+import { createEmbeddedStore } from '../../transport/store/index.ts'
 import { startInProcess, type InProcess } from '../../test/harness/in-process.ts'
+import { gatedStore, until } from '../../test/harness/gated-store.ts'
 
 const envs: InProcess[] = []
 const dirs: string[] = []
@@ -14,41 +16,6 @@ afterEach(async () => {
 })
 
 const spec = (doc: unknown) => parsePipelineDocument(doc, catalogue)
-
-/**
- * The monitor's view of a real store where, once the gate is closed, the next `has` waits until
- * it opens (later calls pass): the only stand-in here, so that a store check can be caught in
- * the middle while other checks go on.
- */
-function gatedStore(store: Store) {
-  let open: () => void = () => {}
-  let gate: Promise<void> | null = null
-  const gated = {
-    waiting: 0,
-    close() {
-      gate = new Promise<void>((resolve) => (open = resolve))
-    },
-    open() {
-      gate = null
-      open()
-    },
-    store: Object.assign(Object.create(store) as Store, {
-      has: async (cid: Cid) => {
-        if (gate && gated.waiting === 0) {
-          gated.waiting++
-          await gate
-        }
-        return store.has(cid)
-      },
-    }),
-  }
-  return gated
-}
-
-async function until(predicate: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 400 && !predicate(); i++) await new Promise((resolve) => setTimeout(resolve, 25))
-  if (!predicate()) throw new Error(`timed out waiting for ${what}`)
-}
 
 describe('a success report is checked against the store outside the tick (SPEC §5)', () => {
   test('while an output is being checked for 3 lease times, another pipeline runs to the end and the lease never expires', async () => {
@@ -108,5 +75,96 @@ describe('a success report is checked against the store outside the tick (SPEC �
     expect(second.queries.events(id, 0, 1000).events.filter((e) => e.type === 'UnitSucceeded')).toHaveLength(
       1,
     )
+  })
+})
+
+/**
+ * A data folder with a real SQLite file and a store (embedded, or in memory where 20k items must
+ * be made quickly), and the store gated for the monitor.
+ */
+async function setUp(inMemory = false) {
+  const dir = mkdtempSync(join(tmpdir(), 'banzai-memo-check-'))
+  dirs.push(dir)
+  const raw = inMemory ? createMemoryStore() : await createEmbeddedStore({ dir: join(dir, 'store') })
+  return { dir, raw, gate: gatedStore(raw) }
+}
+
+const types = (env: InProcess, id: string) => env.queries.events(id, 0, 1000).events.map((e) => e.type)
+
+describe('a memo hit is checked against the store outside the tick (SPEC §4)', () => {
+  test('while a 20k-item memoized dataset is checked, another pipeline runs to the end; the hit is recorded after it', async () => {
+    const { dir, raw, gate } = await setUp(true)
+    const env = startInProcess({ dir, store: gate.store, workers: 0 })
+    envs.push(env)
+    env.addWorker(undefined, 'w1', raw)
+    const doc = [{ call: 'MAKE_DATASET', args: [20_000] }]
+    const first = await env.monitor.submit(spec(doc))
+    await env.waitForEnd([first.id], 60_000) // 20k tiny items through one in-process worker
+    expect(env.queries.detail(first.id).status).toBe('succeeded')
+
+    gate.close()
+    const second = await env.monitor.submit(spec(doc))
+    await until(() => gate.waiting > 0, 'the memo check to begin')
+    expect(env.queries.detail(second.id).tasks[0]!.status).toBe('pending')
+
+    // The engine keeps ticking: a second pipeline is dispatched, reported and finished meanwhile.
+    const small = await env.monitor.submit(spec({ tasks: [{ call: 'SLEEP', args: [50] }], cache: false }))
+    await env.waitForEnd([small.id])
+    expect(env.queries.detail(small.id).status).toBe('succeeded')
+    expect(types(env, second.id)).toEqual(['PipelineSubmitted'])
+
+    gate.open()
+    await env.waitForEnd([second.id], 60_000)
+    const detail = env.queries.detail(second.id)
+    expect(detail.status).toBe('succeeded')
+    expect(detail.tasks[0]!.cacheHit).toBe(true)
+    const events = env.queries.events(second.id, 0, 1000).events
+    expect(events.map((e) => e.type)).not.toContain('StepStarted')
+    const smallEnd = env.queries.events(small.id, 0, 1000).events.at(-1)!
+    expect(events.find((e) => e.type === 'StepCacheHit')!.seq).toBeGreaterThan(smallEnd.seq)
+  }, 120_000)
+
+  test('a monitor stopped mid-check recorded nothing of it; after a restart the step is started again and hits', async () => {
+    const { dir, raw, gate } = await setUp()
+    const first = startInProcess({ dir, store: gate.store, workers: 0 })
+    first.addWorker(undefined, 'w1', raw)
+    const doc = [{ call: 'MAKE_DATASET', args: [50] }, { call: 'ECHO_ITEMS' }]
+    const made = await first.monitor.submit(spec(doc))
+    await first.waitForEnd([made.id])
+    gate.close()
+    const { id } = await first.monitor.submit(spec(doc))
+    await until(() => gate.waiting > 0, 'the memo check to begin')
+    await first.stop()
+    gate.open() // the verdict reaches a stopped engine: dropped
+
+    const second = startInProcess({ dir, store: raw, workers: 0 })
+    envs.push(second)
+    expect(types(second, id)).toEqual(['PipelineSubmitted'])
+    await second.waitForEnd([id])
+    const detail = second.queries.detail(id)
+    expect(detail.status).toBe('succeeded')
+    expect(detail.tasks.map((t) => t.cacheHit)).toEqual([true, true])
+    expect(types(second, id)).not.toContain('StepStarted')
+  })
+
+  test('a pipeline cancelled mid-check stays cancelled: the verdict that comes back later is dropped', async () => {
+    const { dir, raw, gate } = await setUp()
+    const env = startInProcess({ dir, store: gate.store, workers: 0 })
+    envs.push(env)
+    env.addWorker(undefined, 'w1', raw)
+    const doc = [{ call: 'MAKE_DATASET', args: [50] }]
+    const made = await env.monitor.submit(spec(doc))
+    await env.waitForEnd([made.id])
+    gate.close()
+    const { id } = await env.monitor.submit(spec(doc))
+    await until(() => gate.waiting > 0, 'the memo check to begin')
+    expect(await env.monitor.cancel(id)).toBe(true)
+    gate.open()
+    // A later pipeline's hit is recorded after the dropped verdict (the mailbox keeps order).
+    const after = await env.monitor.submit(spec(doc))
+    await env.waitForEnd([after.id])
+    expect(env.queries.detail(after.id).tasks[0]!.cacheHit).toBe(true)
+    expect(env.queries.detail(id).status).toBe('cancelled')
+    expect(types(env, id)).toEqual(['PipelineSubmitted', 'PipelineCancelled'])
   })
 })

@@ -26,6 +26,7 @@ import { FollowerIndex } from './follower-index.ts'
 import { ReadableBlobs } from './readable-blobs.ts'
 import { createEventRecorder, type RecordEvent } from './record-event.ts'
 import { OutputChecks } from './output-check.ts'
+import { MemoChecks, type MemoVerdict } from './memo-check.ts'
 import { createReportHandler, type ReportHandler } from './reports.ts'
 import type { RequestDeps } from './requests.ts'
 import type { RestoreDeps } from './restore.ts'
@@ -61,6 +62,8 @@ export interface EngineParts {
   handleReport: ReportHandler
   /** Success reports being checked against the store. */
   checks: OutputChecks
+  /** Starting steps; memo hits are checked against the store outside the tick. */
+  starting: StepStartDeps
   /** The engine's store: deletions through it forget the outputs known readable. */
   store: Store
 }
@@ -84,6 +87,8 @@ export function wireEngineParts(
     onRefused: (workerId: string, reason: string) => void
     /** Hands the verdict of a success report's store check back to the engine (a mailbox input). */
     postVerdict: (message: OrderSucceeded, readable: boolean) => void
+    /** Hands the verdict of a memo hit's store check back to the engine (a mailbox input). */
+    postMemoVerdict: (verdict: MemoVerdict) => void
     /** Room released when the disk fills (none: a full disk refuses every write). */
     reserve?: SpaceReserve
   },
@@ -115,6 +120,7 @@ export function wireEngineParts(
     readManifest,
     recordEvent,
     followers,
+    memoChecks: new MemoChecks(store, deps.postMemoVerdict, () => readable.deletions, readManifest),
   }
   const effects: EffectDeps = {
     starting,
@@ -134,6 +140,7 @@ export function wireEngineParts(
   return {
     memo,
     checks,
+    starting,
     store,
     deleting: { db, actors, pipelines: state.pipelines, clock, committedSeq: deps.committedSeq },
     committing: {

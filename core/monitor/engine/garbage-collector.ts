@@ -28,7 +28,7 @@ const SWEEP_BATCH = 1000
  * 3. wait until every order in flight at the mark has ended, so any blob a running unit
  *    wrote is named by its report before anything is removed;
  * 4. sweep the unmarked, unprotected, unpinned candidates in batches, each between two ticks
- *    (a memo hit's readability check and its commit never straddle a removal).
+ *    (a memo hit whose check, outside the ticks, spanned a removal is checked again).
  * Every step is linear in blobs plus rows.
  */
 export class GarbageCollector {

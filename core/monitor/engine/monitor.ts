@@ -90,6 +90,7 @@ export class Monitor implements MonitorPort {
       onRefused: (workerId, reason) =>
         this.onError(`refused worker ${workerId}`, new BanzaiError('invalid_input', reason)),
       postVerdict: (message, readable) => this.mailbox.post({ kind: 'checked', message, readable }),
+      postMemoVerdict: (verdict) => this.mailbox.post({ kind: 'memoChecked', verdict }),
       ...(deps.reserve ? { reserve: deps.reserve } : {}),
     })
     this.reserve = deps.reserve
@@ -122,6 +123,8 @@ export class Monitor implements MonitorPort {
     this.reserve?.arm()
     this.state.roots.backfill(this.state.log)
     restoreLive(this.parts.restoring)
+    // A step that waited for a memo check is pending with its inputs done: its start runs again.
+    this.mailbox.post({ kind: 'resumeStarts' })
     this.state.transport.onMessage((message) => {
       this.gc.noteReport(message)
       this.mailbox.post({ kind: 'message', message })

@@ -9,10 +9,12 @@ const REMEMBERED = 4096
  * this monitor's store (garbage collection) forgets them all; a repeated output (NOOP's `{}`, a
  * shard already seen) is then decided in the tick that receives it, with no store check at all.
  * A memo hit is checked in full every time: it is what must notice a blob deleted behind the
- * monitor's back.
+ * monitor's back (it runs outside the tick: engine/memo-check.ts).
  */
 export class ReadableBlobs {
   private readonly known = new Set<string>()
+  /** Deletions made through this monitor's store so far (a check that spans one is stale). */
+  deletions = 0
 
   constructor(private readonly store: Store) {}
 
@@ -62,6 +64,7 @@ export class ReadableBlobs {
 
   /** Forgets every output remembered (a blob was deleted). */
   forget(): void {
+    this.deletions++
     this.known.clear()
   }
 }

@@ -8,6 +8,7 @@ import {
   type WorkerMessage,
 } from '../../domain/index.ts'
 import type { Submission } from '../monitor-port.ts'
+import type { MemoVerdict } from './memo-check.ts'
 import type { PipelineTable } from '../pipeline-table.ts'
 import type { Actors } from './actor.ts'
 import type { RecordEvent } from './record-event.ts'
@@ -36,6 +37,10 @@ export type Input =
   | { kind: 'message'; message: WorkerMessage }
   /** A success report whose output was checked against the store, outside a tick. */
   | { kind: 'checked'; message: OrderSucceeded; readable: boolean }
+  /** A memo hit whose output was checked against the store, outside a tick. */
+  | { kind: 'memoChecked'; verdict: MemoVerdict }
+  /** After a restart: start again the steps that waited for a memo check when the monitor stopped. */
+  | { kind: 'resumeStarts' }
   | {
       kind: 'submit'
       spec: PipelineSpec

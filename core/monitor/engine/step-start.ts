@@ -7,7 +7,7 @@ import type { ReadManifest } from './manifest-cache.ts'
 import type { FollowerIndex } from './follower-index.ts'
 import type { RecordEvent } from './record-event.ts'
 import { assembleInputs } from './step-inputs.ts'
-import { isReadable } from './output-check.ts'
+import type { MemoChecks, MemoVerdict, StartPlan } from './memo-check.ts'
 import type { Tick } from './tick.ts'
 
 /** What starting a step (and settling the steps that joined one) uses. */
@@ -22,6 +22,8 @@ export interface StepStartDeps {
   recordEvent: RecordEvent
   /** Which pipelines have steps joined to which leader. */
   followers: FollowerIndex
+  /** Memo hits being checked against the store, outside the tick. */
+  memoChecks: MemoChecks
 }
 
 /** The live pipeline (other than `self`) whose step with this memo key is running: the single-flight leader. */
@@ -40,7 +42,8 @@ export function findLeader(
 }
 
 /**
- * Starts a step: a memo hit becomes `StepCacheHit`, an identical running step is joined
+ * Starts a step: a memo hit is checked against the store outside the tick (`MemoChecks`; the
+ * step stays pending until its verdict, `decideMemoCheck`), an identical running step is joined
  * (`StepJoined`, single flight), anything else `StepStarted` with its shards.
  */
 export async function startStep(
@@ -72,30 +75,84 @@ export async function startStep(
     }
     taskInput = assembled.input
   }
-  const graph = several ? { inputs: several } : {}
   const memoKey = stepMemoKey({
     call: task.call,
     version: task.version,
     args: task.args,
     input: taskInput,
-    ...graph,
+    ...(several ? { inputs: several } : {}),
   })
-  if (state.cache) {
-    if (!decl.external) {
-      const hit = deps.memo.get(memoKey)
-      if (hit && (await isReadable(deps.store, hit.output, hit.refs, deps.readManifest))) {
-        await deps.recordEvent(tick, actor.id, {
-          type: 'StepCacheHit',
-          data: {
-            step,
-            output: hit.output,
-            refs: hit.refs,
-            from: { pipelineId: hit.pipelineId as PipelineId, step: hit.step },
-          },
-        })
-        return
-      }
+  const plan: StartPlan = { step, input: taskInput, ...(several ? { inputs: several } : {}), memoKey }
+  if (state.cache && !decl.external) {
+    const hit = deps.memo.get(memoKey)
+    if (hit) {
+      // Walking a 20k-item dataset would hold the tick: the verdict comes back as a mailbox input.
+      deps.memoChecks.begin(actor.id, plan, hit)
+      return
     }
+  }
+  await startFresh(deps, tick, actor, plan)
+}
+
+/**
+ * Records the verdict of a memo hit's store check (a mailbox input): `StepCacheHit` when the
+ * output can be read, else the step starts as on a miss. A verdict for a step that is no longer
+ * waiting for it (the pipeline was cancelled, deleted or ended, the check superseded) is dropped;
+ * one that spans a deletion through the monitor's store (GC), or whose memo row changed, is
+ * looked up and checked again.
+ */
+export async function decideMemoCheck(deps: StepStartDeps, tick: Tick, verdict: MemoVerdict): Promise<void> {
+  const { current, stale } = deps.memoChecks.end(verdict)
+  const actor = deps.actors.get(verdict.pipelineId)
+  const state = actor?.snapshot.context
+  const { plan, hit } = verdict
+  if (!current || !actor || state?.status !== 'active') return
+  if (state.steps[plan.step]?.status !== 'pending' || inputOutputs(state, plan.step) === null) return
+  const now = deps.memo.get(plan.memoKey)
+  const isSameHit = now !== null && now.output === hit.output && now.refs.join() === hit.refs.join()
+  if (verdict.readable && isSameHit && !stale) {
+    await deps.recordEvent(tick, actor.id, {
+      type: 'StepCacheHit',
+      data: {
+        step: plan.step,
+        output: hit.output,
+        refs: hit.refs,
+        from: { pipelineId: hit.pipelineId as PipelineId, step: hit.step },
+      },
+    })
+    return
+  }
+  if (now !== null && (stale || !isSameHit)) {
+    deps.memoChecks.begin(actor.id, plan, now)
+    return
+  }
+  await startFresh(deps, tick, actor, plan)
+}
+
+/**
+ * After a restart, starts again every step of a live pipeline that waited for a memo check when
+ * the monitor stopped (nothing of a check is logged: such a step is pending with every input
+ * succeeded).
+ */
+export async function resumePendingStarts(deps: StepStartDeps, tick: Tick): Promise<void> {
+  for (const actor of [...deps.actors.values()]) {
+    for (const step of actor.snapshot.context.steps) {
+      const state = actor.snapshot.context
+      if (state.status !== 'active' || step.status !== 'pending') continue
+      if (deps.memoChecks.isChecking(actor.id, step.index)) continue
+      const outputs = inputOutputs(state, step.index)
+      if (outputs) await startStep(deps, tick, actor, step.index, outputs[0] ?? null, outputs)
+    }
+  }
+}
+
+/** Starts a step that has no readable memo hit: joins an identical running step, else `StepStarted`. */
+async function startFresh(deps: StepStartDeps, tick: Tick, actor: Actor, plan: StartPlan): Promise<void> {
+  const state = actor.snapshot.context
+  const { step, input: taskInput, memoKey } = plan
+  const decl = deps.catalogue.get(state.tasks[step]!.call)!
+  const graph = plan.inputs ? { inputs: plan.inputs } : {}
+  if (state.cache) {
     const leader = findLeader(deps.actors, memoKey, actor.id)
     if (leader) {
       deps.followers.add(leader.pipelineId, actor.id)

@@ -8,6 +8,7 @@ import { loseWorker } from './dispatch-worker-lost.ts'
 import type { EngineParts, EngineState } from './engine-parts.ts'
 import type { GarbageCollector } from './garbage-collector.ts'
 import { handleCancel, handleSubmit, type Input } from './requests.ts'
+import { decideMemoCheck, resumePendingStarts } from './step-start.ts'
 import type { SpaceReserve } from '../sqlite/space-reserve.ts'
 import { OPEN_TICK_MS, Tick } from './tick.ts'
 
@@ -116,6 +117,10 @@ export class TickRunner {
         return parts.handleReport(tick, input.message)
       case 'checked':
         return parts.handleReport(tick, input.message, input.readable)
+      case 'memoChecked':
+        return decideMemoCheck(parts.starting, tick, input.verdict)
+      case 'resumeStarts':
+        return resumePendingStarts(parts.starting, tick)
       case 'clock':
         return applyClock(parts.clockTick, tick)
       case 'dispatch':
