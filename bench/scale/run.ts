@@ -133,6 +133,12 @@ const linearity = flags['skip-linearity']
   : await measureLinearity(flags.sizes.split(',').map(Number))
 const seed: SeedRun[] = flags['skip-seed'] ? previous().seed : []
 let corpusInfo: ScaleReport['corpus'] = flags['skip-seed'] ? previous().corpus : null
+/** Writes scale.json and scale.md with what is measured so far (after each seed run too: a run stopped later keeps it). */
+function writeResults(): void {
+  const report: ScaleReport = { ...machineInfo(loadBefore), corpus: corpusInfo, linearity, seed }
+  writeFileSync(RESULTS, JSON.stringify(report, null, 2) + '\n')
+  writeScaleReport(resolve(ROOT, 'bench/results/scale.md'), report)
+}
 if (!flags['skip-seed']) {
   const corpus = await makeScaleCorpus({ voices: 18, prompts: 1132 })
   corpusInfo = {
@@ -155,11 +161,10 @@ if (!flags['skip-seed']) {
         ),
       )
       console.log(`seed, ${workers} worker(s): ${JSON.stringify(seed.at(-1))}`)
+      writeResults()
     }
   } finally {
     await server.close()
   }
 }
-const report: ScaleReport = { ...machineInfo(loadBefore), corpus: corpusInfo, linearity, seed }
-writeFileSync(RESULTS, JSON.stringify(report, null, 2) + '\n')
-writeScaleReport(resolve(ROOT, 'bench/results/scale.md'), report)
+writeResults()
