@@ -5,8 +5,8 @@
 //    EXTRACT_MFCC(32,24,1,8000,16000) → LEARN() on the 18-voice corpus of make-corpus.ts, with 1
 //    and 2 workers: wall time per step, per-item overhead, monitor peak RSS, event-log bytes per
 //    item, LEARN s/epoch, held-out accuracy. Writes bench/results/scale.json and scale.md.
-// Usage: node --import tsx bench/scale/run.ts [--workers 1,2] [--sizes 1000,4000,8000,20000] [--skip-seed] [--skip-linearity]
-import { readFileSync, writeFileSync } from 'node:fs'
+// Usage (rows of worker counts not in --workers are kept from the last results): node --import tsx bench/scale/run.ts [--workers 1,2] [--sizes 1000,4000,8000,20000] [--skip-seed] [--skip-linearity]
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { rm } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -131,7 +131,13 @@ const previous = (): ScaleReport => JSON.parse(readFileSync(RESULTS, 'utf8')) as
 const linearity = flags['skip-linearity']
   ? previous().linearity
   : await measureLinearity(flags.sizes.split(',').map(Number))
-const seed: SeedRun[] = flags['skip-seed'] ? previous().seed : []
+const measuredWorkers = new Set(flags.workers.split(',').map(Number))
+// Rows of worker counts not measured this time are kept from the last results (a re-run of one).
+const seed: SeedRun[] = flags['skip-seed']
+  ? previous().seed
+  : existsSync(RESULTS)
+    ? previous().seed.filter((run) => !measuredWorkers.has(run.workers))
+    : []
 let corpusInfo: ScaleReport['corpus'] = flags['skip-seed'] ? previous().corpus : null
 /** Writes scale.json and scale.md with what is measured so far (after each seed run too: a run stopped later keeps it). */
 function writeResults(): void {
@@ -153,7 +159,7 @@ if (!flags['skip-seed']) {
     corpus.speakers.map((s) => s.file),
   )
   try {
-    for (const workers of flags.workers.split(',').map(Number)) {
+    for (const workers of measuredWorkers) {
       seed.push(
         await measureSeed(
           workers,
