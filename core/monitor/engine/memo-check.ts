@@ -76,11 +76,6 @@ export class MemoChecks {
   isChecking(pipelineId: PipelineId, step: number): boolean {
     return this.running.has(key(pipelineId, step))
   }
-
-  /** Checks under way. */
-  size(): number {
-    return this.running.size
-  }
 }
 
 function key(pipelineId: PipelineId, step: number): string {
