@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, rmSync } from 'node:fs'
+import { existsSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { createServer } from 'node:http'
 import { join } from 'node:path'
 import { expect, test } from 'vitest'
@@ -46,11 +46,16 @@ async function serveDiscovery(
   }
 }
 
-/** Whether an embedded store holds a blob (its `roots/<cid>.json` record commits a put). */
+/** Whether an embedded store holds a blob: a root record in `roots/`, or bytes in a pack of `packs/`. */
 function hasBlob(storeDir: string): boolean {
   const roots = join(storeDir, 'roots')
-  // A blob's root record: JSON for a multi-block blob, a hard link `.raw` for a one-block blob.
-  return existsSync(roots) && readdirSync(roots).some((f) => f.endsWith('.json') || f.endsWith('.raw'))
+  const packs = join(storeDir, 'packs')
+  // A worker's one-block blob is packed (`packs/*.pack`); a larger one has a `roots/<cid>.json` record.
+  return (
+    (existsSync(roots) && readdirSync(roots).some((f) => f.endsWith('.json') || f.endsWith('.raw'))) ||
+    (existsSync(packs) &&
+      readdirSync(packs).some((f) => f.endsWith('.pack') && statSync(join(packs, f)).size > 0))
+  )
 }
 
 test('partition: a worker cut off mid-SLEEP loses its lease, the unit runs on the other worker; after the link heals its stale report is recorded as UnitReportIgnored and nothing runs twice', async () => {

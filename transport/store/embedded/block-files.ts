@@ -38,7 +38,7 @@ function describeReadError(cid: CID, error: unknown): unknown {
 }
 
 /** Checks bytes against the CID they were read for: `corrupt` unless they hash to it (sha2-256 only). */
-function verifyBlock(cid: CID, bytes: Uint8Array): Uint8Array {
+export function verifyBlock(cid: CID, bytes: Uint8Array): Uint8Array {
   if (cid.multihash.code !== sha256.code) {
     throw new BanzaiError(
       'corrupt',

@@ -22,7 +22,8 @@ import { removeStaleTemps } from './atomic-file.ts'
 import { BlockFiles } from './block-files.ts'
 import { listDagBlocks, loadNode, readDag } from './dag-reader.ts'
 import { PendingSyncs } from './pending-syncs.ts'
-import { RootRecords } from './root-records.ts'
+import { Packs } from './packs.ts'
+import { type RootRecord, RootRecords } from './root-records.ts'
 
 /** Options of the embedded store. */
 export interface EmbeddedStoreOptions {
@@ -30,9 +31,10 @@ export interface EmbeddedStoreOptions {
   dir: string
   /**
    * When puts become durable. `each` (default): every file is fsynced before its rename, so a
-   * put is durable when it returns. `batch`: files are renamed into place unsynced and
-   * `flush()` makes all of them durable at once (one syncfs); a worker flushes before it
-   * reports, so nothing the monitor hears of can be lost.
+   * put is durable when it returns. `batch`: a blob of one block (≤ 256 KiB) is appended to a
+   * pack file, larger ones are files renamed into place unsynced, and `flush()` makes all of
+   * them durable at once; a worker flushes before it reports, so nothing the monitor hears of
+   * can be lost.
    */
   sync?: 'each' | 'batch'
 }
@@ -67,6 +69,8 @@ export async function createEmbeddedStore({ dir, sync = 'each' }: EmbeddedStoreO
   const pending = sync === 'batch' ? new PendingSyncs(dir) : null
   const files = new BlockFiles(join(dir, 'blocks'), tmpDir, pending)
   const roots = new RootRecords(dir, tmpDir, pending)
+  // Every process reads packed blobs; only `batch` puts add to them (the others write files).
+  const packs = Packs.open(dir)
   // Blocks that running puts stored or rely on: delete never removes them (see README).
   const inFlight = new Map<string, number>()
   const exclusive = createMutex()
@@ -125,6 +129,7 @@ export async function createEmbeddedStore({ dir, sync = 'each' }: EmbeddedStoreO
       // One chunk or less is a single raw block (`ipfs add --raw-leaves`): hash it here, no importer.
       if (bytes instanceof Uint8Array && bytes.byteLength <= CHUNK_SIZE) {
         const block = CID.createV1(raw.code, await sha256.digest(bytes))
+        if (pending !== null) return putPacked(block, bytes)
         seen.needed(block)
         if (await files.putBlock(block, bytes)) seen.written(block)
         const cid = asCid(block.toString())
@@ -153,12 +158,22 @@ export async function createEmbeddedStore({ dir, sync = 'each' }: EmbeddedStoreO
     }
   }
 
+  /**
+   * A one-block blob, `batch`: appended to this process's pack unless packed or recorded
+   * already. No await from the lookup to the append, so no delete of this process runs between.
+   */
+  function putPacked(block: CID, bytes: Uint8Array): PutResult {
+    const cid = asCid(block.toString())
+    if (packs.find(cid) === null && !roots.hasRaw(cid)) packs.append(cid, bytes)
+    return { cid, size: bytes.byteLength }
+  }
+
   async function* get(cid: Cid, range?: { offset: number; length?: number }): AsyncGenerator<Uint8Array> {
     const wanted = parseRange(range)
     const root = parseCid(cid)
     // A raw block is the whole blob (every blob of 256 KiB or less): one read, no DAG to walk.
     if (root.code === raw.code) {
-      const bytes = files.readBlockSync(root)
+      const bytes = packs.read(root) ?? files.readBlockSync(root)
       const part = bytes.subarray(
         Math.min(wanted.offset, bytes.byteLength),
         Math.min(wanted.end, bytes.byteLength),
@@ -179,6 +194,7 @@ export async function createEmbeddedStore({ dir, sync = 'each' }: EmbeddedStoreO
   }
 
   async function has(cid: Cid): Promise<boolean> {
+    if (packs.find(parseCid(cid).toString()) !== null) return true
     try {
       await listDagBlocks(files, parseCid(cid))
       return true
@@ -190,7 +206,7 @@ export async function createEmbeddedStore({ dir, sync = 'each' }: EmbeddedStoreO
 
   async function stat(cid: Cid): Promise<BlobStat | null> {
     if (!(await has(cid))) return null
-    const record = await roots.read(cid)
+    const record = (await roots.read(cid)) ?? packedRecord(cid)
     const size = record ? record.size : Number((await loadNode(files.reader(), parseCid(cid))).size)
     return { cid, size, pinned: await roots.isPinned(cid) }
   }
@@ -215,11 +231,31 @@ export async function createEmbeddedStore({ dir, sync = 'each' }: EmbeddedStoreO
     }
   }
 
+  /** The record a packed blob implies (its one block is itself), or null when it is not packed. */
+  function packedRecord(cid: Cid): RootRecord | null {
+    const at = packs.find(cid)
+    return at === null ? null : { v: 1, cid, size: at.size, blocks: [cid] }
+  }
+
+  /** Every root: those recorded in files, then the packed ones not recorded there too. */
+  async function* list(): AsyncGenerator<Cid> {
+    const listed = new Set<string>()
+    for await (const cid of roots.list()) {
+      listed.add(cid)
+      yield cid
+    }
+    for (const cid of packs.cids()) if (!listed.has(cid)) yield asCid(cid)
+  }
+
   async function remove(cid: Cid): Promise<void> {
     parseCid(cid)
     await exclusive(async () => {
       if (await roots.isPinned(cid))
         throw new BanzaiError('conflict', `blob ${cid} is pinned: unpin it before deleting it`)
+      if (packs.find(cid) !== null) {
+        packs.remove([cid])
+        await packs.reclaim()
+      }
       const record = await roots.read(cid)
       if (!record) return
       await roots.remove(cid)
@@ -231,17 +267,21 @@ export async function createEmbeddedStore({ dir, sync = 'each' }: EmbeddedStoreO
   async function removeMany(cids: readonly Cid[]): Promise<void> {
     await exclusive(async () => {
       const blocks = new Set<string>()
+      const packed: Cid[] = []
       for (const cid of cids) parseCid(cid)
       await inParallel(cids, async (cid) => {
         if (await roots.isPinned(cid)) return
+        if (packs.find(cid) !== null) packed.push(cid)
         const record = await roots.read(cid)
         if (!record) return
         await roots.remove(cid)
         blocksOfRecord.delete(cid)
         for (const block of record.blocks) blocks.add(block)
       })
+      packs.remove(packed)
       // One pass over the roots that remain: a block another root lists stays.
       await removeUnreferenced(blocks)
+      if (packed.length > 0) await packs.reclaim()
     })
   }
 
@@ -252,10 +292,16 @@ export async function createEmbeddedStore({ dir, sync = 'each' }: EmbeddedStoreO
     stat,
     pin,
     unpin: async (cid) => roots.unpin(cid),
-    list: () => roots.list(),
+    list,
     delete: remove,
     deleteMany: removeMany,
-    flush: async () => pending?.flush(),
-    close: async () => pending?.flush(),
+    flush: async () => {
+      await packs.flush()
+      await pending?.flush()
+    },
+    close: async () => {
+      await packs.close()
+      await pending?.flush()
+    },
   }
 }

@@ -68,6 +68,11 @@ export class RootRecords {
     return info ? { v: 1, cid, size: info.size, blocks: [cid] } : null
   }
 
+  /** Whether a blob of one raw block is recorded by its link (`.raw`): one `stat`. */
+  hasRaw(cid: Cid): boolean {
+    return existsSync(this.rawPath(cid))
+  }
+
   /**
    * Records a blob of one raw block, stored at `blockPath`, by a hard link to that file;
    * false when links are not possible there (then write a record instead).
