@@ -21,6 +21,8 @@ import { parseRange } from '../range.ts'
 import { removeStaleTemps } from './atomic-file.ts'
 import { BlockFiles } from './block-files.ts'
 import { listDagBlocks, loadNode, readDag } from './dag-reader.ts'
+import { createMutex, inParallel } from './concurrency.ts'
+import { InFlightBlocks } from './in-flight-blocks.ts'
 import { PendingSyncs } from './pending-syncs.ts'
 import { Packs } from './packs.ts'
 import { type RootRecord, RootRecords } from './root-records.ts'
@@ -39,25 +41,6 @@ export interface EmbeddedStoreOptions {
   sync?: 'each' | 'batch'
 }
 
-/** File operations a removal keeps in flight at once (the libuv pool has 4 threads). */
-const REMOVALS_AT_ONCE = 16
-
-/** Runs `work` on every item, REMOVALS_AT_ONCE at a time. */
-async function inParallel<T>(items: readonly T[], work: (item: T) => Promise<void>): Promise<void> {
-  for (let i = 0; i < items.length; i += REMOVALS_AT_ONCE)
-    await Promise.all(items.slice(i, i + REMOVALS_AT_ONCE).map(work))
-}
-
-/** Runs tasks one at a time, in call order. */
-function createMutex(): <T>(task: () => Promise<T>) => Promise<T> {
-  let tail: Promise<unknown> = Promise.resolve()
-  return (task) => {
-    const run = tail.then(task)
-    tail = run.catch(() => undefined)
-    return run
-  }
-}
-
 /**
  * Opens the embedded content store in `dir`: UnixFS blocks in files, the CIDs of
  * `ipfs add --cid-version=1 --raw-leaves`, every block re-hashed when read (SPEC §4).
@@ -72,7 +55,7 @@ export async function createEmbeddedStore({ dir, sync = 'each' }: EmbeddedStoreO
   // Every process reads packed blobs; only `batch` puts add to them (the others write files).
   const packs = Packs.open(dir)
   // Blocks that running puts stored or rely on: delete never removes them (see README).
-  const inFlight = new Map<string, number>()
+  const inFlight = new InFlightBlocks()
   const exclusive = createMutex()
 
   // Blocks of the multi-block roots read so far: a root's record never changes (content addressed).
@@ -106,25 +89,7 @@ export async function createEmbeddedStore({ dir, sync = 'each' }: EmbeddedStoreO
 
   async function put(bytes: ByteSource): Promise<PutResult> {
     const counter = { bytes: 0 }
-    const needed = new Set<string>()
-    const written = new Set<string>()
-    const seen = {
-      needed: (cid: CID): void => {
-        const key = cid.toString()
-        if (needed.has(key)) return
-        needed.add(key)
-        inFlight.set(key, (inFlight.get(key) ?? 0) + 1)
-      },
-      written: (cid: CID): void => void written.add(cid.toString()),
-    }
-    const release = (): void => {
-      for (const key of needed) {
-        const count = (inFlight.get(key) ?? 1) - 1
-        if (count === 0) inFlight.delete(key)
-        else inFlight.set(key, count)
-      }
-      needed.clear()
-    }
+    const { seen, needed, written, release } = inFlight.track()
     try {
       // One chunk or less is a single raw block (`ipfs add --raw-leaves`): hash it here, no importer.
       if (bytes instanceof Uint8Array && bytes.byteLength <= CHUNK_SIZE) {

@@ -1,19 +1,13 @@
-import { randomBytes } from 'node:crypto'
-import { closeSync, fdatasync, fsync, mkdirSync, openSync, readSync, statSync, writeSync } from 'node:fs'
+import { closeSync, mkdirSync, openSync, readSync, statSync } from 'node:fs'
 import { join } from 'node:path'
-import { promisify } from 'node:util'
 import type { CID } from 'multiformats/cid'
 import { BanzaiError } from '../../../core/domain/index.ts'
 import { parseCid } from '../parse-cid.ts'
 import { removeFile } from './atomic-file.ts'
 import { verifyBlock } from './block-files.ts'
 import { type PackedAt, PackIndex, type PackInfo } from './pack-index.ts'
+import { PackWriter } from './pack-writer.ts'
 
-const syncData = promisify(fdatasync)
-const syncAll = promisify(fsync)
-
-/** A pack file grows to about this size (bytes), then a new one starts: 256 MiB. */
-const PACK_BYTES = 256 * 1024 * 1024
 /**
  * A flush seals the pack written to once it holds this much (8 MiB): garbage collection reclaims
  * only sealed packs (or those of dead processes), so a live worker holds at most this much back.
@@ -25,13 +19,6 @@ const READERS_OPEN = 32
 const COMPACT_BELOW = 0.5
 /** Compaction lets the event loop run after copying this many bytes. */
 const COMPACT_YIELD_BYTES = 4 * 1024 * 1024
-
-/** A pack file this process appends to. */
-interface Writer {
-  name: string
-  fd: number
-  offset: number
-}
 
 /** Whether a process is alive (a pid we may not signal is someone's: alive). */
 function isAlive(pid: number): boolean {
@@ -56,23 +43,18 @@ const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(r
  * in any more and compacts the sparse ones.
  */
 export class Packs {
-  private writer: Writer | null = null
-  /** Writers with bytes not yet fdatasynced; rotated ones wait here to be sealed after their sync. */
-  private readonly unsynced = new Set<Writer>()
-  private readonly retired = new Set<Writer>()
-  /** Pack files created and not yet made durable in their directory. */
-  private hasNewFiles = false
+  private readonly writer: PackWriter
   /** Blobs appended and not yet indexed (durable at the next flush). */
   private readonly pending = new Map<string, PackedAt>()
-  /** Packs this process created (not reclaimable as another's). */
-  private readonly owned = new Set<string>()
   private readonly readers = new Map<string, number>()
   private isClosed = false
 
   private constructor(
     private readonly dir: string,
     private readonly index: PackIndex,
-  ) {}
+  ) {
+    this.writer = new PackWriter(dir, index)
+  }
 
   /** Opens (creating if needed) the packs of the store in `storeDir`. */
   static open(storeDir: string): Packs {
@@ -88,7 +70,7 @@ export class Packs {
 
   /** Appends a blob not packed yet; it is durable, and visible to other processes, after flush(). */
   append(cid: string, bytes: Uint8Array): void {
-    this.pending.set(cid, this.write(bytes))
+    this.pending.set(cid, this.writer.write(bytes))
   }
 
   /** The blob's bytes, verified against its CID, or null when it is not packed. */
@@ -129,8 +111,7 @@ export class Packs {
    */
   async flush(): Promise<void> {
     const rows = [...this.pending]
-    if (this.writer !== null && this.writer.offset >= SEAL_AT_FLUSH_BYTES) this.retire(this.writer)
-    await this.syncWrites()
+    await this.writer.sync({ sealAtBytes: SEAL_AT_FLUSH_BYTES })
     if (rows.length === 0) return
     this.index.insertAll(rows)
     for (const [cid, at] of rows) if (this.pending.get(cid) === at) this.pending.delete(cid)
@@ -158,8 +139,7 @@ export class Packs {
     if (this.isClosed) return
     await this.flush()
     this.isClosed = true
-    if (this.writer !== null) this.retire(this.writer)
-    this.sealRetired()
+    await this.writer.sync({ sealAtBytes: 0 })
     for (const fd of this.readers.values()) closeSync(fd)
     this.readers.clear()
     this.index.close()
@@ -171,7 +151,7 @@ export class Packs {
    */
   private isComplete(pack: PackInfo): boolean {
     if (pack.isSealed) return true
-    if (this.owned.has(pack.name)) return false
+    if (this.writer.owns(pack.name)) return false
     return pack.pid === process.pid || !isAlive(pack.pid)
   }
 
@@ -188,82 +168,16 @@ export class Packs {
       const bytes = this.readVerified(row.cid, row)
       // A damaged blob stays where it is (its reads say so); the pack stays with it.
       if (bytes === null) continue
-      moved.push([row.cid, this.write(bytes)])
+      moved.push([row.cid, this.writer.write(bytes)])
       sinceYield += bytes.byteLength
       if (sinceYield >= COMPACT_YIELD_BYTES) {
         sinceYield = 0
         await yieldToLoop()
       }
     }
-    await this.syncWrites()
+    await this.writer.sync({ sealAtBytes: SEAL_AT_FLUSH_BYTES })
     this.index.moveAll(name, moved)
     if (this.index.blobsIn(name).length === 0) await this.removePack(name)
-  }
-
-  /** Writes bytes at the end of this process's pack (a new one when it is full); returns where. */
-  private write(bytes: Uint8Array): PackedAt {
-    const writer = this.writable(bytes.byteLength)
-    const at = { pack: writer.name, offset: writer.offset, size: bytes.byteLength }
-    let done = 0
-    while (done < bytes.byteLength)
-      done += writeSync(writer.fd, bytes, done, bytes.byteLength - done, writer.offset + done)
-    writer.offset += bytes.byteLength
-    this.unsynced.add(writer)
-    return at
-  }
-
-  private writable(size: number): Writer {
-    const current = this.writer
-    if (current !== null && (current.offset === 0 || current.offset + size <= PACK_BYTES)) return current
-    if (current !== null) this.retire(current)
-    const name = `${process.pid}-${randomBytes(6).toString('hex')}.pack`
-    // Registered first: a pack file on disk with no row could never be reclaimed.
-    this.index.addPack(name, process.pid)
-    this.owned.add(name)
-    const writer = { name, fd: openSync(join(this.dir, name), 'wx+'), offset: 0 }
-    this.hasNewFiles = true
-    this.writer = writer
-    return writer
-  }
-
-  /** A full pack: appended to no more, sealed once its bytes are synced. */
-  private retire(writer: Writer): void {
-    this.retired.add(writer)
-    if (this.writer === writer) this.writer = null
-  }
-
-  private async syncWrites(): Promise<void> {
-    const writers = [...this.unsynced]
-    const hasNewFiles = this.hasNewFiles
-    this.unsynced.clear()
-    this.hasNewFiles = false
-    try {
-      await Promise.all(writers.map((w) => syncData(w.fd)))
-      if (hasNewFiles) await this.syncFolder()
-    } catch (error) {
-      for (const writer of writers) this.unsynced.add(writer)
-      this.hasNewFiles ||= hasNewFiles
-      throw error
-    }
-    this.sealRetired()
-  }
-
-  private async syncFolder(): Promise<void> {
-    const fd = openSync(this.dir, 'r')
-    try {
-      await syncAll(fd)
-    } finally {
-      closeSync(fd)
-    }
-  }
-
-  private sealRetired(): void {
-    for (const writer of this.retired) {
-      if (this.unsynced.has(writer)) continue
-      this.index.seal(writer.name)
-      closeSync(writer.fd)
-      this.retired.delete(writer)
-    }
   }
 
   private readVerified(cid: string, at: PackedAt): Uint8Array | null {
@@ -276,7 +190,7 @@ export class Packs {
   }
 
   private readAt(at: PackedAt): Uint8Array {
-    const fd = this.writerFd(at.pack) ?? this.readerFd(at.pack)
+    const fd = this.writer.fdOf(at.pack) ?? this.readerFd(at.pack)
     const bytes = Buffer.allocUnsafe(at.size)
     let done = 0
     while (done < at.size) {
@@ -289,12 +203,6 @@ export class Packs {
       done += n
     }
     return bytes
-  }
-
-  private writerFd(pack: string): number | null {
-    if (this.writer?.name === pack) return this.writer.fd
-    for (const writer of this.retired) if (writer.name === pack) return writer.fd
-    return null
   }
 
   private readerFd(pack: string): number {
