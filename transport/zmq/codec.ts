@@ -27,7 +27,16 @@ export type Decoded<T> = { ok: true; message: T } | Rejection
 
 /** Encodes any protocol message as one UTF-8 JSON frame. */
 export function encodeMessage(message: WorkerMessage | TaskOrder | ControlMessage): Buffer {
-  return Buffer.from(JSON.stringify(message), 'utf8')
+  return Buffer.from(encodeFrame(message), 'utf8')
+}
+
+/**
+ * A protocol message as the JSON text of its frame (the same bytes as `encodeMessage`). Sockets are
+ * handed this string: zeromq copies it once, whereas a Buffer over 128 bytes is sent zero-copy and
+ * released later through a callback on the main thread, which costs more than the copy.
+ */
+export function encodeFrame(message: WorkerMessage | TaskOrder | ControlMessage): string {
+  return JSON.stringify(message)
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true })

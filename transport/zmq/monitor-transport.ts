@@ -1,6 +1,6 @@
 import { Context, Publisher, Pull, type Socket } from 'zeromq'
 import { type MonitorTransport, ValidationError, type WorkerMessage } from '../../core/domain/index.ts'
-import { createDropCounter, decodeWorkerMessage, encodeMessage } from './codec.ts'
+import { createDropCounter, decodeWorkerMessage, encodeFrame } from './codec.ts'
 import { isZ85Key } from './curve-keys.ts'
 import type { TransportEndpoints } from '../../core/domain/index.ts'
 import { createSendQueue } from './send-queue.ts'
@@ -142,14 +142,14 @@ export async function createZmqMonitorTransport(options: ZmqMonitorOptions): Pro
 
   return {
     sendOrder(workerId, order) {
-      if (!links.send(workerId, encodeMessage(order)))
+      if (!links.send(workerId, encodeFrame(order)))
         log(`order ${order.orderId} is for worker ${workerId}, which is not connected; dropped`)
     },
     admitWorker: (workerId, endpoint, curveKey) => links.admit(workerId, endpoint, curveKey),
     dropWorker: (workerId) => links.drop(workerId),
     onWorkerGone: (handler) => links.onGone(handler),
     publish(message) {
-      controlQueue.push(encodeMessage(message))
+      controlQueue.push(encodeFrame(message))
     },
     onMessage(handler) {
       handlers.push(handler)

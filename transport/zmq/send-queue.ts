@@ -1,13 +1,16 @@
 import { waitOrTimeOut } from '../timing/index.ts'
 
+/** What one send hands a socket: one frame (JSON text or bytes), or the frames of a multipart message. */
+export type Frames = string | Buffer | Buffer[]
+
 /** A socket's sending side as the queue needs it. */
 export interface Sendable {
-  send(frames: Buffer | Buffer[]): Promise<void>
+  send(frames: Frames): Promise<void>
 }
 
 /** Queues frames for a socket so that at most one send is in flight (zeromq throws EBUSY otherwise). */
 export interface SendQueue {
-  push(frames: Buffer | Buffer[]): void
+  push(frames: Frames): void
   /** Frames waiting, not counting the one in flight. */
   size(): number
   /** Resolves once the queue is empty (or after `timeoutMs`). */
@@ -18,7 +21,7 @@ export interface SendQueue {
 
 /** Creates a send queue over `socket`; a failed send is reported through `onError` and the queue moves on. */
 export function createSendQueue(socket: Sendable, onError: (error: unknown) => void): SendQueue {
-  const queue: (Buffer | Buffer[])[] = []
+  const queue: Frames[] = []
   let isSending = false
   let isClosed = false
   let drainWaiters: (() => void)[] = []

@@ -1,5 +1,5 @@
 import { type Context, Push } from 'zeromq'
-import { createSendQueue, type SendQueue } from './send-queue.ts'
+import { createSendQueue, type Frames, type SendQueue } from './send-queue.ts'
 import { LINK_KEEPALIVE, type MonitorCurve } from './socket-options.ts'
 
 interface Link {
@@ -58,7 +58,7 @@ export class WorkerLinks {
   }
 
   /** Queues frames for a worker; false when it has no link. */
-  send(workerId: string, frames: Buffer | Buffer[]): boolean {
+  send(workerId: string, frames: Frames): boolean {
     const link = this.links.get(workerId)
     if (!link) return false
     link.queue.push(frames)

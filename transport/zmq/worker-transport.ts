@@ -5,7 +5,7 @@ import {
   ValidationError,
   type WorkerTransport,
 } from '../../core/domain/index.ts'
-import { createDropCounter, decodeControl, decodeOrder, encodeMessage } from './codec.ts'
+import { createDropCounter, decodeControl, decodeOrder, encodeFrame } from './codec.ts'
 import { isZ85Key } from './curve-keys.ts'
 import type { TransportEndpoints } from '../../core/domain/index.ts'
 import { runReceiveLoop } from './receive-loop.ts'
@@ -172,7 +172,7 @@ export function createZmqWorkerTransport(options: ZmqWorkerOptions): ZmqWorkerTr
       reconnectHandlers.push(handler)
     },
     send(message) {
-      reportQueue.push(encodeMessage(message))
+      reportQueue.push(encodeFrame(message))
     },
     endpoint: () => boundEndpoint,
     pauseOrders() {
