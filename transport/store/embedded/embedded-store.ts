@@ -94,10 +94,12 @@ export async function createEmbeddedStore({ dir, sync = 'each' }: EmbeddedStoreO
       // One chunk or less is a single raw block (`ipfs add --raw-leaves`): hash it here, no importer.
       if (bytes instanceof Uint8Array && bytes.byteLength <= CHUNK_SIZE) {
         const block = CID.createV1(raw.code, await sha256.digest(bytes))
-        if (pending !== null) return putPacked(block, bytes)
+        const cid = asCid(block.toString())
+        // Packed already (an index row names durable bytes), whichever `sync`: nothing to write.
+        if (packs.find(cid) !== null) return { cid, size: bytes.byteLength }
+        if (pending !== null) return putPacked(cid, bytes)
         seen.needed(block)
         if (await files.putBlock(block, bytes)) seen.written(block)
-        const cid = asCid(block.toString())
         if (!(await recordRaw(cid, block, bytes)))
           await exclusive(() => roots.write({ v: 1, cid, size: bytes.byteLength, blocks: [cid] }))
         return { cid, size: bytes.byteLength }
@@ -124,12 +126,11 @@ export async function createEmbeddedStore({ dir, sync = 'each' }: EmbeddedStoreO
   }
 
   /**
-   * A one-block blob, `batch`: appended to this process's pack unless packed or recorded
-   * already. No await from the lookup to the append, so no delete of this process runs between.
+   * A one-block blob not packed yet, `batch`: appended to this process's pack unless recorded as a
+   * file already. No await from the lookup to the append, so no delete of this process runs between.
    */
-  function putPacked(block: CID, bytes: Uint8Array): PutResult {
-    const cid = asCid(block.toString())
-    if (packs.find(cid) === null && !roots.hasRaw(cid)) packs.append(cid, bytes)
+  function putPacked(cid: Cid, bytes: Uint8Array): PutResult {
+    if (!roots.hasRaw(cid)) packs.append(cid, bytes)
     return { cid, size: bytes.byteLength }
   }
 
@@ -159,9 +160,11 @@ export async function createEmbeddedStore({ dir, sync = 'each' }: EmbeddedStoreO
   }
 
   async function has(cid: Cid): Promise<boolean> {
-    if (packs.find(parseCid(cid).toString()) !== null) return true
+    const root = parseCid(cid)
+    // Only a one-block blob (a raw CID) can be packed.
+    if (root.code === raw.code && packs.find(cid) !== null) return true
     try {
-      await listDagBlocks(files, parseCid(cid))
+      await listDagBlocks(files, root)
       return true
     } catch (error) {
       if (error instanceof BanzaiError && error.code !== 'invalid_input') return false
@@ -171,7 +174,8 @@ export async function createEmbeddedStore({ dir, sync = 'each' }: EmbeddedStoreO
 
   async function stat(cid: Cid): Promise<BlobStat | null> {
     if (!(await has(cid))) return null
-    const record = (await roots.read(cid)) ?? packedRecord(cid)
+    // The pack index first: one query, where a packed blob's file record is two failed lookups.
+    const record = packedRecord(cid) ?? (await roots.read(cid))
     const size = record ? record.size : Number((await loadNode(files.reader(), parseCid(cid))).size)
     return { cid, size, pinned: await roots.isPinned(cid) }
   }
