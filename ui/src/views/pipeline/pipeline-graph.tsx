@@ -1,4 +1,4 @@
-import { createMemo, For, Show } from 'solid-js'
+import { createMemo, For, Show, untrack } from 'solid-js'
 import type { TaskDetail } from '../../../../core/domain/index.ts'
 import { layoutGraph, NODE_HEIGHT, NODE_WIDTH } from './graph-layout.ts'
 
@@ -27,9 +27,10 @@ function pathOf(points: { x: number; y: number }[]): string {
 export function PipelineGraph(props: PipelineGraphProps) {
   // The layout depends only on the shape of the graph, not on statuses: recomputed when that changes.
   const shape = createMemo(() => props.tasks.map((t) => `${t.index}<${(t.inputs ?? []).join(',')}`).join(';'))
+  // Untracked: reading the tasks here would lay out again (and redraw every node) on each status.
   const layout = createMemo(() => {
     shape()
-    return layoutGraph(props.tasks)
+    return untrack(() => layoutGraph(props.tasks))
   })
   const task = (step: number) => props.tasks[step]
   return (
