@@ -1,10 +1,11 @@
 import { startBanzaiSide } from '../support/banzai-side.ts'
 import {
   type MeasuredPhase,
+  type PhasePair,
   STEPS,
+  WARM_ROUNDS,
+  measureColdThenWarm,
   measurePhase,
-  runAllAtOnce,
-  runOneAfterAnother,
 } from '../support/pipeline-phases.ts'
 
 /** A measured phase and when it ran, in µs of the monotonic clock (a V8 CPU profile's timestamps). */
@@ -12,29 +13,35 @@ export interface StepCpuPhase extends MeasuredPhase {
   monotonicUs: { start: number; end: number }
 }
 
-/** The monitor's CPU per step for 4-step NOOP pipelines, one after another and all at once. */
-export interface StepCpu {
+/**
+ * The monitor's CPU per step for 4-step NOOP pipelines, one after another and all at once: warm
+ * (the phases at the top level, after `warmRounds` unmeasured rounds) and `cold` (just started).
+ */
+export interface StepCpu extends PhasePair<StepCpuPhase> {
   workers: 1
   slotsPerWorker: 10
   stepsPerPipeline: typeof STEPS
+  warmRounds: number
   monitorPid: number
-  oneAfterAnother: StepCpuPhase
-  allAtOnce: StepCpuPhase
+  cold: PhasePair<StepCpuPhase>
 }
 
 const monotonicUs = (): number => Number(process.hrtime.bigint() / 1000n)
 
 /**
  * Runs `warmup`, then `sequential` 4-step NOOP pipelines one after another, then `concurrent` at
- * once, on `banzai up --workers 1 --slots 10`; reads the monitor's and the worker's CPU from /proc
- * around each phase. `env` goes to `banzai up` (the profile sets `NODE_OPTIONS=--cpu-prof`).
+ * once, on `banzai up --workers 1 --slots 10`, cold and then warm (`measureColdThenWarm`); reads
+ * the monitor's and the worker's CPU from /proc around each phase. `env` goes to `banzai up` (the
+ * profile loads its CPU-profile hook so).
  */
 export async function measureStepCpu(options: {
   warmup: number
   sequential: number
   concurrent: number
+  warmRounds?: number
   env?: Record<string, string>
 }): Promise<StepCpu> {
+  const warmRounds = options.warmRounds ?? WARM_ROUNDS
   const side = await startBanzaiSide(options.env)
   const processes = (): Record<string, number[]> => ({
     monitor: [side.monitorPid],
@@ -46,16 +53,15 @@ export async function measureStepCpu(options: {
     return { ...phase, monotonicUs: { start, end: monotonicUs() } }
   }
   try {
-    await runOneAfterAnother(side, options.warmup)
-    const oneAfterAnother = await timed((s) => runOneAfterAnother(s, options.sequential))
-    const allAtOnce = await timed((s) => runAllAtOnce(s, options.concurrent))
+    const { cold, warm } = await measureColdThenWarm(side, { ...options, warmRounds }, timed)
     return {
       workers: 1,
       slotsPerWorker: 10,
       stepsPerPipeline: STEPS,
+      warmRounds,
       monitorPid: side.monitorPid,
-      oneAfterAnother,
-      allAtOnce,
+      ...warm,
+      cold,
     }
   } finally {
     await side.close()
@@ -72,10 +78,14 @@ export function stepCpuMarkdown(r: StepCpu): string[] {
     `${r.stepsPerPipeline}-step NOOP pipelines (\`cache: false\`) on \`banzai up --workers ${r.workers} --slots ${r.slotsPerWorker}\`: one after another, then all`,
     'at once. CPU is read from `/proc/<pid>/stat` (10 ms ticks) around each phase and divided by its steps. The goal',
     '(issue 14) is ≤ 0.25 ms of monitor CPU per step at 500 concurrent pipelines. Where it goes: `dispatch-profile.md`.',
+    `*Cold* is measured right after start (and 20 pipelines); *warm* after ${r.warmRounds} more unmeasured rounds of both phases,`,
+    'as a monitor that has run for a while: the JIT has compiled the hot paths and the heap has its working size.',
     '',
     '| phase | pipelines | pipelines/s | submit → done p50 / p99 (ms) | monitor CPU ms per step | worker CPU ms per step |',
     '| --- | ---: | ---: | ---: | ---: | ---: |',
-    row('one after another', r.oneAfterAnother),
-    row('all at once', r.allAtOnce),
+    row('warm, one after another', r.oneAfterAnother),
+    row('warm, all at once', r.allAtOnce),
+    row('cold, one after another', r.cold.oneAfterAnother),
+    row('cold, all at once', r.cold.allAtOnce),
   ]
 }

@@ -11,14 +11,8 @@ import { freePorts } from '../../test/support/banzai-processes.ts'
 import { loadNow, machineInfo } from '../support/machine.ts'
 import { startBanzaiSide } from '../support/banzai-side.ts'
 import { WORKER_CONCURRENCY, startBullmqSide } from './bullmq-flow.ts'
-import {
-  type MeasuredPhase,
-  STEPS,
-  measurePhase,
-  runAllAtOnce,
-  runOneAfterAnother,
-} from '../support/pipeline-phases.ts'
-import { peerMarkdown } from './report.ts'
+import { STEPS, WARM_ROUNDS, measureColdThenWarm, measurePhase } from '../support/pipeline-phases.ts'
+import { type PeerRatios, type Side, peerMarkdown } from './report.ts'
 import { startRedisServer } from './redis-server.ts'
 
 const { values: flags } = parseArgs({ options: { quick: { type: 'boolean', default: false } } })
@@ -27,20 +21,20 @@ const WARMUP = quick ? 5 : 20
 const ONE_AFTER_ANOTHER = quick ? 40 : 200
 const ALL_AT_ONCE = quick ? 100 : 500
 
-async function measureBullmq(): Promise<{ oneAfterAnother: MeasuredPhase; allAtOnce: MeasuredPhase }> {
+const PLAN = {
+  warmup: WARMUP,
+  sequential: ONE_AFTER_ANOTHER,
+  concurrent: ALL_AT_ONCE,
+  warmRounds: WARM_ROUNDS,
+}
+
+async function measureBullmq(): Promise<Side> {
   const redis = await startRedisServer(await freePorts(1))
   try {
     const side = await startBullmqSide(redis.port)
     try {
       const processes = () => ({ redis: [redis.pid], worker: [side.workerPid] })
-      await runOneAfterAnother(side, WARMUP)
-      const oneAfterAnother = await measurePhase(
-        side,
-        (s) => runOneAfterAnother(s, ONE_AFTER_ANOTHER),
-        processes,
-      )
-      const allAtOnce = await measurePhase(side, (s) => runAllAtOnce(s, ALL_AT_ONCE), processes)
-      return { oneAfterAnother, allAtOnce }
+      return await measureColdThenWarm(side, PLAN, (run) => measurePhase(side, run, processes))
     } finally {
       await side.close()
     }
@@ -49,18 +43,11 @@ async function measureBullmq(): Promise<{ oneAfterAnother: MeasuredPhase; allAtO
   }
 }
 
-async function measureBanzai(): Promise<{ oneAfterAnother: MeasuredPhase; allAtOnce: MeasuredPhase }> {
+async function measureBanzai(): Promise<Side> {
   const side = await startBanzaiSide()
   try {
     const processes = () => ({ monitor: [side.monitorPid], worker: side.workerPids() })
-    await runOneAfterAnother(side, WARMUP)
-    const oneAfterAnother = await measurePhase(
-      side,
-      (s) => runOneAfterAnother(s, ONE_AFTER_ANOTHER),
-      processes,
-    )
-    const allAtOnce = await measurePhase(side, (s) => runAllAtOnce(s, ALL_AT_ONCE), processes)
-    return { oneAfterAnother, allAtOnce }
+    return await measureColdThenWarm(side, PLAN, (run) => measurePhase(side, run, processes))
   } finally {
     await side.close()
   }
@@ -72,6 +59,12 @@ console.log(`bullmq: ${JSON.stringify(bullmq)}`)
 const banzai = await measureBanzai()
 console.log(`banzai: ${JSON.stringify(banzai)}`)
 const ratio = (a: number, b: number): number => Number((a / b).toFixed(2))
+const ratios = (b: Side['warm'], q: Side['warm']): PeerRatios => ({
+  allAtOncePipelinesPerSecond: ratio(b.allAtOnce.pipelinesPerSecond, q.allAtOnce.pipelinesPerSecond),
+  oneAfterAnotherTime: ratio(b.oneAfterAnother.seconds, q.oneAfterAnother.seconds),
+  oneAfterAnotherP50: ratio(b.oneAfterAnother.latencyMs.p50, q.oneAfterAnother.latencyMs.p50),
+  allAtOnceServerCpuPerStep: ratio(b.allAtOnce.serverCpuMsPerStep, q.allAtOnce.serverCpuMsPerStep),
+})
 const report = {
   ...machineInfo(loadBefore),
   quick,
@@ -83,18 +76,9 @@ const report = {
   },
   bullmq,
   banzai,
-  ratios: {
-    allAtOncePipelinesPerSecond: ratio(
-      banzai.allAtOnce.pipelinesPerSecond,
-      bullmq.allAtOnce.pipelinesPerSecond,
-    ),
-    oneAfterAnotherTime: ratio(banzai.oneAfterAnother.seconds, bullmq.oneAfterAnother.seconds),
-    oneAfterAnotherP50: ratio(banzai.oneAfterAnother.latencyMs.p50, bullmq.oneAfterAnother.latencyMs.p50),
-    allAtOnceServerCpuPerStep: ratio(
-      banzai.allAtOnce.serverCpuMsPerStep,
-      bullmq.allAtOnce.serverCpuMsPerStep,
-    ),
-  },
+  warmRounds: WARM_ROUNDS,
+  ratios: ratios(banzai.warm, bullmq.warm),
+  coldRatios: ratios(banzai.cold, bullmq.cold),
   goals: { allAtOncePipelinesPerSecond: '≥ 2', oneAfterAnotherTime: '≤ 0.3' },
 }
 const md = peerMarkdown(report)

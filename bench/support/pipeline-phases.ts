@@ -88,3 +88,47 @@ export async function measurePhase(
   )
   return { ...result, serverCpuMsPerStep, cpuMsPerStepByProcess: byProcess }
 }
+
+/** The two phases, one after another then all at once, as one system ran them. */
+export interface PhasePair<P extends PhaseResult = MeasuredPhase> {
+  oneAfterAnother: P
+  allAtOnce: P
+}
+
+/** Unmeasured rounds of both phases between the cold and the warm measurement (bench/dispatch, bench/peer-bullmq). */
+export const WARM_ROUNDS = 3
+
+/** What `measureColdThenWarm` runs: pipelines per phase, and the unmeasured rounds between cold and warm. */
+export interface ColdThenWarmPlan {
+  /** Pipelines one after another before anything is measured (connections, first compiles). */
+  warmup: number
+  sequential: number
+  concurrent: number
+  /** Unmeasured rounds of both phases between the cold and the warm measurement. */
+  warmRounds: number
+}
+
+/**
+ * Measures both phases twice on one running system: *cold*, right after `warmup` pipelines, and
+ * *warm*, after `warmRounds` more unmeasured rounds of the same two phases. A server's processes
+ * run for hours, so the warm figures are its steady state (the JIT has compiled the hot paths and
+ * the heap has grown to its working size); the cold ones say what a just-started process costs.
+ * `measure` wraps each measured phase (e.g. to note when it ran).
+ */
+export async function measureColdThenWarm<P extends PhaseResult>(
+  system: PipelineSystem,
+  plan: ColdThenWarmPlan,
+  measure: (run: (system: PipelineSystem) => Promise<PhaseResult>) => Promise<P>,
+): Promise<{ cold: PhasePair<P>; warm: PhasePair<P> }> {
+  const pair = async (): Promise<PhasePair<P>> => ({
+    oneAfterAnother: await measure((s) => runOneAfterAnother(s, plan.sequential)),
+    allAtOnce: await measure((s) => runAllAtOnce(s, plan.concurrent)),
+  })
+  await runOneAfterAnother(system, plan.warmup)
+  const cold = await pair()
+  for (let round = 0; round < plan.warmRounds; round++) {
+    await runOneAfterAnother(system, plan.sequential)
+    await runAllAtOnce(system, plan.concurrent)
+  }
+  return { cold, warm: await pair() }
+}
