@@ -1,4 +1,4 @@
-import type { StoredEvent } from '../../core/domain/index.ts'
+import { type StoredEvent, storedEventJson } from '../../core/domain/index.ts'
 
 /** What the pages are read from: the committed log and its highest seq (in memory). */
 export interface PageSource {
@@ -28,7 +28,7 @@ export interface SsePages {
 
 /** One event as an SSE frame: `id:` the global seq, `event:` the type, `data:` the stored event. */
 export function formatFrame(event: StoredEvent): string {
-  return `id: ${event.seq}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`
+  return `id: ${event.seq}\nevent: ${event.type}\ndata: ${storedEventJson(event)}\n\n`
 }
 
 /**

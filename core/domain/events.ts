@@ -130,6 +130,25 @@ export const StoredEvent = z.intersection(
 )
 export type StoredEvent = z.infer<typeof StoredEvent>
 
+// The JSON of each event's data, made once: the log's `data` column and every SSE frame of the
+// event use the same text (a tick's events reach the log and the streams as the same objects).
+const dataJsonOf = new WeakMap<StoredEvent, string>()
+
+/** An event's `data` as JSON, encoded once per event object. */
+export function eventDataJson(event: StoredEvent): string {
+  let json = dataJsonOf.get(event)
+  if (json === undefined) {
+    json = JSON.stringify(event.data)
+    dataJsonOf.set(event, json)
+  }
+  return json
+}
+
+/** A stored event as JSON (the shape `StoredEvent` parses), its data encoded once (`eventDataJson`). */
+export function storedEventJson(event: StoredEvent): string {
+  return `{"seq":${event.seq},"pipelineId":${JSON.stringify(event.pipelineId)},"pipelineSeq":${event.pipelineSeq},"at":${JSON.stringify(event.at)},"type":${JSON.stringify(event.type)},"data":${eventDataJson(event)}}`
+}
+
 /** Event types after which a pipeline is final. */
 export const FINAL_EVENTS: ReadonlySet<EventType> = new Set([
   'PipelineSucceeded',

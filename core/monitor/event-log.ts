@@ -1,4 +1,4 @@
-import { StoredEvent, ValidationError } from '../domain/index.ts'
+import { eventDataJson, StoredEvent, ValidationError } from '../domain/index.ts'
 import type { Db } from './sqlite/open-database.ts'
 
 interface EventRow {
@@ -54,7 +54,7 @@ export class EventLog {
   /** Writes events; call inside the tick's transaction. */
   append(events: readonly StoredEvent[]): void {
     for (const e of events)
-      this.insert.run(e.seq, e.pipelineId, e.pipelineSeq, e.type, e.at, JSON.stringify(e.data))
+      this.insert.run(e.seq, e.pipelineId, e.pipelineSeq, e.type, e.at, eventDataJson(e))
   }
 
   /** The highest committed seq, 0 for an empty log. */

@@ -1,12 +1,33 @@
 import type { Socket } from 'zeromq'
 import type { Decoded, Rejection } from './codec.ts'
+import { MAX_BATCH_FRAMES } from './send-queue.ts'
 
 /** A socket that receives multipart messages. */
 type Receiving = Socket & { receive(): Promise<Buffer[]> }
 
 /**
- * Receives until the socket closes: decodes each one-frame message and hands it on, counts the
- * rest as drops; an error from the socket itself is reported and the loop goes on. Never rejects.
+ * Decodes a message's frames, each one whole message (a batch from a send queue); all or nothing:
+ * a batch with a bad frame, or longer than MAX_BATCH_FRAMES, is one `multipart` drop.
+ */
+function decodeBatch<T>(frames: Buffer[], decode: (frame: Buffer) => Decoded<T>): T[] | Rejection {
+  if (frames.length === 0 || frames.length > MAX_BATCH_FRAMES)
+    return { ok: false, kind: 'multipart', detail: `${frames.length} frames` }
+  const messages: T[] = []
+  for (const [i, frame] of frames.entries()) {
+    const decoded = decode(frame)
+    if (!decoded.ok)
+      return frames.length === 1
+        ? decoded
+        : { ok: false, kind: 'multipart', detail: `frame ${i + 1} of ${frames.length}: ${decoded.kind}` }
+    messages.push(decoded.message)
+  }
+  return messages
+}
+
+/**
+ * Receives until the socket closes: decodes each message (one frame, or a batch of frames that are
+ * one message each) and hands its messages on in order, counts a bad one as a drop; an error from
+ * the socket itself is reported and the loop goes on. Never rejects.
  */
 export async function runReceiveLoop<T>(
   socket: Receiving,
@@ -26,18 +47,17 @@ export async function runReceiveLoop<T>(
       await new Promise((resolve) => setImmediate(resolve))
       continue
     }
-    const [frame] = frames
-    if (frames.length !== 1 || !frame) {
-      onDrop({ ok: false, kind: 'multipart', detail: `${frames.length} frames` })
+    const messages = decodeBatch(frames, decode)
+    if (!Array.isArray(messages)) {
+      onDrop(messages)
       continue
     }
-    const decoded = decode(frame)
-    if (decoded.ok) {
+    for (const message of messages) {
       try {
-        hand(decoded.message)
+        hand(message)
       } catch (error) {
         onError(error)
       }
-    } else onDrop(decoded)
+    }
   }
 }

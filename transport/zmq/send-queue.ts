@@ -1,7 +1,12 @@
 import { waitOrTimeOut } from '../timing/index.ts'
 
 /** What one send hands a socket: one frame (JSON text or bytes), or the frames of a multipart message. */
-export type Frames = string | Buffer | Buffer[]
+export type Frames = string | Buffer | (string | Buffer)[]
+
+/** Most frames one batch carries (a receive loop drops a longer message whole). */
+export const MAX_BATCH_FRAMES = 256
+/** A batch takes no more frames once it holds this many bytes (a single larger frame goes alone). */
+const MAX_BATCH_BYTES = 1024 * 1024
 
 /** A socket's sending side as the queue needs it. */
 export interface Sendable {
@@ -19,8 +24,37 @@ export interface SendQueue {
   close(): void
 }
 
-/** Creates a send queue over `socket`; a failed send is reported through `onError` and the queue moves on. */
-export function createSendQueue(socket: Sendable, onError: (error: unknown) => void): SendQueue {
+/**
+ * With `batch`, the single frames that queued behind a send in flight leave together, as one
+ * multipart message of up to MAX_BATCH_FRAMES frames, each frame one whole message (the receive
+ * loop hands them on in order). A burst of reports or orders then costs one send and one receive
+ * instead of one per message. Only for PUSH/PULL: a SUB would filter a batch by its first frame.
+ */
+function takeBatch(queue: Frames[]): Frames {
+  const first = queue.shift()!
+  if (typeof first !== 'string' && !Buffer.isBuffer(first)) return first
+  const batch: (string | Buffer)[] = [first]
+  let bytes = first.length
+  while (batch.length < MAX_BATCH_FRAMES && bytes < MAX_BATCH_BYTES) {
+    const next = queue[0]
+    if (next === undefined || (typeof next !== 'string' && !Buffer.isBuffer(next))) break
+    if (bytes + next.length > MAX_BATCH_BYTES) break
+    batch.push(next)
+    bytes += next.length
+    queue.shift()
+  }
+  return batch.length === 1 ? first : batch
+}
+
+/**
+ * Creates a send queue over `socket`; a failed send is reported through `onError` and the queue
+ * moves on. `batch` joins queued single frames into one multipart message (see takeBatch).
+ */
+export function createSendQueue(
+  socket: Sendable,
+  onError: (error: unknown) => void,
+  options: { batch?: boolean } = {},
+): SendQueue {
   const queue: Frames[] = []
   let isSending = false
   let isClosed = false
@@ -30,9 +64,10 @@ export function createSendQueue(socket: Sendable, onError: (error: unknown) => v
     if (isSending) return
     isSending = true
     try {
-      for (let frame = queue.shift(); frame && !isClosed; frame = queue.shift()) {
+      while (queue.length > 0 && !isClosed) {
+        const frames = options.batch ? takeBatch(queue) : queue.shift()!
         try {
-          await socket.send(frame)
+          await socket.send(frames)
         } catch (error) {
           if (!isClosed) onError(error)
         }

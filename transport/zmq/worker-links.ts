@@ -43,7 +43,7 @@ export class WorkerLinks {
         : {}
     // `immediate`: nothing is queued to a link that is not up, so an order never waits on a dead one.
     const socket = new Push({ context, linger: 0, immediate: true, ...LINK_KEEPALIVE, ...security })
-    const queue = createSendQueue(socket, this.options.onSendError(`worker ${workerId}`))
+    const queue = createSendQueue(socket, this.options.onSendError(`worker ${workerId}`), { batch: true })
     const link: Link = { endpoint, socket, queue }
     this.links.set(workerId, link)
     socket.events.on('disconnect', () => {

@@ -90,7 +90,9 @@ export function createZmqWorkerTransport(options: ZmqWorkerOptions): ZmqWorkerTr
   control.subscribe()
 
   const drops = createDropCounter(log)
-  const reportQueue = createSendQueue(reports, (error) => log(`sending a report failed: ${String(error)}`))
+  const reportQueue = createSendQueue(reports, (error) => log(`sending a report failed: ${String(error)}`), {
+    batch: true,
+  })
   const orderHandlers: ((order: TaskOrder) => void)[] = []
   const controlHandlers: ((message: ControlMessage) => void)[] = []
   const reconnectHandlers: (() => void)[] = []

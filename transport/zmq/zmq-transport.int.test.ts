@@ -246,6 +246,55 @@ describe('ZeroMQ transport', () => {
     expect(total()).toBe(10_000)
   })
 
+  it('hands on the reports of a batch (one multipart message) in order, and drops a batch with a bad frame whole', async () => {
+    const monitor = await monitorOn()
+    const reports = collect<WorkerMessage>((h) => monitor.onMessage(h))
+    const raw = new Push({ linger: 0 })
+    raw.connect(monitor.endpoints().reports)
+    const beat = (host: string): Buffer =>
+      Buffer.from(
+        encodeMessage({
+          type: 'Heartbeat',
+          v: PROTOCOL_VERSION,
+          workerId: 'w',
+          host,
+          pid: 1,
+          lanes: ['default'],
+          slots: 1,
+          inFlight: [],
+        }),
+      )
+    await raw.send([beat('a'), beat('b'), beat('c')])
+    await raw.send([beat('x'), Buffer.from('{"type":"Heartbeat"')])
+    await raw.send(beat('d'))
+    await until(() => reports.length === 4)
+    expect(reports.map((r) => (r.type === 'Heartbeat' ? r.host : r.type))).toEqual(['a', 'b', 'c', 'd'])
+    expect(monitor.dropped()).toEqual({ multipart: 1 })
+    raw.close()
+  })
+
+  it('sends a burst of reports as batches: every one arrives, in order', async () => {
+    const monitor = await monitorOn()
+    const reports = collect<WorkerMessage>((h) => monitor.onMessage(h))
+    const worker = workerOn(monitor)
+    await worker.connected()
+    const burst = 1_000
+    for (let i = 0; i < burst; i++)
+      worker.send({
+        type: 'OrderProgress',
+        v: PROTOCOL_VERSION,
+        orderId: makeOrderId({ pipelineId: 'p-burst' as PipelineId, step: 0, shard: 0, attempt: 1 }),
+        workerId: 'w',
+        done: i,
+        total: burst,
+        unit: 'items',
+      })
+    await until(() => reports.filter((r) => r.type === 'OrderProgress').length === burst)
+    const done = reports.flatMap((r) => (r.type === 'OrderProgress' ? [r.done] : []))
+    expect(done).toEqual(Array.from({ length: burst }, (_, i) => i))
+    expect(monitor.dropped()).toEqual({})
+  })
+
   it('tells the worker when its link comes back after the monitor restarts on the same ports', async () => {
     const first = await monitorOnFreePorts()
     const port = Number(first.endpoints().reports.split(':').at(-1))

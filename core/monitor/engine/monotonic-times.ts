@@ -8,25 +8,36 @@ import type { Clock } from './clock.ts'
  * Times logged before a restart are mapped from wall time once, on first use.
  */
 export class MonotonicTimes {
-  private readonly times = new Map<string, number>()
+  /** By pipeline, so that forgetting one ended pipeline costs its own keys only. */
+  private readonly times = new Map<PipelineId, Map<string, number>>()
 
   constructor(private readonly clock: Clock) {}
 
-  /** Notes that the thing named `key` happened now, or is due `delayMs` from now. */
-  record(key: string, delayMs = 0): void {
-    this.times.set(key, this.clock.monotonic() + delayMs)
+  private of(pipelineId: PipelineId): Map<string, number> {
+    let times = this.times.get(pipelineId)
+    if (!times) {
+      times = new Map()
+      this.times.set(pipelineId, times)
+    }
+    return times
+  }
+
+  /** Notes that the thing named `key` (stepKey, unitKey) of a pipeline happened now, or is due `delayMs` from now. */
+  record(pipelineId: PipelineId, key: string, delayMs = 0): void {
+    this.of(pipelineId).set(key, this.clock.monotonic() + delayMs)
   }
 
   /** Forgets what a pipeline recorded (it ended). */
   forget(pipelineId: PipelineId): void {
-    for (const key of this.times.keys()) if (key.startsWith(`${pipelineId}/`)) this.times.delete(key)
+    this.times.delete(pipelineId)
   }
 
-  private monoOf(key: string, iso: string): number {
-    let mono = this.times.get(key)
+  private monoOf(pipelineId: PipelineId, key: string, iso: string): number {
+    const times = this.of(pipelineId)
+    let mono = times.get(key)
     if (mono === undefined) {
       mono = this.clock.monotonic() - (this.clock.wall() - Date.parse(iso))
-      this.times.set(key, mono)
+      times.set(key, mono)
     }
     return mono
   }
@@ -36,7 +47,8 @@ export class MonotonicTimes {
     return (
       this.clock.monotonic() -
       this.monoOf(
-        stepKey(pipelineId, step.index),
+        pipelineId,
+        stepKey(step.index),
         step.startedAt ?? new Date(this.clock.wall()).toISOString(),
       )
     )
@@ -47,17 +59,17 @@ export class MonotonicTimes {
     if (unit.notBefore === null) return true
     return (
       this.clock.monotonic() >=
-      this.monoOf(unitKey(pipelineId, step, unit.shard, unit.attempt), unit.notBefore)
+      this.monoOf(pipelineId, unitKey(step, unit.shard, unit.attempt), unit.notBefore)
     )
   }
 }
 
-/** The key of a step's start. */
-export function stepKey(pipelineId: PipelineId, step: number): string {
-  return `${pipelineId}/s${step}`
+/** The key of a step's start, within its pipeline. */
+export function stepKey(step: number): string {
+  return `s${step}`
 }
 
-/** The key of a unit attempt's due time. */
-export function unitKey(pipelineId: PipelineId, step: number, shard: number, attempt: number): string {
-  return `${pipelineId}/u${step}.${shard}.${attempt}`
+/** The key of a unit attempt's due time, within its pipeline. */
+export function unitKey(step: number, shard: number, attempt: number): string {
+  return `u${step}.${shard}.${attempt}`
 }

@@ -67,11 +67,12 @@ export function createEventRecorder(deps: RecorderDeps): RecordEvent {
     actor.lastSeq = stored.seq
     tick.events.push(stored)
     if (event.type === 'StepStarted' || event.type === 'StepJoined')
-      deps.times.record(stepKey(pipelineId, event.data.step))
+      deps.times.record(pipelineId, stepKey(event.data.step))
     if (event.type === 'UnitRetryScheduled') {
       const d = event.data
       deps.times.record(
-        unitKey(pipelineId, d.step, d.shard, d.attempt),
+        pipelineId,
+        unitKey(d.step, d.shard, d.attempt),
         Date.parse(d.notBefore) - Date.parse(stored.at),
       )
     }
