@@ -6,7 +6,8 @@ import type { ApiDeps, AppEnv } from './deps.ts'
 import { requireToken } from './http/auth.ts'
 import { createFallback } from './http/fallback.ts'
 import { createMetrics } from './http/metrics.ts'
-import { HttpProblem, invalidParameters, problemResponse, toProblem } from './http/problem.ts'
+import { isJsonRequest, preloadBody, readIncomingBody, tooLarge } from './http/json-body.ts'
+import { invalidParameters, problemResponse, toProblem } from './http/problem.ts'
 import { logRequests } from './http/request-log.ts'
 import { registerBlobRoute } from './routes/blobs.ts'
 import { registerDatasetRoutes } from './routes/datasets.ts'
@@ -58,16 +59,20 @@ export function createApi(deps: ApiDeps): OpenAPIHono<AppEnv> {
   const limitBody: MiddlewareHandler<AppEnv> = bodyLimit({
     maxSize: limit,
     onError: () => {
-      // The unread rest of the body makes the connection unusable: close it after answering.
-      throw new HttpProblem(413, 'payload_too_large', `the request body is larger than ${limit} bytes`, [], {
-        Connection: 'close',
-      })
+      throw tooLarge(limit)
     },
   })
   // GET and HEAD carry no body, and asking whether they do makes node-server build a whole web
-  // Request (with its AbortSignal): a cost paid by every SSE client of a flood, for nothing.
-  const limitBodies: MiddlewareHandler<AppEnv> = (c, next) =>
-    BODYLESS.has(c.req.method) ? next() : limitBody(c, next)
+  // Request (with its AbortSignal): a cost paid by every SSE client of a flood, for nothing. A
+  // JSON body is read from node's own request (json-body.ts); other bodies (blobs) stream on.
+  const limitBodies: MiddlewareHandler<AppEnv> = async (c, next) => {
+    if (BODYLESS.has(c.req.method)) return next()
+    const incoming = c.env?.incoming
+    if (!incoming || !isJsonRequest(incoming)) return limitBody(c, next)
+    preloadBody(c.req, await readIncomingBody(incoming, limit))
+    c.set('bodyRead', true)
+    return next()
+  }
   app.use('/api/*', limitBodies)
 
   registerPipelineRoutes(app, deps)

@@ -85,6 +85,30 @@ describe('POST /api/pipelines', () => {
     expectProblem(await api.json('/api/pipelines', postJson(huge)), 413)
   })
 
+  test('a chunked body (no Content-Length) is read to its end and limited too; a BOM is dropped', async () => {
+    const chunked = (text: string): RequestInit & { duplex: 'half' } => {
+      const bytes = new TextEncoder().encode(text)
+      const step = 64 * 1024
+      return {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        duplex: 'half',
+        body: new ReadableStream<Uint8Array>({
+          start(controller) {
+            for (let at = 0; at < bytes.length; at += step) controller.enqueue(bytes.subarray(at, at + step))
+            controller.close()
+          },
+        }),
+      }
+    }
+    const ok = await api.json<Detail>('/api/pipelines', chunked('\ufeff[{"call":"NOOP"}]'))
+    expect(ok.status).toBe(201)
+    expect(ok.body.tasks).toHaveLength(1)
+    const huge = JSON.stringify([{ call: 'FAIL', args: ['x'.repeat(1024 * 1024 + 10)] }])
+    expectProblem(await api.json('/api/pipelines', chunked(huge)), 413)
+    expectProblem(await api.json('/api/pipelines', chunked('[{"call":')), 400)
+  })
+
   test('Idempotency-Key: the same key returns the same pipeline (200), never a second one', async () => {
     const first = await submit([{ call: 'NOOP' }], { 'Idempotency-Key': 'contract-key-1' })
     const again = await api.json<Detail>(

@@ -56,7 +56,8 @@ export function logRequests(logger: Logger): MiddlewareHandler<AppEnv> {
     }
     c.res.headers.set('X-Request-Id', requestId)
     // A body left unread makes the server drop the connection after answering: tell the client not to reuse it.
-    if (hasBody(header) && !c.req.raw.bodyUsed) c.res.headers.set('Connection', 'close')
+    if (hasBody(header) && c.get('bodyRead') !== true && !c.req.raw.bodyUsed)
+      c.res.headers.set('Connection', 'close')
     logAnswered(logger, {
       reqId: requestId,
       method: c.req.method,
