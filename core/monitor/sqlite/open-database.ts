@@ -2,6 +2,11 @@ import { existsSync, statSync } from 'node:fs'
 import Database from 'better-sqlite3'
 import { BanzaiError } from '../../domain/index.ts'
 
+/** The page cache of a connection, KiB (SQLite's default is 2 MiB). */
+const CACHE_KIB = 32 * 1024
+/** WAL pages after which a commit checkpoints (SQLite's default is 1000). */
+const CHECKPOINT_PAGES = 10_000
+
 /** A better-sqlite3 connection. */
 export type Db = Database.Database
 
@@ -87,6 +92,13 @@ export function openDatabase(file: string): Db {
     db.pragma('synchronous = FULL')
     db.pragma('busy_timeout = 5000')
     db.pragma('foreign_keys = ON')
+    // Measured on a commit of 16 events over 500 live pipelines (bench/dispatch's shape): the log's
+    // index pages of that many pipelines outgrow the default 2 MiB page cache (each miss a pread),
+    // and a checkpoint every 1000 WAL pages copies index pages that the next commits change
+    // again. A 32 MiB cache and a checkpoint every 10,000 pages (a WAL of about 40 MiB at most)
+    // took 10-15 % off each commit's CPU.
+    db.pragma(`cache_size = -${CACHE_KIB}`)
+    db.pragma(`wal_autocheckpoint = ${CHECKPOINT_PAGES}`)
     db.exec(SCHEMA)
     addSnapshotVersion(db)
     return db
