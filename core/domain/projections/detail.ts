@@ -16,45 +16,54 @@ function updateShard(task: TaskDetail, shard: number, fn: (unit: ShardView) => S
   return summarizeShards({ ...task, units })
 }
 
-/** Recomputes a task's shard counts, attempt, worker, progress and status from its shards. */
+/**
+ * Recomputes a task's shard counts, attempt, worker, progress and status from its shards, in one
+ * pass over them with no copies (it runs for every unit event of a pipeline).
+ */
 function summarizeShards(task: TaskDetail): TaskDetail {
-  const succeeded = task.units.filter((u) => u.status === 'succeeded').length
-  const running = task.units.filter((u) => u.status === 'running').length
-  const attempt = task.units.reduce((max, u) => Math.max(max, u.attempt), task.attempt)
-  const lastWorker = [...task.units].reverse().find((u) => u.worker !== null)?.worker ?? task.worker
+  const units = task.units
+  let succeeded = 0
+  let running = 0
+  let attempt = task.attempt
+  let lastWorker = task.worker
+  // Multi-shard progress: the sums, and whether every shard reports progress in one unit.
+  let done = 0
+  let total = 0
+  let withProgress = 0
+  let progressUnit: string | null = null
+  let sameUnit = true
+  for (const u of units) {
+    if (u.status === 'succeeded') succeeded++
+    else if (u.status === 'running') running++
+    if (u.attempt > attempt) attempt = u.attempt
+    if (u.worker !== null) lastWorker = u.worker
+    const p = u.progress
+    total += p?.total ?? 0
+    done += u.status === 'succeeded' ? (p?.total ?? 0) : (p?.done ?? 0)
+    if (p !== null) {
+      withProgress++
+      progressUnit ??= p.unit
+      if (p.unit !== progressUnit) sameUnit = false
+    }
+  }
   let status: TaskStatus = task.status
   if (status === 'queued' || status === 'running')
     status = running > 0 || succeeded > 0 ? 'running' : 'queued'
   let progress: Progress | null = task.progress
-  if (task.units.length > 1) {
-    const withProgress = task.units.filter((u) => u.progress !== null)
-    const unit = withProgress[0]?.progress?.unit ?? 'shards'
-    const same = withProgress.every((u) => u.progress?.unit === unit)
+  if (units.length > 1)
     progress =
-      same && withProgress.length === task.units.length
-        ? {
-            done: sum(task.units, (u) =>
-              u.status === 'succeeded' ? (u.progress?.total ?? 0) : (u.progress?.done ?? 0),
-            ),
-            total: sum(task.units, (u) => u.progress?.total ?? 0),
-            unit,
-          }
-        : { done: succeeded, total: task.units.length, unit: 'shards' }
-  } else if (task.units.length === 1) {
-    progress = task.units[0]?.progress ?? null
-  }
+      sameUnit && withProgress === units.length
+        ? { done, total, unit: progressUnit ?? 'shards' }
+        : { done: succeeded, total: units.length, unit: 'shards' }
+  else if (units.length === 1) progress = units[0]?.progress ?? null
   return {
     ...task,
-    shards: { total: task.units.length, succeeded, running },
+    shards: { total: units.length, succeeded, running },
     attempt,
     worker: lastWorker,
     status,
     progress,
   }
-}
-
-function sum<T>(items: T[], fn: (item: T) => number): number {
-  return items.reduce((acc, item) => acc + fn(item), 0)
 }
 
 function endTask(
