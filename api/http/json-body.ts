@@ -21,17 +21,23 @@ export function tooLarge(limit: number): HttpProblem {
  * `Content-Length` is refused before reading). Hand-written rather than Hono's `bodyLimit`
  * and `c.req.json()`: those go through a web `Request` (with its AbortSignal, Headers and a
  * ReadableStream over the socket), which the profile of a burst of submissions showed to be a
- * large part of each POST's cost. Rejects with the 413, or with the stream's error.
+ * large part of each POST's cost. Rejects with the 413, or a 400 when the body cannot be read.
  */
 export async function readIncomingBody(incoming: IncomingMessage, limit: number): Promise<Buffer> {
   const declared = Number(incoming.headers['content-length'] ?? Number.NaN)
   if (declared > limit) throw tooLarge(limit)
   const chunks: Buffer[] = []
   let size = 0
-  for await (const chunk of incoming as AsyncIterable<Buffer>) {
-    size += chunk.length
-    if (size > limit) throw tooLarge(limit)
-    chunks.push(chunk)
+  try {
+    for await (const chunk of incoming as AsyncIterable<Buffer>) {
+      size += chunk.length
+      if (size > limit) throw tooLarge(limit)
+      chunks.push(chunk)
+    }
+  } catch (error) {
+    if (error instanceof HttpProblem) throw error
+    // The client went away mid-body (or sent a broken chunked encoding): its fault, not a bug.
+    throw new HttpProblem(400, 'bad_body', `the request body could not be read: ${String(error)}`)
   }
   return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)
 }
