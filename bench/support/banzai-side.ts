@@ -12,6 +12,13 @@ export const NOOP_PIPELINE = {
   cache: false,
 }
 
+/** The frames the timing client reads (it skips the rest unparsed). */
+const PIPELINE_ENDS: ReadonlySet<string> = new Set([
+  'PipelineSucceeded',
+  'PipelineFailed',
+  'PipelineCancelled',
+])
+
 /** The Banzai side, running: `banzai up --workers 1 --slots 10` on a fresh data folder, followed over SSE. */
 export interface BanzaiSide extends PipelineSystem {
   monitorPid: number
@@ -32,11 +39,15 @@ export async function startBanzaiSide(env?: Record<string, string>): Promise<Ban
     },
   )
   const completions = new CompletionWaiter()
-  const listener = await listenToEvents(up.url, (event, arrivedMs) => {
-    if (event.type === 'PipelineSucceeded') completions.record(event.pipelineId, arrivedMs)
-    else if (event.type === 'PipelineFailed' || event.type === 'PipelineCancelled')
-      console.error(`banzai: pipeline ${event.pipelineId} ended with ${event.type}`)
-  })
+  const listener = await listenToEvents(
+    up.url,
+    (event, arrivedMs) => {
+      if (event.type === 'PipelineSucceeded') completions.record(event.pipelineId, arrivedMs)
+      else console.error(`banzai: pipeline ${event.pipelineId} ended with ${event.type}`)
+    },
+    undefined,
+    PIPELINE_ENDS,
+  )
   return {
     monitorPid: up.child.process.pid ?? 0,
     workerPids: () => up.workerPids(),
