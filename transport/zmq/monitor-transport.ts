@@ -4,7 +4,7 @@ import { createDropCounter, decodeWorkerMessage, encodeFrame } from './codec.ts'
 import { isZ85Key } from './curve-keys.ts'
 import type { TransportEndpoints } from '../../core/domain/index.ts'
 import { createSendQueue } from './send-queue.ts'
-import { LINK_KEEPALIVE, type MonitorCurve, serverSecurity } from './socket-options.ts'
+import { INBOUND_LIMIT, LINK_KEEPALIVE, type MonitorCurve, serverSecurity } from './socket-options.ts'
 import { WorkerLinks } from './worker-links.ts'
 import { runReceiveLoop } from './receive-loop.ts'
 import { startZapHandler, type ZapHandler } from './zap-handler.ts'
@@ -70,7 +70,7 @@ export async function createZmqMonitorTransport(options: ZmqMonitorOptions): Pro
     : undefined
   // A fresh object per socket: zeromq's constructor deletes `context` from the options it is given.
   const common = () => ({ context, linger: 0, ...LINK_KEEPALIVE, ...serverSecurity(curve) })
-  const reports = new Pull(common())
+  const reports = new Pull({ ...common(), ...INBOUND_LIMIT })
   const control = new Publisher(common())
   const sockets: Socket[] = [reports, control]
 

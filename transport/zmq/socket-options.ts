@@ -1,3 +1,5 @@
+import { MAX_FRAME_BYTES } from './codec.ts'
+
 /** CURVE settings of a monitor: its key pair, and the worker public keys it admits (all, when absent). */
 export interface MonitorCurve {
   secretKey: string
@@ -24,6 +26,14 @@ export const LINK_KEEPALIVE = {
   tcpKeepaliveInterval: 2,
   tcpKeepaliveCount: 5,
 }
+
+/**
+ * For a socket that receives from peers it does not trust (the monitor's reports, a worker's
+ * orders): libzmq disconnects a peer that sends a frame over 1 MiB instead of buffering it
+ * whole, so a hostile local process cannot exhaust the receiver's memory with one frame. No
+ * legitimate message is that large: the codec refuses such frames anyway (`too-large`).
+ */
+export const INBOUND_LIMIT = { maxMessageSize: MAX_FRAME_BYTES }
 
 /** Socket options that make a monitor socket a CURVE server (empty without CURVE). */
 export function serverSecurity(curve: MonitorCurve | undefined): Record<string, unknown> {

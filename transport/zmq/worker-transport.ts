@@ -10,7 +10,7 @@ import { isZ85Key } from './curve-keys.ts'
 import type { TransportEndpoints } from '../../core/domain/index.ts'
 import { runReceiveLoop } from './receive-loop.ts'
 import { createSendQueue } from './send-queue.ts'
-import { clientSecurity, LINK_KEEPALIVE, type WorkerCurve } from './socket-options.ts'
+import { clientSecurity, INBOUND_LIMIT, LINK_KEEPALIVE, type WorkerCurve } from './socket-options.ts'
 import { startZapHandler, type ZapHandler } from './zap-handler.ts'
 
 /** Settings of a worker's sockets. */
@@ -82,7 +82,7 @@ export function createZmqWorkerTransport(options: ZmqWorkerOptions): ZmqWorkerTr
         zapEnforceDomain: true,
       }
     : {}
-  const pull = new Pull({ context, ...LINK_KEEPALIVE, ...pullSecurity, linger: 0 })
+  const pull = new Pull({ context, ...LINK_KEEPALIVE, ...INBOUND_LIMIT, ...pullSecurity, linger: 0 })
   const pulls = [pull]
   let boundEndpoint = ''
   const reports = new Push({ ...common(), linger: options.lingerMs ?? 2_000 })

@@ -273,6 +273,34 @@ describe('ZeroMQ transport', () => {
     raw.close()
   })
 
+  it('disconnects a peer that sends a frame over 1 MiB instead of buffering it, and keeps serving', async () => {
+    const monitor = await monitorOn()
+    const reports = collect<WorkerMessage>((h) => monitor.onMessage(h))
+    const hostile = new Push({ linger: 0 })
+    let disconnected = false
+    hostile.events.on('disconnect', () => (disconnected = true))
+    hostile.connect(monitor.endpoints().reports)
+    await hostile.send(Buffer.alloc(8 * 1024 * 1024, 0x7b))
+    const deadline = Date.now() + 5_000
+    await until(() => disconnected || Date.now() > deadline)
+    expect(disconnected, 'the monitor should drop the peer of an oversized frame').toBe(true)
+    hostile.close()
+    const worker = workerOn(monitor)
+    await worker.connected()
+    worker.send({
+      type: 'Heartbeat',
+      v: PROTOCOL_VERSION,
+      workerId: 'w',
+      host: 'after',
+      pid: 1,
+      lanes: ['default'],
+      slots: 1,
+      inFlight: [],
+    })
+    await until(() => reports.length === 1)
+    expect(reports[0]).toMatchObject({ type: 'Heartbeat', host: 'after' })
+  })
+
   it('sends a burst of reports as batches: every one arrives, in order', async () => {
     const monitor = await monitorOn()
     const reports = collect<WorkerMessage>((h) => monitor.onMessage(h))
