@@ -70,7 +70,6 @@ export function createApi(deps: ApiDeps): OpenAPIHono<AppEnv> {
     const incoming = c.env?.incoming
     if (!incoming || !isJsonRequest(incoming)) return limitBody(c, next)
     preloadBody(c.req, await readIncomingBody(incoming, limit))
-    c.set('bodyRead', true)
     return next()
   }
   app.use('/api/*', limitBodies)

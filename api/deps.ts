@@ -41,7 +41,5 @@ export interface AppEnv {
   Variables: {
     requestId: string
     logger: Logger
-    /** Set once the request's JSON body was read from node's request (api/http/json-body.ts). */
-    bodyRead?: boolean
   }
 }

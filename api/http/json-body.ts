@@ -2,11 +2,16 @@ import type { IncomingMessage } from 'node:http'
 import type { HonoRequest } from 'hono'
 import { HttpProblem } from './problem.ts'
 
-const JSON_TYPE = /^application\/([a-z-.]+\+)?json\s*(;|$)/i
+const JSON_MEDIA_TYPE = /^application\/([a-z-.]+\+)?json(;\s*[a-zA-Z0-9-]+=([^;]+))*$/i
+
+/** Whether a `Content-Type` names JSON (`application/json`, `application/*+json`, with parameters). */
+export function isJsonMediaType(contentType: string | undefined): boolean {
+  return JSON_MEDIA_TYPE.test(contentType ?? '')
+}
 
 /** Whether node's parsed headers announce a JSON body. */
 export function isJsonRequest(incoming: IncomingMessage): boolean {
-  return JSON_TYPE.test(incoming.headers['content-type'] ?? '')
+  return isJsonMediaType(incoming.headers['content-type'])
 }
 
 /** The 413 of a body over `limit`; the unread rest makes the connection unusable, so it closes. */
@@ -52,4 +57,9 @@ export function preloadBody(req: HonoRequest, body: Buffer): void {
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1) // a BOM, as the fetch spec's JSON reading drops it
   // Hono keeps promises in its body cache, though its type names the values.
   ;(req.bodyCache as { text?: Promise<string> }).text = Promise.resolve(text)
+}
+
+/** Whether the body was read through Hono (preloaded here, or by `c.req.json()` and the like). */
+export function isBodyRead(req: HonoRequest): boolean {
+  return Object.keys(req.bodyCache).length > 0
 }

@@ -3,6 +3,7 @@ import type { MiddlewareHandler } from 'hono'
 import type { Logger } from 'pino'
 import { BanzaiError } from '../../core/domain/index.ts'
 import type { AppEnv } from '../deps.ts'
+import { isBodyRead } from './json-body.ts'
 
 const CLIENT_ID = /^[\w.-]{1,128}$/
 
@@ -56,8 +57,7 @@ export function logRequests(logger: Logger): MiddlewareHandler<AppEnv> {
     }
     c.res.headers.set('X-Request-Id', requestId)
     // A body left unread makes the server drop the connection after answering: tell the client not to reuse it.
-    if (hasBody(header) && c.get('bodyRead') !== true && !c.req.raw.bodyUsed)
-      c.res.headers.set('Connection', 'close')
+    if (hasBody(header) && !isBodyRead(c.req) && !c.req.raw.bodyUsed) c.res.headers.set('Connection', 'close')
     logAnswered(logger, {
       reqId: requestId,
       method: c.req.method,

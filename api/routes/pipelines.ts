@@ -12,6 +12,7 @@ import {
 } from '../../core/domain/index.ts'
 import type { Submission } from '../../core/monitor/monitor-port.ts'
 import type { ApiDeps, AppEnv } from '../deps.ts'
+import { isJsonMediaType } from '../http/json-body.ts'
 import { jsonDepth, MAX_JSON_DEPTH } from '../http/json-depth.ts'
 import { unservedLanes, withLaneWaiting } from './lane-waiting.ts'
 import { HttpProblem, invalidParameters } from '../http/problem.ts'
@@ -41,12 +42,10 @@ interface ParsedDocument {
   Variables: { spec: PipelineSpec }
 }
 
-const JSON_MEDIA_TYPE = /^application\/([a-z-.]+\+)?json(;\s*[a-zA-Z0-9-]+=([^;]+))*$/i
-
 /** Parses the JSON body against the catalogue, once, so errors name the task index, field and rule; the handler reads `spec`. */
 function parseDocumentBody(catalogue: Catalogue): MiddlewareHandler<ParsedDocument> {
   return async (c, next) => {
-    if (!JSON_MEDIA_TYPE.test(c.req.header('Content-Type') ?? ''))
+    if (!isJsonMediaType(c.req.header('Content-Type')))
       throw new HTTPException(415, { message: 'Unsupported Media Type' })
     let doc: unknown
     try {

@@ -24,6 +24,11 @@ export interface SendQueue {
   close(): void
 }
 
+/** Whether queued frames are one frame (joinable into a batch), not a multipart message of their own. */
+function isSingleFrame(frames: Frames): frames is string | Buffer {
+  return !Array.isArray(frames)
+}
+
 /**
  * With `batch`, the single frames that queued behind a send in flight leave together, as one
  * multipart message of up to MAX_BATCH_FRAMES frames, each frame one whole message (the receive
@@ -32,12 +37,12 @@ export interface SendQueue {
  */
 function takeBatch(queue: Frames[]): Frames {
   const first = queue.shift()!
-  if (typeof first !== 'string' && !Buffer.isBuffer(first)) return first
+  if (!isSingleFrame(first)) return first
   const batch: (string | Buffer)[] = [first]
   let bytes = first.length
   while (batch.length < MAX_BATCH_FRAMES && bytes < MAX_BATCH_BYTES) {
     const next = queue[0]
-    if (next === undefined || (typeof next !== 'string' && !Buffer.isBuffer(next))) break
+    if (next === undefined || !isSingleFrame(next)) break
     if (bytes + next.length > MAX_BATCH_BYTES) break
     batch.push(next)
     bytes += next.length

@@ -173,9 +173,10 @@ export async function createEmbeddedStore({ dir, sync = 'each' }: EmbeddedStoreO
   }
 
   async function stat(cid: Cid): Promise<BlobStat | null> {
-    if (!(await has(cid))) return null
     // The pack index first: one query, where a packed blob's file record is two failed lookups.
-    const record = packedRecord(cid) ?? (await roots.read(cid))
+    const packed = packedRecord(cid)
+    if (packed === null && !(await has(cid))) return null
+    const record = packed ?? (await roots.read(cid))
     const size = record ? record.size : Number((await loadNode(files.reader(), parseCid(cid))).size)
     return { cid, size, pinned: await roots.isPinned(cid) }
   }

@@ -1,5 +1,6 @@
 import { closeSync, mkdirSync, openSync, readSync, statSync } from 'node:fs'
 import { join } from 'node:path'
+import { setImmediate } from 'node:timers/promises'
 import type { CID } from 'multiformats/cid'
 import { BanzaiError } from '../../../core/domain/index.ts'
 import { parseCid } from '../parse-cid.ts'
@@ -29,8 +30,6 @@ function isAlive(pid: number): boolean {
     return (error as NodeJS.ErrnoException).code !== 'ESRCH'
   }
 }
-
-const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
 
 /**
  * Small blobs packed into append-only files, `packs/<pid>-<random>.pack`, indexed in
@@ -172,7 +171,7 @@ export class Packs {
       sinceYield += bytes.byteLength
       if (sinceYield >= COMPACT_YIELD_BYTES) {
         sinceYield = 0
-        await yieldToLoop()
+        await setImmediate()
       }
     }
     await this.writer.sync({ sealAtBytes: SEAL_AT_FLUSH_BYTES })
