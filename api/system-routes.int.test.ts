@@ -6,6 +6,8 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { catalogue, TaskList, WorkerList } from '../core/domain/index.ts'
 import { createApi } from './create-api.ts'
 import { startApiServer } from './server.ts'
+import { probeCommits } from '../test/support/commit-probe.ts'
+import { readMetric } from '../test/support/api-pages.ts'
 import { expectProblem } from './testing/expect-problem.ts'
 import { postJson, startTestApi, type TestApi } from './testing/start-test-api.ts'
 
@@ -45,10 +47,39 @@ describe('system routes', () => {
       'banzai_tasks_dispatched_total',
       'banzai_tasks_cached_total',
       'banzai_event_log_append_seconds',
+      'banzai_event_log_commits_total',
+      'banzai_event_log_commit_seconds_total',
       'banzai_workers_connected 2',
       'banzai_http_requests_total',
     ]) {
       expect(text).toContain(name)
+    }
+  })
+
+  test('/metrics counts every committed tick and the time the commits took', async () => {
+    const scrape = async (): Promise<{ commits: number; seconds: number }> => {
+      const text = await (await api.request('/api/metrics')).text()
+      return {
+        commits: readMetric(text, 'banzai_event_log_commits_total') ?? Number.NaN,
+        seconds: readMetric(text, 'banzai_event_log_commit_seconds_total') ?? Number.NaN,
+      }
+    }
+    const before = await scrape()
+    const probe = probeCommits(api.env.db)
+    try {
+      const submitted = await api.json<{ id: string }>(
+        '/api/pipelines',
+        postJson({ tasks: [{ call: 'NOOP' }, { call: 'NOOP' }], cache: false }),
+      )
+      await api.env.waitForEnd([submitted.body.id])
+      const after = await scrape()
+      // Only ticks commit while the pipeline runs: each transaction the probe saw is one commit counted.
+      const committed = probe.attempts.filter((a) => a.ok).length
+      expect(committed).toBeGreaterThanOrEqual(3)
+      expect(after.commits - before.commits).toBe(committed)
+      expect(after.seconds).toBeGreaterThan(before.seconds)
+    } finally {
+      probe.restore()
     }
   })
 

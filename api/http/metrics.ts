@@ -20,7 +20,7 @@ function quantile(sorted: number[], q: number): number {
  * A registry of our own (never prom-client's global one): pipelines by status, units
  * dispatched / succeeded / failed, steps cached or joined, leases expired and reports ignored
  * (read from the monitor's stats at each scrape), event-log append latency over the recent
- * commits, dropped transport messages, live workers, HTTP requests, and the process defaults.
+ * commits, commits and their total time, dropped transport messages, live workers, HTTP requests, and the process defaults.
  */
 export function createMetrics(monitor: MonitorPort): ApiMetrics {
   const registry = new Registry()
@@ -64,6 +64,26 @@ export function createMetrics(monitor: MonitorPort): ApiMetrics {
     collect() {
       const sorted = [...monitor.stats().appendSeconds].sort((a, b) => a - b)
       for (const q of [0.5, 0.9, 0.99, 1]) this.set({ quantile: String(q) }, quantile(sorted, q))
+    },
+  })
+  // Both counters together give the mean commit time and, against the tasks' counts, the steps
+  // each commit carries (one transaction and one fsync per tick: SPEC §5).
+  new Counter({
+    name: 'banzai_event_log_commits_total',
+    help: 'Ticks committed to the event log (one transaction and one fsync each)',
+    registers: [registry],
+    collect() {
+      this.reset()
+      this.inc(monitor.stats().commits)
+    },
+  })
+  new Counter({
+    name: 'banzai_event_log_commit_seconds_total',
+    help: 'Seconds the event-log commits took in all, from BEGIN to the end of the fsync',
+    registers: [registry],
+    collect() {
+      this.reset()
+      this.inc(monitor.stats().commitSeconds)
     },
   })
   new Counter({

@@ -11,6 +11,11 @@ import {
 /** A measured phase and when it ran, in µs of the monotonic clock (a V8 CPU profile's timestamps). */
 export interface StepCpuPhase extends MeasuredPhase {
   monotonicUs: { start: number; end: number }
+  /** Ticks the monitor committed during the phase, and the steps each carried on average. */
+  commits: number
+  stepsPerCommit: number
+  /** Wall time of the commits (BEGIN to the end of the fsync, on the monitor's main thread), µs per step. */
+  commitUsPerStep: number
 }
 
 /**
@@ -48,9 +53,20 @@ export async function measureStepCpu(options: {
     worker: side.workerPids(),
   })
   const timed = async (run: Parameters<typeof measurePhase>[1]): Promise<StepCpuPhase> => {
+    const before = await side.commits()
     const start = monotonicUs()
     const phase = await measurePhase(side, run, processes)
-    return { ...phase, monotonicUs: { start, end: monotonicUs() } }
+    const end = monotonicUs()
+    const after = await side.commits()
+    const steps = phase.pipelines * STEPS
+    const commits = after.commits - before.commits
+    return {
+      ...phase,
+      monotonicUs: { start, end },
+      commits,
+      stepsPerCommit: Number((steps / commits).toFixed(2)),
+      commitUsPerStep: Number((((after.seconds - before.seconds) * 1e6) / steps).toFixed(1)),
+    }
   }
   try {
     const { cold, warm } = await measureColdThenWarm(side, { ...options, warmRounds }, timed)
@@ -71,7 +87,7 @@ export async function measureStepCpu(options: {
 /** The Markdown lines of the CPU-per-step section of dispatch.md. */
 export function stepCpuMarkdown(r: StepCpu): string[] {
   const row = (phase: string, p: StepCpuPhase): string =>
-    `| ${phase} | ${p.pipelines} | ${p.pipelinesPerSecond} | ${p.latencyMs.p50} / ${p.latencyMs.p99} | **${p.cpuMsPerStepByProcess.monitor}** | ${p.cpuMsPerStepByProcess.worker} |`
+    `| ${phase} | ${p.pipelines} | ${p.pipelinesPerSecond} | ${p.latencyMs.p50} / ${p.latencyMs.p99} | **${p.cpuMsPerStepByProcess.monitor}** | ${p.cpuMsPerStepByProcess.worker} | ${p.stepsPerCommit} | ${p.commitUsPerStep} |`
   return [
     '### Monitor CPU per step',
     '',
@@ -81,8 +97,12 @@ export function stepCpuMarkdown(r: StepCpu): string[] {
     `*Cold* is measured right after start (and 20 pipelines); *warm* after ${r.warmRounds} more unmeasured rounds of both phases,`,
     'as a monitor that has run for a while: the JIT has compiled the hot paths and the heap has its working size.',
     '',
-    '| phase | pipelines | pipelines/s | submit → done p50 / p99 (ms) | monitor CPU ms per step | worker CPU ms per step |',
-    '| --- | ---: | ---: | ---: | ---: | ---: |',
+    "The last two columns come from the monitor's `/metrics` (`banzai_event_log_commits_total` and",
+    '`banzai_event_log_commit_seconds_total`): the steps each commit (one transaction, one fsync) carried, and the',
+    'wall time of the commits, BEGIN to the end of the fsync on the main thread, per step.',
+    '',
+    '| phase | pipelines | pipelines/s | submit → done p50 / p99 (ms) | monitor CPU ms per step | worker CPU ms per step | steps per commit | commit µs per step (wall) |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     row('warm, one after another', r.oneAfterAnother),
     row('warm, all at once', r.allAtOnce),
     row('cold, one after another', r.cold.oneAfterAnother),

@@ -1,3 +1,4 @@
+import { readMetric } from '../../test/support/api-pages.ts'
 import { tempDataDir } from '../../test/support/banzai-processes.ts'
 import { rmSync } from 'node:fs'
 import { startBanzaiUp } from './banzai-up.ts'
@@ -19,10 +20,18 @@ const PIPELINE_ENDS: ReadonlySet<string> = new Set([
   'PipelineCancelled',
 ])
 
+/** Ticks the monitor committed and the seconds the commits took, from BEGIN to the end of the fsync. */
+export interface CommitCount {
+  commits: number
+  seconds: number
+}
+
 /** The Banzai side, running: `banzai up --workers 1 --slots 10` on a fresh data folder, followed over SSE. */
 export interface BanzaiSide extends PipelineSystem {
   monitorPid: number
   workerPids(): number[]
+  /** The monitor's commits so far and the seconds they took (`/metrics`). */
+  commits(): Promise<CommitCount>
   close(): Promise<void>
 }
 
@@ -51,6 +60,18 @@ export async function startBanzaiSide(env?: Record<string, string>): Promise<Ban
   return {
     monitorPid: up.child.process.pid ?? 0,
     workerPids: () => up.workerPids(),
+    async commits() {
+      const text = await up.api.metricsText()
+      const read = (name: string): number => {
+        const value = readMetric(text, name)
+        if (value === null) throw new Error(`/metrics has no ${name}`)
+        return value
+      }
+      return {
+        commits: read('banzai_event_log_commits_total'),
+        seconds: read('banzai_event_log_commit_seconds_total'),
+      }
+    },
     submit: () => up.api.submit(NOOP_PIPELINE),
     ended: (id) => completions.ended(id),
     async close() {

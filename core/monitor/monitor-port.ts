@@ -9,6 +9,9 @@ export interface MonitorStats {
   counts: Readonly<EventCounts>
   /** Seconds each of the recent commits took (up to 1000). */
   appendSeconds: readonly number[]
+  /** Ticks committed since the monitor started, and the seconds they took in all. */
+  commits: number
+  commitSeconds: number
   /** Transport messages dropped as malformed or unknown, by kind. */
   transportDropped: Record<string, number>
   /** Workers whose heartbeats are live. */

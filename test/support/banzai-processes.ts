@@ -164,6 +164,16 @@ export class ApiHelper {
     ).workers
   }
 
+  /** The Prometheus text of `GET /metrics`. */
+  async metricsText(): Promise<string> {
+    const response = await fetch(`${this.url}/api/metrics`, {
+      headers: this.token ? { authorization: `Bearer ${this.token}` } : {},
+    })
+    const text = await response.text()
+    if (!response.ok) throw new Error(`GET /metrics: HTTP ${response.status} ${text}`)
+    return text
+  }
+
   /** The highest committed global seq (`GET /healthz`). */
   async lastSeq(): Promise<number> {
     return (await this.call<{ lastSeq: number }>('GET', '/healthz')).lastSeq

@@ -11,10 +11,14 @@ export interface EventCounts {
   ignored: number
 }
 
-/** What the monitor counts for /metrics: committed events and recent commit latencies. */
+/** What the monitor counts for /metrics: committed events, commits and their latencies. */
 export interface MonitorCounters extends EventCounts {
   /** Seconds each of the recent commits took (up to 1000). */
   appendSeconds: number[]
+  /** Ticks committed since the monitor started (each one transaction, one fsync). */
+  commits: number
+  /** Seconds those commits took in all (each from BEGIN to the end of its COMMIT's fsync). */
+  commitSeconds: number
 }
 
 /** Counters at zero. */
@@ -28,6 +32,8 @@ export function createCounters(): MonitorCounters {
     expired: 0,
     ignored: 0,
     appendSeconds: [],
+    commits: 0,
+    commitSeconds: 0,
   }
 }
 
@@ -44,8 +50,10 @@ export function countCommitted(c: MonitorCounters, events: readonly StoredEvent[
   }
 }
 
-/** Keeps one commit's latency, seconds, among the recent ones. */
+/** Counts one commit and keeps its latency, seconds, among the recent ones. */
 export function recordAppendSeconds(c: MonitorCounters, seconds: number): void {
+  c.commits++
+  c.commitSeconds += seconds
   c.appendSeconds.push(seconds)
   if (c.appendSeconds.length > 1000) c.appendSeconds.splice(0, 500)
 }

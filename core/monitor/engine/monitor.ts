@@ -221,10 +221,12 @@ export class Monitor implements MonitorPort {
   }
 
   stats(): MonitorStats {
-    const { appendSeconds, ...counts } = this.counters
+    const { appendSeconds, commits, commitSeconds, ...counts } = this.counters
     return {
       counts,
       appendSeconds,
+      commits,
+      commitSeconds,
       // Reports refused by cluster, token or worker count as dropped messages, by rule.
       transportDropped: {
         ...this.state.transport.dropped(),
