@@ -20,7 +20,8 @@ function quantile(sorted: number[], q: number): number {
  * A registry of our own (never prom-client's global one): pipelines by status, units
  * dispatched / succeeded / failed, steps cached or joined, leases expired and reports ignored
  * (read from the monitor's stats at each scrape), event-log append latency over the recent
- * commits, commits and their total time, dropped transport messages, live workers, HTTP requests, and the process defaults.
+ * commits, the commits and their total time, dropped transport messages, live workers, HTTP
+ * requests, and the process defaults.
  */
 export function createMetrics(monitor: MonitorPort): ApiMetrics {
   const registry = new Registry()
