@@ -30,11 +30,10 @@ function isSingleFrame(frames: Frames): frames is string | Buffer {
 }
 
 /**
- * With `batch`, the single frames that queued behind a send in flight, or that were pushed in the
- * same turn of the event loop, leave together, as one multipart message of up to
- * MAX_BATCH_FRAMES frames, each frame one whole message (the receive loop hands them on in
- * order). A burst of reports or orders then costs one send and one receive instead of one per
- * message. Only for PUSH/PULL: a SUB would filter a batch by its first frame.
+ * With `batch`, the single frames that queued behind a send in flight leave together, as one
+ * multipart message of up to MAX_BATCH_FRAMES frames, each frame one whole message (the receive
+ * loop hands them on in order). A burst of reports or orders then costs one send and one receive
+ * instead of one per message. Only for PUSH/PULL: a SUB would filter a batch by its first frame.
  */
 function takeBatch(queue: Frames[]): Frames {
   const first = queue.shift()!
@@ -63,8 +62,6 @@ export function createSendQueue(
 ): SendQueue {
   const queue: Frames[] = []
   let isSending = false
-  /** A pump is due at the end of this turn (`batch`: the turn's frames leave together). */
-  let isDue = false
   let isClosed = false
   let drainWaiters: (() => void)[] = []
 
@@ -90,20 +87,11 @@ export function createSendQueue(
     push(frames) {
       if (isClosed) return
       queue.push(frames)
-      if (!options.batch) return void pump()
-      // The first frame of a turn waits for the turn's end (setImmediate runs after its I/O
-      // callbacks and microtasks): ten orders sent after one commit, or the reports of units that
-      // finished in one turn, then go as one message, and the monitor commits them in one tick.
-      if (isSending || isDue) return
-      isDue = true
-      setImmediate(() => {
-        isDue = false
-        void pump()
-      })
+      void pump()
     },
     size: () => queue.length,
     drained(timeoutMs) {
-      if (!isSending && !isDue && queue.length === 0) return Promise.resolve()
+      if (!isSending && queue.length === 0) return Promise.resolve()
       let done = (): void => {}
       const empty = new Promise<void>((resolve) => drainWaiters.push((done = resolve)))
       return waitOrTimeOut(empty, timeoutMs).then((outcome) => {
