@@ -45,18 +45,20 @@ export function createMetrics(monitor: MonitorPort): ApiMetrics {
     ['expired', 'Unit leases that expired'],
     ['ignored', 'Worker reports ignored as stale or unknown'],
   ] as const
-  for (const [key, help] of tasks) {
+  // The monitor owns these counts; each scrape mirrors them.
+  const mirror = (name: string, help: string, read: () => number): void => {
     new Counter({
-      name: `banzai_tasks_${key}_total`,
+      name,
       help,
       registers: [registry],
       collect() {
-        // The monitor owns the count; mirror it.
         this.reset()
-        this.inc(monitor.stats().counts[key])
+        this.inc(read())
       },
     })
   }
+  for (const [key, help] of tasks)
+    mirror(`banzai_tasks_${key}_total`, help, () => monitor.stats().counts[key])
   new Gauge({
     name: 'banzai_event_log_append_seconds',
     help: 'Event-log commit latency over the recent commits (up to 1000), by quantile',
@@ -69,24 +71,16 @@ export function createMetrics(monitor: MonitorPort): ApiMetrics {
   })
   // Both counters together give the mean commit time and, against the tasks' counts, the steps
   // each commit carries (one transaction and one fsync per tick: SPEC §5).
-  new Counter({
-    name: 'banzai_event_log_commits_total',
-    help: 'Ticks committed to the event log (one transaction and one fsync each)',
-    registers: [registry],
-    collect() {
-      this.reset()
-      this.inc(monitor.stats().commits)
-    },
-  })
-  new Counter({
-    name: 'banzai_event_log_commit_seconds_total',
-    help: 'Seconds the event-log commits took in all, from BEGIN to the end of the fsync',
-    registers: [registry],
-    collect() {
-      this.reset()
-      this.inc(monitor.stats().commitSeconds)
-    },
-  })
+  mirror(
+    'banzai_event_log_commits_total',
+    'Ticks committed to the event log (one transaction and one fsync each)',
+    () => monitor.stats().commits,
+  )
+  mirror(
+    'banzai_event_log_commit_seconds_total',
+    'Seconds the event-log commits took in all, from BEGIN to the end of the fsync',
+    () => monitor.stats().commitSeconds,
+  )
   new Counter({
     name: 'banzai_transport_dropped_total',
     help: 'Transport messages dropped as malformed or unknown, by kind',

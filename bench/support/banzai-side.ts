@@ -61,7 +61,7 @@ export async function startBanzaiSide(env?: Record<string, string>): Promise<Ban
     monitorPid: up.child.process.pid ?? 0,
     workerPids: () => up.workerPids(),
     async commits() {
-      const text = await up.api.metricsText()
+      const text = await up.api.text('GET', '/metrics')
       const read = (name: string): number => {
         const value = readMetric(text, name)
         if (value === null) throw new Error(`/metrics has no ${name}`)

@@ -120,6 +120,11 @@ export class ApiHelper {
   ) {}
 
   async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    return JSON.parse(await this.text(method, path, body)) as T
+  }
+
+  /** The body of a request as text; throws on a status other than 2xx. */
+  async text(method: string, path: string, body?: unknown): Promise<string> {
     const response = await fetch(`${this.url}/api${path}`, {
       method,
       headers: {
@@ -130,7 +135,7 @@ export class ApiHelper {
     })
     const text = await response.text()
     if (!response.ok) throw new Error(`${method} ${path}: HTTP ${response.status} ${text}`)
-    return JSON.parse(text) as T
+    return text
   }
 
   async submit(doc: unknown): Promise<string> {
@@ -162,16 +167,6 @@ export class ApiHelper {
         '/workers',
       )
     ).workers
-  }
-
-  /** The Prometheus text of `GET /metrics`. */
-  async metricsText(): Promise<string> {
-    const response = await fetch(`${this.url}/api/metrics`, {
-      headers: this.token ? { authorization: `Bearer ${this.token}` } : {},
-    })
-    const text = await response.text()
-    if (!response.ok) throw new Error(`GET /metrics: HTTP ${response.status} ${text}`)
-    return text
   }
 
   /** The highest committed global seq (`GET /healthz`). */

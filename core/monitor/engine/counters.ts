@@ -51,7 +51,7 @@ export function countCommitted(c: MonitorCounters, events: readonly StoredEvent[
 }
 
 /** Counts one commit and keeps its latency, seconds, among the recent ones. */
-export function recordAppendSeconds(c: MonitorCounters, seconds: number): void {
+export function recordCommit(c: MonitorCounters, seconds: number): void {
   c.commits++
   c.commitSeconds += seconds
   c.appendSeconds.push(seconds)

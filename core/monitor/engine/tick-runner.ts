@@ -1,7 +1,7 @@
 import { BanzaiError, type StoredEvent } from '../../domain/index.ts'
 import { applyClock } from './clock-tick.ts'
 import { sendAfterCommit, writeTick } from './commit.ts'
-import { countCommitted, type MonitorCounters, recordAppendSeconds } from './counters.ts'
+import { countCommitted, type MonitorCounters, recordCommit } from './counters.ts'
 import { handleDelete } from './delete-request.ts'
 import { dispatchReady } from './dispatch.ts'
 import { loseWorker } from './dispatch-worker-lost.ts'
@@ -155,7 +155,7 @@ export class TickRunner {
       this.deps.onError('commit failed; the tick was rolled back', error)
       return false
     }
-    recordAppendSeconds(counters, (performance.now() - started) / 1000)
+    recordCommit(counters, (performance.now() - started) / 1000)
     this.seq += tick.events.length
     countCommitted(counters, tick.events)
     this.deps.gc.noteCommitted(tick.events)
